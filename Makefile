@@ -1,0 +1,74 @@
+# Famnen: `make run` for a local demo, `make test` for the whole suite.
+# Everything is installed into .venv and node_modules inside this folder.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve install install-dev system-deps system-deps-test translations compile-translations \
+        db test test-postgres clean
+
+run: install compile-translations
+	@mkdir -p instance
+	FAMNEN_ENV_NAME=development $(FLASK) db upgrade
+	FAMNEN_ENV_NAME=development $(FLASK) seed-demo --first-time-only
+	@echo ""
+	@echo "Famnen is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo ""
+	FAMNEN_ENV_NAME=development FAMNEN_MAIL_BACKEND=outbox $(FLASK) run --host $(HOST) --port $(PORT) --no-debugger --no-reload
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)."; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamps make re-runs fast: packages are reinstalled only when the pins change.
+.stamp-requirements: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+.stamp-requirements-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ .stamp-requirements
+
+# npm's install scripts are skipped: vnu-jar's would download a Java runtime,
+# and this machine uses Debian's.
+.stamp-npm: package.json package-lock.json
+	@command -v npm >/dev/null || { bash scripts/system-deps.sh run; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/htmx.min.js: .stamp-npm
+	@mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+install: system-deps .stamp-requirements static/vendor/htmx.min.js
+
+install-dev: system-deps-test .stamp-requirements-dev static/vendor/htmx.min.js
+
+system-deps:
+	@bash scripts/system-deps.sh run
+
+system-deps-test:
+	@bash scripts/system-deps.sh test
+
+# Extract messages from the code and templates and update the catalogs.
+translations: .stamp-requirements
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
+	  --ignore-dirs=".venv node_modules tests migrations bench" -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+
+compile-translations: .stamp-requirements
+	$(BIN)/pybabel compile -d translations >/dev/null
+
+test: install-dev compile-translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The database-touching tests again, against a throw-away PostgreSQL cluster.
+test-postgres: install-dev compile-translations
+	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .stamp-* .pytest_cache

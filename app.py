@@ -1,0 +1,54 @@
+"""Famnen: the electronic family centre. ``create_app`` builds the Flask application.
+
+Run it with ``flask --app app run`` (``make run`` does everything for a demo).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from flask import Flask
+
+import config
+from core import access, cli, database, i18n, security
+from extensions import babel, csrf, db, login_manager, migrate
+
+# Feature blueprints, in the order their URLs and navigation appear.
+from blueprints.public.routes import bp as public_bp
+from blueprints.auth.routes import bp as auth_bp
+from blueprints.staff.routes import bp as staff_bp
+from blueprints.admin.routes import bp as admin_bp
+
+BLUEPRINTS = (public_bp, auth_bp, staff_bp, admin_bp)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the application; ``test_config`` overrides every other setting."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load_config(app, test_config)
+
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(app.root_path, "migrations"),
+        render_as_batch=True,
+        render_item=database.render_migration_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    # Sessions are checked on the server (see auth.routes.load_user), not by IP or browser fingerprint.
+    login_manager.session_protection = None
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    security.init_app(app)
+    access.init_app(app)
+    i18n.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Feature packages: each owns its routes, forms, models and domain functions."""

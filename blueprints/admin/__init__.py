@@ -1,0 +1,1 @@
+"""Administration: staff accounts now; centres, services and settings as features arrive."""

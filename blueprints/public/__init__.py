@@ -1,0 +1,1 @@
+"""The public pages: the family centre's front page, language switch, statements."""

@@ -1,0 +1,74 @@
+"""Public pages anyone can open without signing in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from config import LANGUAGES
+from core.access import public, safe_next_url
+from core.i18n import LANGUAGE_COOKIE
+from extensions import db
+
+from ..organisation.models import Centre, Service
+
+bp = Blueprint("public", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+@public
+def index():
+    """The front page: what the family centre offers and where it is."""
+    centres = db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)).all()
+    services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
+    return render_template("public/index.html", centres=centres, services=services)
+
+
+@bp.route("/language/<code>")
+@public
+def set_language(code: str):
+    """Remember the chosen language in a cookie and return to the page the user was on."""
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(safe_next_url(request.args.get("next")) or url_for("public.index"))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+    return response
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement required by Act 306/2019."""
+    return render_template("public/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """How Famnen processes personal data (public task, not consent)."""
+    return render_template("public/privacy.html")
+
+
+@bp.route("/municipality-logo")
+@public
+def municipality_logo():
+    """Serve the municipality's logo from the instance folder, when one is configured."""
+    configured = current_app.config["MUNICIPALITY_LOGO"]
+    if not configured:
+        abort(404)
+    instance = Path(current_app.instance_path).resolve()
+    path = (instance / configured).resolve()
+    if instance not in path.parents or not path.is_file() or path.suffix.lower() not in (".svg", ".png"):
+        abort(404)
+    return send_file(path, max_age=3600)

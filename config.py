@@ -1,0 +1,198 @@
+"""Settings for Famnen, read from defaults, ``instance/config.py`` and the environment.
+
+Order of precedence (later wins): the defaults below, ``instance/config.py``
+and environment variables. Tests pass a ``test_config`` mapping to
+``create_app`` instead, which is applied over the defaults alone.
+Every setting can be given in the environment as ``FAMNEN_<NAME>``; values are
+parsed as JSON when they look like JSON (``true``, ``30``, ``{"sv": "..."}``).
+``DATABASE_URL`` and ``SECRET_KEY`` are also read without the prefix, as most
+hosting guides name them that way.
+
+Nothing here is read at import time: ``load_config`` runs inside ``create_app``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Config, Flask
+
+LANGUAGES = ("sv", "fi", "en")
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete; the message says how to fix it."""
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    """Return the built-in defaults, which suit a local demo installation."""
+    return {
+        # "production" (the safe default), "development" (make run) or "testing".
+        "ENV_NAME": "production",
+        "SECRET_KEY": None,
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "famnen.db"),
+        "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+        "DEFAULT_LANGUAGE": "sv",
+        # Names and logo of the municipality or wellbeing services county.
+        "MUNICIPALITY_NAME": {
+            "sv": "Demokommunen",
+            "fi": "Demokunta",
+            "en": "Demo Municipality",
+        },
+        # Path to an SVG or PNG logo, relative to the instance folder; empty for none.
+        "MUNICIPALITY_LOGO": "",
+        "SUPPORT_EMAIL": "familjecenter@example.fi",
+        "SUPPORT_PHONE": "+358 19 000 0000",
+        # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
+        # MAIL_OUTBOX_DIR instead of being sent (development and demos).
+        "MAIL_BACKEND": "smtp",
+        "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "SMTP_HOST": "localhost",
+        "SMTP_PORT": 25,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": False,
+        "SMTP_SSL": False,
+        "SMTP_TIMEOUT": 20,
+        "MAIL_FROM": "Famnen <no-reply@example.fi>",
+        # Public address of the installation, used in emails and feeds.
+        "BASE_URL": "http://127.0.0.1:5000",
+        # Staff sessions end after this much inactivity (WCAG 2.2.1: warned before).
+        "STAFF_IDLE_MINUTES": 30,
+        "STAFF_IDLE_WARNING_SECONDS": 120,
+        # Sign-in throttling: this many failures in the window make an account or address wait.
+        "LOGIN_MAX_FAILURES": 10,
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        # argon2id cost for staff passwords (OWASP's recommended minimum is 19 MiB, t=2).
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_KIB": 65536,
+        "ARGON2_PARALLELISM": 4,
+        # Requests larger than this are refused with 413.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* headers to trust.
+        "PROXY_COUNT": 0,
+    }
+
+
+def _parse_env_value(raw: str) -> Any:
+    """Read JSON-looking values as JSON so booleans, numbers and mappings can be set."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def settings_from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Collect ``FAMNEN_*`` variables plus the unprefixed ``DATABASE_URL`` and ``SECRET_KEY``."""
+    found: dict[str, Any] = {}
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if environ.get(name):
+            found[name] = environ[name]
+    for key, raw in environ.items():
+        if key.startswith("FAMNEN_") and raw != "":
+            found[key.removeprefix("FAMNEN_")] = _parse_env_value(raw)
+    # MUNICIPALITY_NAME_SV / _FI / _EN are easier to write in a unit file than JSON.
+    for lang in LANGUAGES:
+        value = environ.get(f"FAMNEN_MUNICIPALITY_NAME_{lang.upper()}")
+        if value:
+            names = dict(found.get("MUNICIPALITY_NAME") or {})
+            names[lang] = value
+            found["MUNICIPALITY_NAME"] = names
+        found.pop(f"MUNICIPALITY_NAME_{lang.upper()}", None)
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual ways (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Read the generated secret key from the instance folder, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions: the key signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def check_production_safety(config: Mapping[str, Any]) -> None:
+    """Refuse settings that would be unsafe in production, saying what to change."""
+    problems = []
+    if not config.get("SECRET_KEY") or len(str(config["SECRET_KEY"])) < 32:
+        problems.append(
+            "SECRET_KEY is unset or shorter than 32 characters: set FAMNEN_SECRET_KEY "
+            "(for example `python3 -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    if config.get("DEBUG"):
+        problems.append("DEBUG is on: never run the debugger in production.")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append(
+            "SESSION_COOKIE_SECURE is off: production must be served over HTTPS with secure cookies."
+        )
+    if problems:
+        raise ConfigurationError(
+            "Famnen refuses to start in production:\n- " + "\n- ".join(problems)
+        )
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, the instance file, the environment and ``test_config``."""
+    settings = default_settings(app.instance_path)
+    if test_config is None:
+        instance_file = Path(app.instance_path) / "config.py"
+        if instance_file.exists():
+            file_settings = Config(app.root_path)
+            file_settings.from_pyfile(str(instance_file))
+            settings.update(file_settings)
+        settings.update(settings_from_environment(os.environ))
+    else:
+        # Tests describe their whole configuration, as in Flask's tutorial, so a
+        # developer's instance/config.py or shell variables cannot change results.
+        settings.update(test_config)
+
+    env_name = settings["ENV_NAME"]
+    if env_name not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"ENV_NAME must be one of {', '.join(ENVIRONMENTS)}, not {env_name!r}."
+        )
+    if settings["DEFAULT_LANGUAGE"] not in LANGUAGES:
+        raise ConfigurationError(
+            f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {settings['DEFAULT_LANGUAGE']!r}."
+        )
+
+    is_production = env_name == "production"
+    settings.setdefault("SESSION_COOKIE_SECURE", is_production)
+    if not settings.get("SECRET_KEY") and not is_production:
+        settings["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
+    settings.update(
+        SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="famnen_session",
+        TESTING=env_name == "testing",
+        # The CSRF token lives as long as the browser session, so a parent who takes
+        # an hour over a form does not lose it to an expired token.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        BABEL_DEFAULT_LOCALE=settings["DEFAULT_LANGUAGE"],
+        BABEL_DEFAULT_TIMEZONE="Europe/Helsinki",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+    )
+    app.config.update(settings)
+    if is_production:
+        check_production_safety(app.config)

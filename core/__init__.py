@@ -1,0 +1,1 @@
+"""Shared building blocks that every blueprint uses: database, languages, access, security."""

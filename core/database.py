@@ -1,0 +1,110 @@
+"""Database plumbing shared by all blueprints.
+
+- SQLite gets WAL, a busy timeout and foreign keys on every connection.
+- SQLite transactions are begun explicitly by us instead of by pysqlite, so
+  that a state-changing request starts with ``BEGIN IMMEDIATE``: it takes the
+  write lock before its first read, which makes "check, then insert" atomic
+  and avoids the upgrade deadlock a read-then-write transaction meets in WAL
+  mode. PostgreSQL code takes row locks (``SELECT ... FOR UPDATE``) instead.
+- ``UTCDateTime`` stores aware datetimes as UTC on both databases.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+IMMEDIATE_OPTION = "famnen_sqlite_immediate"
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always an aware UTC datetime in Python.
+
+    SQLite has no time zones, so values are stored there as naive UTC; naive
+    datetimes are refused on the way in, so local times cannot sneak in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN; pysqlite's own
+    # implicit transactions would start too late for our locking.
+    dbapi_connection.isolation_level = None
+    busy_ms = 10_000
+    try:
+        busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    except RuntimeError:
+        pass  # outside an app context (Alembic offline mode): keep the default
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite_transaction(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = connection.get_execution_options().get(IMMEDIATE_OPTION) or (
+        has_request_context() and request.method not in SAFE_METHODS
+    )
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """End the session's current transaction and start one that holds the write lock.
+
+    Used by commands outside a request (reminders, purge) before a check-then-write.
+    Requests that change state already begin with the lock on SQLite. On
+    PostgreSQL this only starts a fresh transaction; callers lock rows with
+    ``with_for_update()``.
+    """
+    session.commit()
+    session.connection(execution_options={IMMEDIATE_OPTION: True})
+
+
+def init_app(app: Flask) -> None:
+    """Bind the SQLAlchemy engine options that depend on the configured database."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+        )
+
+
+def render_migration_item(type_: str, obj, autogen_context):
+    """Write ``UTCDateTime`` columns as plain ``sa.DateTime(timezone=True)`` in migrations.
+
+    Migrations then do not import application code, which may change later.
+    """
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

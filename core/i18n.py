@@ -1,0 +1,88 @@
+"""Languages: choosing the user's language, and content stored in three languages.
+
+The user's choice (a cookie set by the language switch) wins; otherwise a
+browser that asks for Swedish or Finnish gets it; otherwise the installation's
+default language. Content such as a centre's name is stored in columns
+``name_sv``, ``name_fi`` and ``name_en``; ``localized`` picks the right one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+
+from config import LANGUAGES
+
+LANGUAGE_COOKIE = "famnen_lang"
+# The names of the languages in themselves, for the language switch.
+LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "en": "English"}
+# Which language to fall back on when a text is missing in the chosen one.
+FALLBACKS = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("sv", "fi")}
+
+
+def select_locale() -> str:
+    """Return the language for this request (Flask-Babel's locale selector)."""
+    if not has_request_context():
+        return current_app.config["DEFAULT_LANGUAGE"]  # commands and scheduled jobs
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    # Only the national languages are taken from the browser: an English
+    # browser in Finland more often belongs to a Finnish or Swedish speaker.
+    from_browser = request.accept_languages.best_match(["sv", "fi"])
+    return from_browser or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def current_language() -> str:
+    """Return the active language code (sv, fi or en)."""
+    return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+
+
+def pick(texts: dict[str, str | None], language: str | None = None) -> str:
+    """Choose a text from a {language: text} mapping, falling back to the other languages."""
+    language = language or current_language()
+    for code in (language, *FALLBACKS.get(language, LANGUAGES)):
+        if texts.get(code):
+            return texts[code] or ""
+    return ""
+
+
+def localized(obj: object, field: str, language: str | None = None) -> str:
+    """Return ``obj.<field>_<language>``, falling back when that text is empty."""
+    return pick({code: getattr(obj, f"{field}_{code}", None) for code in LANGUAGES}, language)
+
+
+def short_date(value: date | datetime) -> str:
+    """Format a date the way people write it in the current language (3.12.2026)."""
+    return format_date(value, "d.M.yyyy")
+
+
+def long_date(value: date | datetime) -> str:
+    """Format a date with its weekday, e.g. "tisdag 3 december 2026"."""
+    return format_date(value, "full")
+
+
+def clock(value: datetime) -> str:
+    """Format a time of day in Helsinki time, e.g. "9.30" in Finnish and Swedish."""
+    return format_time(value, "H.mm") if current_language() in ("sv", "fi") else format_time(value, "HH:mm")
+
+
+def date_and_time(value: datetime) -> str:
+    """Format a moment as date and time in Helsinki time."""
+    return format_datetime(value, "d.M.yyyy H.mm" if current_language() in ("sv", "fi") else "d MMM yyyy HH:mm")
+
+
+def init_app(app: Flask) -> None:
+    """Register Jinja helpers for languages and local dates."""
+    app.jinja_env.globals.update(
+        localized=localized,
+        pick=pick,
+        current_language=current_language,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
+    app.jinja_env.filters.update(
+        short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time
+    )

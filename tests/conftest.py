@@ -1,0 +1,138 @@
+"""Shared fixtures in the flaskr style: ``app``, ``client``, ``db`` and ``runner``.
+
+Every test gets a clean, migrated database: a copy of a SQLite file migrated
+once per run, or - when ``FAMNEN_TEST_DATABASE_URL`` points at PostgreSQL
+(``make test-postgres``) - the same database emptied after each test.
+
+Every HTML page the test client receives is checked with the Nu Html Checker.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from extensions import db as _db
+from tests.helpers import FamnenClient
+from tests.html_checker import HtmlChecker
+
+POSTGRES_URL = os.environ.get("FAMNEN_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Cheap password hashing keeps the suite fast; the hash format stays argon2id.
+BASE_CONFIG = {
+    "ENV_NAME": "testing",
+    "SECRET_KEY": "tests-only-secret-key-that-is-long-enough-0123456789",
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 8192,
+    "ARGON2_PARALLELISM": 1,
+    "MAIL_BACKEND": "outbox",
+    "BASE_URL": "http://localhost",
+}
+
+
+def unavailable(reason: str) -> None:
+    """Skip a test that needs a missing tool - or fail it under CI, where nothing may be skipped."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
+    pytest.skip(reason)
+
+
+def _empty_postgres(connection) -> None:
+    tables = [row[0] for row in connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename != 'alembic_version'"
+    ))]
+    if tables:
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """Apply the Alembic migrations once and return what each test starts from."""
+    if POSTGRES_URL:
+        app = create_app({**BASE_CONFIG, "DATABASE_URL": POSTGRES_URL})
+        with app.app_context():
+            with _db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+            upgrade()
+            _db.engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "famnen.db"
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path) -> str:
+    """A clean database for one test."""
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    copy = tmp_path / "famnen.db"
+    shutil.copyfile(migrated_database, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """The configuration of the test's app; tests may change it before ``app`` is built."""
+    return {**BASE_CONFIG, "DATABASE_URL": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
+
+
+@pytest.fixture
+def app(app_config):
+    """The application, bound to a clean database."""
+    application = create_app(app_config)
+    application.test_client_class = FamnenClient
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        if POSTGRES_URL:
+            with _db.engine.begin() as connection:
+                _empty_postgres(connection)
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside an application context."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    """The Nu Html Checker, running once as a local HTTP service."""
+    jar = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not jar.exists() or not shutil.which("java"):
+        yield None
+        return
+    checker = HtmlChecker(jar)
+    yield checker
+    checker.stop()
+
+
+@pytest.fixture
+def client(app, html_checker):
+    """A test client that sends CSRF tokens like a browser and checks every HTML page it gets."""
+    if html_checker is None:
+        unavailable("The Nu Html Checker needs Java and `npm ci` (vnu-jar); run `make test`.")
+    test_client = app.test_client()
+    test_client.html_checker = html_checker
+    return test_client
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's ``flask`` commands."""
+    return app.test_cli_runner()

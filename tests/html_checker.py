@@ -1,0 +1,84 @@
+"""The Nu Html Checker (vnu.jar) as a local HTTP service, so each page is checked in milliseconds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+FRAGMENT_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
+
+
+def free_port() -> int:
+    """Ask the system for a free TCP port on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class HtmlChecker:
+    """Starts ``vnu.jar`` in servlet mode on a free loopback port and checks documents with it."""
+
+    def __init__(self, jar: Path) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                "java",
+                "-Xss1024k",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(jar),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._cache: dict[str, list[str]] = {}
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("The Nu Html Checker stopped while starting")
+            try:
+                self._post("<!DOCTYPE html><html lang=en><title>x</title></html>")
+                return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError("The Nu Html Checker did not start in time")
+
+    def _post(self, document: str) -> dict:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/?out=json",
+            data=document.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+
+    def errors(self, markup: str) -> list[str]:
+        """Return the checker's error messages for a document or an htmx fragment."""
+        document = markup if markup.lstrip().lower().startswith("<!doctype") else FRAGMENT_PAGE.format(markup)
+        key = hashlib.sha256(document.encode()).hexdigest()
+        if key not in self._cache:
+            messages = self._post(document).get("messages", [])
+            self._cache[key] = [
+                f"line {m.get('lastLine')}: {m.get('message')} [{m.get('extract', '').strip()[:120]}]"
+                for m in messages
+                if m.get("type") == "error" or m.get("subType") == "fatal"
+            ]
+        return self._cache[key]
+
+    def stop(self) -> None:
+        """Stop the Java process."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
