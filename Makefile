@@ -18,7 +18,8 @@ run: install compile-translations
 	@echo ""
 	@echo "Famnen is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	FAMNEN_ENV_NAME=development FAMNEN_MAIL_BACKEND=outbox $(FLASK) run --host $(HOST) --port $(PORT) --no-debugger --no-reload
+	FAMNEN_ENV_NAME=development FAMNEN_MAIL_BACKEND=outbox $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
+	  --access-logfile - "app:create_app()"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)."; exit 1; }
