@@ -18,7 +18,7 @@ run: install compile-translations
 	@echo ""
 	@echo "Famnen is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	FAMNEN_ENV_NAME=development FAMNEN_MAIL_BACKEND=outbox $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
+	FAMNEN_ENV_NAME=development $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
 	  --access-logfile - "app:create_app()"
 
 $(BIN)/python:

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import config
-from core import access, cli, database, i18n, security
+from core import access, cli, database, i18n, rendering, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Feature blueprints, in the order their URLs and navigation appear.
@@ -19,8 +19,11 @@ from blueprints.public.routes import bp as public_bp
 from blueprints.auth.routes import bp as auth_bp
 from blueprints.staff.routes import bp as staff_bp
 from blueprints.admin.routes import bp as admin_bp
+from blueprints.booking.admin import bp as booking_admin_bp
+from blueprints.booking.agenda import bp as agenda_bp
+from blueprints.booking.routes import bp as booking_bp
 
-BLUEPRINTS = (public_bp, auth_bp, staff_bp, admin_bp)
+BLUEPRINTS = (public_bp, booking_bp, auth_bp, staff_bp, agenda_bp, admin_bp, booking_admin_bp)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -48,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     access.init_app(app)
     i18n.init_app(app)
+    rendering.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     cli.init_app(app)

@@ -49,8 +49,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SUPPORT_EMAIL": "familjecenter@example.fi",
         "SUPPORT_PHONE": "+358 19 000 0000",
         # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
-        # MAIL_OUTBOX_DIR instead of being sent (development and demos).
-        "MAIL_BACKEND": "smtp",
+        # MAIL_OUTBOX_DIR instead of being sent; that is the default outside
+        # production, so a demo never mails real addresses by accident.
+        "MAIL_BACKEND": None,
         "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
         "SMTP_HOST": "localhost",
         "SMTP_PORT": 25,
@@ -60,6 +61,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SMTP_SSL": False,
         "SMTP_TIMEOUT": 20,
         "MAIL_FROM": "Famnen <no-reply@example.fi>",
+        # Families get a reminder email this many hours before their appointment.
+        "REMINDER_HOURS_BEFORE": 24,
         # Public address of the installation, used in emails and feeds.
         "BASE_URL": "http://127.0.0.1:5000",
         # Staff sessions end after this much inactivity (WCAG 2.2.1: warned before).
@@ -175,6 +178,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
 
     is_production = env_name == "production"
     settings.setdefault("SESSION_COOKIE_SECURE", is_production)
+    if not settings["MAIL_BACKEND"]:
+        settings["MAIL_BACKEND"] = "smtp" if is_production else "outbox"
     if not settings.get("SECRET_KEY") and not is_production:
         settings["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from core.timeutil import utcnow
 from extensions import db
 
 
@@ -51,6 +52,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
     """Create (or complete) the demo municipality: centres, services and staff. Safe to run again."""
     from blueprints.auth.demo import seed_staff
     from blueprints.auth.models import User
+    from blueprints.booking.demo import seed_booking
     from blueprints.organisation.demo import seed_organisation
 
     if current_app.config["ENV_NAME"] == "production" and not force:
@@ -60,6 +62,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
     else:
         created = seed_organisation() + seed_staff()
         db.session.commit()
+        created += seed_booking()
         click.echo(f"Demo data ready ({created} new records).")
     print_demo_sign_ins()
 
@@ -98,7 +101,22 @@ def demo_code_command(email: str) -> None:
     click.echo(pyotp.TOTP(secret).now())
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Email families a reminder before their appointment (run by cron or a systemd timer).
+
+    Safe to run often and in parallel: each reminder is sent once.
+    """
+    from blueprints.booking.reminders import send_due_reminders
+
+    sent, failed = send_due_reminders(utcnow())
+    click.echo(f"Reminders sent: {sent}, failed (will be retried): {failed}")
+    if failed:
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands with ``flask``."""
-    for command in (create_admin_command, seed_demo_command, demo_code_command):
+    for command in (create_admin_command, seed_demo_command, demo_code_command, send_reminders_command):
         app.cli.add_command(command)

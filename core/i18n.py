@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 from config import LANGUAGES
+from core.timeutil import to_local
 
 LANGUAGE_COOKIE = "famnen_lang"
 # The names of the languages in themselves, for the language switch.
@@ -65,8 +66,14 @@ def long_date(value: date | datetime) -> str:
 
 
 def clock(value: datetime) -> str:
-    """Format a time of day in Helsinki time, e.g. "9.30" in Finnish and Swedish."""
-    return format_time(value, "H.mm") if current_language() in ("sv", "fi") else format_time(value, "HH:mm")
+    """Format a time of day in Helsinki time: "9.30" in Finnish and Swedish, "09:30" in English.
+
+    Written out by hand because a page of free times formats hundreds of them.
+    """
+    local = to_local(value)
+    if current_language() in ("sv", "fi"):
+        return f"{local.hour}.{local.minute:02d}"
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def date_and_time(value: datetime) -> str:
@@ -74,10 +81,19 @@ def date_and_time(value: datetime) -> str:
     return format_datetime(value, "d.M.yyyy H.mm" if current_language() in ("sv", "fi") else "d MMM yyyy HH:mm")
 
 
+def time_range(start: datetime, end: datetime) -> str:
+    """A span of time, without repeating the date when it starts and ends on the same day."""
+    if to_local(start).date() == to_local(end).date():
+        return f"{date_and_time(start)}–{clock(end)}"
+    return f"{date_and_time(start)}–{date_and_time(end)}"
+
+
 def init_app(app: Flask) -> None:
     """Register Jinja helpers for languages and local dates."""
     app.jinja_env.globals.update(
+        local_date=lambda moment: to_local(moment).date(),
         localized=localized,
+        time_range=time_range,
         pick=pick,
         current_language=current_language,
         LANGUAGES=LANGUAGES,

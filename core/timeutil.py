@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -16,11 +16,6 @@ def utcnow() -> datetime:
 def to_local(moment: datetime) -> datetime:
     """Convert an aware datetime to Helsinki time."""
     return moment.astimezone(HELSINKI)
-
-
-def local_today() -> date:
-    """Return today's date in Helsinki."""
-    return to_local(utcnow()).date()
 
 
 def local_to_utc(day: date, clock: time) -> datetime:

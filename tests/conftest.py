@@ -136,3 +136,50 @@ def client(app, html_checker):
 def runner(app):
     """A runner for the app's ``flask`` commands."""
     return app.test_cli_runner()
+
+
+class Mailbox:
+    """Messages received by the local SMTP server, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list:
+        """The messages sent to ``address``, oldest first."""
+        return [message for message in self.messages if message["To"] == address]
+
+
+@pytest.fixture
+def mailbox(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port; the app sends its email there."""
+    from aiosmtpd.controller import Controller
+
+    from tests.html_checker import free_port
+
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False)
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def world(db):
+    """Booking open around the clock every day, so tests do not depend on the time they run."""
+    from datetime import time
+
+    from blueprints.auth.models import User
+    from tests.factories import BookingWorld, make_centre, make_professional, make_service
+
+    centre = make_centre()
+    login = make_professional(centre, weekdays=range(7), start=time(0), end=time(23, 45))
+    service = make_service([db.session.get(User, login.id)], cancellation_deadline_hours=0, min_notice_hours=1)
+    return BookingWorld(centre.id, service.id, login, service.slug)

@@ -40,7 +40,7 @@ class FamnenClient(FlaskClient):
 
     def csrf_token(self, path: str = "/") -> str:
         """Read a CSRF token from a page, as a browser's form would carry it."""
-        page = self.get(path).get_data(as_text=True)
+        page = self.get(path, follow_redirects=True).get_data(as_text=True)
         match = CSRF_PATTERN.search(page)
         assert match, f"no CSRF token on {path}"
         return match.group(1) or match.group(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import subprocess
 import time
@@ -11,6 +12,25 @@ import urllib.request
 from pathlib import Path
 
 FRAGMENT_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
+# A fragment that replaces a list item or a table row is checked inside its parent element.
+FRAGMENT_PARENTS = {"<li": ("<ul>", "</ul>"), "<tr": ("<table><tbody>", "</tbody></table>")}
+
+
+OUT_OF_BAND = re.compile(r"<div data-hx-swap-oob=[^>]*>.*?</div>", re.DOTALL)
+
+
+def as_document(markup: str) -> str:
+    """Wrap an htmx fragment so it can be checked as a whole document.
+
+    Out-of-band parts (live-region messages) are checked beside the fragment,
+    where htmx puts them, rather than inside a list or table.
+    """
+    if markup.lstrip().lower().startswith("<!doctype"):
+        return markup
+    out_of_band = "".join(OUT_OF_BAND.findall(markup))
+    main = OUT_OF_BAND.sub("", markup)
+    opening, closing = FRAGMENT_PARENTS.get(main.lstrip()[:3], ("", ""))
+    return FRAGMENT_PAGE.format(opening + main + closing + out_of_band)
 
 
 def free_port() -> int:
@@ -64,7 +84,7 @@ class HtmlChecker:
 
     def errors(self, markup: str) -> list[str]:
         """Return the checker's error messages for a document or an htmx fragment."""
-        document = markup if markup.lstrip().lower().startswith("<!doctype") else FRAGMENT_PAGE.format(markup)
+        document = as_document(markup)
         key = hashlib.sha256(document.encode()).hexdigest()
         if key not in self._cache:
             messages = self._post(document).get("messages", [])

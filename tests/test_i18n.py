@@ -12,7 +12,7 @@ from core.i18n import clock, date_and_time, localized, long_date, pick
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
-METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2")]
+METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 SKIPPED_DIRS = {".venv", "node_modules", "tests", "migrations", "bench", ".git"}
 
 
@@ -22,7 +22,7 @@ def messages_in_source() -> set[str]:
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT),
         method_map=METHOD_MAP,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
+        options_map={pattern: {"extensions": "jinja2.ext.do"} for pattern in ("templates/**.html", "templates/**.txt")},
         keywords=KEYWORDS,
         directory_filter=lambda path: Path(path).name not in SKIPPED_DIRS,
     ):

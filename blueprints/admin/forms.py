@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.access import ROLE_LABELS
@@ -37,6 +37,7 @@ class StaffForm(FlaskForm):
         choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
         validators=[InputRequired(message=_l("Choose at least one role."))],
     )
+    centres = CheckboxesField(_l("Family centres"), validators=[Optional()])
     active = BooleanField(_l("The account is in use"), default=True)
 
 

@@ -6,13 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from core.access import staff
 from core.forms import EmptyForm
+from core.i18n import localized
 from extensions import db
 
 from ..auth import accounts
 from ..auth.models import User
+from ..organisation.models import Centre
 from .forms import NewStaffForm, StaffForm, TemporaryPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -27,7 +30,25 @@ def _staff_member(user_id: int) -> User:
 
 def _form_data(user: User) -> dict:
     """The account's current values for the edit form."""
-    return {"name": user.name, "email": user.email, "roles": sorted(user.role_names), "active": user.active}
+    return {
+        "name": user.name,
+        "email": user.email,
+        "roles": sorted(user.role_names),
+        "centres": [str(centre.id) for centre in user.centres],
+        "active": user.active,
+    }
+
+
+def _with_centres(form: StaffForm) -> StaffForm:
+    """Offer the family centres a staff member can belong to."""
+    centres = db.session.scalars(select(Centre).order_by(Centre.id)).all()
+    form.centres.choices = [SelectChoice(str(centre.id), localized(centre, "name")) for centre in centres]
+    return form
+
+
+def _chosen_centres(form: StaffForm) -> list[Centre]:
+    ids = [int(value) for value in form.centres.data or []]
+    return list(db.session.scalars(select(Centre).where(Centre.id.in_(ids)))) if ids else []
 
 
 def _email_taken(email: str, other_than: User | None = None) -> bool:
@@ -39,7 +60,7 @@ def _email_taken(email: str, other_than: User | None = None) -> bool:
 @staff("admin")
 def index():
     """The administration start page."""
-    return redirect(url_for("admin.staff_list"))
+    return render_template("admin/index.html")
 
 
 @bp.route("/staff")
@@ -54,7 +75,7 @@ def staff_list():
 @staff("admin")
 def staff_new():
     """Create a staff account with a first password the person must change."""
-    form = NewStaffForm()
+    form = _with_centres(NewStaffForm())
     status = 200
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data, form.email.data, form.name.data)
@@ -66,6 +87,7 @@ def staff_new():
             user = accounts.create_staff_user(form.email.data, form.name.data, form.password.data, set(form.roles.data))
             user.must_change_password = True
             user.active = form.active.data
+            user.centres = _chosen_centres(form)
             db.session.commit()
             flash(_("The account for %(name)s has been created. Give them the first password in person or by phone.", name=user.name), "success")
             return redirect(url_for("admin.staff_list"))
@@ -80,7 +102,7 @@ def staff_new():
 def staff_edit(user_id: int):
     """Change a staff member's name, email address, roles or whether the account is in use."""
     user = _staff_member(user_id)
-    form = StaffForm(data=_form_data(user))
+    form = _with_centres(StaffForm(data=_form_data(user)))
     status = 200
     if form.validate_on_submit():
         roles = set(form.roles.data)
@@ -92,6 +114,7 @@ def staff_edit(user_id: int):
             user.name = form.name.data.strip()
             user.email = form.email.data.strip().lower()
             user.set_roles(roles)
+            user.centres = _chosen_centres(form)
             accounts.set_active(user, form.active.data)
             db.session.commit()
             flash(_("The changes to %(name)s's account have been saved.", name=user.name), "success")
@@ -132,7 +155,7 @@ def staff_set_password(user_id: int):
         form.password.errors.extend(problems)
     return render_template(
         "admin/staff_form.html",
-        form=StaffForm(formdata=None, data=_form_data(user)),
+        form=_with_centres(StaffForm(formdata=None, data=_form_data(user))),
         user=user,
         action_form=EmptyForm(),
         password_form=form,

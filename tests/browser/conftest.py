@@ -118,20 +118,34 @@ class UI:
 
 
 @pytest.fixture
-def ui(chromium, live_server, html_checker, language):
-    """A fresh browser tab in the test's language, at a phone-and-desktop-friendly size."""
+def new_ui(chromium, live_server, html_checker, language):
+    """Open browser tabs (each its own cookies) in the test's language; all are checked at the end."""
     if html_checker is None:
         unavailable("The Nu Html Checker needs Java and `npm ci` (vnu-jar); run `make test`.")
-    context = chromium.new_context(locale=f"{language}-FI", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "famnen_lang", "value": language, "url": live_server}])
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    helper = UI(page, live_server, html_checker, language)
-    yield helper
+    opened: list[tuple[UI, object]] = []
+
+    def open_ui(width: int = 1280) -> UI:
+        context = chromium.new_context(locale=f"{language}-FI", viewport={"width": width, "height": 900})
+        context.add_cookies([{"name": "famnen_lang", "value": language, "url": live_server}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        helper = UI(page, live_server, html_checker, language)
+        opened.append((helper, context))
+        return helper
+
+    yield open_ui
     try:
-        helper.assert_every_page_checked()
+        for helper, _ in opened:
+            helper.assert_every_page_checked()
     finally:
-        context.close()
+        for _, context in opened:
+            context.close()
+
+
+@pytest.fixture
+def ui(new_ui):
+    """A fresh browser tab in the test's language."""
+    return new_ui()
 
 
 def pytest_runtest_makereport(item, call):

@@ -1,0 +1,1 @@
+"""Appointment booking: free times, booking without an account, the staff agenda."""

@@ -1,0 +1,262 @@
+"""Administration of booking: centres, services, professionals' profiles, working hours and absences."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.access import staff
+from core.forms import EmptyForm
+from core.i18n import localized
+from core.timeutil import local_to_utc
+from extensions import db
+
+from ..auth.models import StaffRole, User
+from ..organisation.models import Centre, Service
+from . import booking
+from .admin_forms import WEEKDAYS, AbsenceForm, CentreForm, ProfileForm, ServiceForm, WorkingHoursForm
+from .booking import TimeNotFree
+from .models import Absence, ProfessionalProfile, WorkingHours
+from .setup import overlapping_hours
+
+bp = Blueprint("booking_admin", __name__, url_prefix="/admin")
+
+
+def _get_or_404(model, identifier: int):
+    item = db.session.get(model, identifier)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _slug_taken(model, slug: str, item) -> bool:
+    found = db.session.scalar(select(model).where(model.slug == slug))
+    return found is not None and found is not item
+
+
+def _populate(form, target, skip: tuple[str, ...] = ()) -> None:
+    """Copy a form's fields onto a model, except the CSRF token and fields handled separately."""
+    for name, field in form._fields.items():
+        if name != "csrf_token" and name not in skip:
+            field.populate_obj(target, name)
+
+
+def _save_with_slug(model, form, item, skip: tuple[str, ...] = ()):
+    """Shared create/edit handling of centres and services: unique short names, then save."""
+    if _slug_taken(model, form.slug.data, item):
+        form.slug.errors.append(_("Another one already uses this short name."))
+        return None
+    target = item or model()
+    _populate(form, target, skip)
+    if item is None:
+        db.session.add(target)
+    return target
+
+
+# --- Centres ---------------------------------------------------------------------------
+
+
+@bp.route("/centres")
+@staff("admin")
+def centres():
+    """All family centres."""
+    return render_template("admin/centres.html", centres=db.session.scalars(select(Centre).order_by(Centre.id)).all())
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+@bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
+@staff("admin")
+def centre(centre_id: int | None = None):
+    """Create or edit a family centre."""
+    item = _get_or_404(Centre, centre_id) if centre_id else None
+    form = CentreForm(obj=item)
+    status = 200
+    if form.validate_on_submit():
+        saved = _save_with_slug(Centre, form, item)
+        if saved is not None:
+            db.session.commit()
+            flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
+            return redirect(url_for("booking_admin.centres"))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/centre_form.html", form=form, item=item), status
+
+
+# --- Services ----------------------------------------------------------------------------
+
+
+def _professional_choices() -> list[SelectChoice]:
+    people = db.session.scalars(
+        select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)
+    )
+    return [SelectChoice(str(person.id), person.name) for person in people]
+
+
+@bp.route("/services")
+@staff("admin")
+def services():
+    """All services with their booking rules."""
+    return render_template("admin/services.html", services=db.session.scalars(select(Service).order_by(Service.id)).all())
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@staff("admin")
+def service(service_id: int | None = None):
+    """Create or edit a service and choose who gives it."""
+    item = _get_or_404(Service, service_id) if service_id else None
+    form = ServiceForm(obj=item)
+    if not form.is_submitted():
+        form.professionals.data = [str(p.id) for p in item.professionals] if item else []
+    form.professionals.choices = _professional_choices()
+    status = 200
+    if form.validate_on_submit():
+        chosen = [int(value) for value in form.professionals.data or []]
+        professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
+        saved = _save_with_slug(Service, form, item, skip=("professionals",))
+        if saved is not None:
+            saved.professionals = professionals
+            db.session.commit()
+            flash(_("The service %(name)s has been saved.", name=localized(saved, "name")), "success")
+            return redirect(url_for("booking_admin.services"))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/service_form.html", form=form, item=item), status
+
+
+# --- Professionals, working hours and absences ----------------------------------------------
+
+
+def _professional(user_id: int) -> User:
+    user = _get_or_404(User, user_id)
+    if not user.has_role("professional"):
+        abort(404)
+    return user
+
+
+@bp.route("/professionals")
+@staff("admin")
+def professionals():
+    """Professionals with their titles, languages and working hours."""
+    people = db.session.scalars(select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)).all()
+    profiles = {p.user_id: p for p in db.session.scalars(select(ProfessionalProfile))}
+    hours = {}
+    for block in db.session.scalars(select(WorkingHours).order_by(WorkingHours.weekday, WorkingHours.start_time)):
+        hours.setdefault(block.user_id, []).append(block)
+    return render_template("admin/professionals.html", people=people, profiles=profiles, hours=hours, weekdays=WEEKDAYS)
+
+
+def _professional_page(user: User, profile_form=None, hours_form=None, absence_form=None, conflicts=None, status=200):
+    profile = db.session.get(ProfessionalProfile, user.id)
+    if profile_form is None:
+        profile_form = ProfileForm(obj=profile, formdata=None)
+        profile_form.languages.data = list(profile.language_codes) if profile else ["sv", "fi"]
+    centres = db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)).all()
+    hours_form = hours_form or WorkingHoursForm(formdata=None, prefix="hours")
+    hours_form.centre.choices = [SelectChoice(str(c.id), localized(c, "name")) for c in centres]
+    blocks = db.session.scalars(
+        select(WorkingHours).where(WorkingHours.user_id == user.id).order_by(WorkingHours.weekday, WorkingHours.start_time)
+    ).all()
+    absences = db.session.scalars(select(Absence).where(Absence.user_id == user.id).order_by(Absence.starts_at.desc()).limit(50)).all()
+    return render_template(
+        "admin/professional.html",
+        user=user,
+        profile_form=profile_form,
+        hours_form=hours_form,
+        absence_form=absence_form or AbsenceForm(formdata=None, prefix="absence"),
+        blocks=blocks,
+        absences=absences,
+        conflicts=conflicts or [],
+        weekdays=WEEKDAYS,
+        action_form=EmptyForm(),
+    ), status
+
+
+@bp.route("/professionals/<int:user_id>", methods=["GET", "POST"])
+@staff("admin")
+def professional(user_id: int):
+    """A professional's profile (title, languages, video room), hours and absences."""
+    user = _professional(user_id)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        profile = db.session.get(ProfessionalProfile, user.id) or ProfessionalProfile(user_id=user.id)
+        _populate(form, profile, skip=("languages",))
+        profile.languages = " ".join(code for code in ("sv", "fi", "en") if code in form.languages.data)
+        db.session.add(profile)
+        db.session.commit()
+        flash(_("The profile of %(name)s has been saved.", name=user.name), "success")
+        return redirect(url_for("booking_admin.professional", user_id=user.id))
+    if form.is_submitted():
+        return _professional_page(user, profile_form=form, status=422)
+    return _professional_page(user)
+
+
+@bp.route("/professionals/<int:user_id>/hours", methods=["POST"])
+@staff("admin")
+def add_hours(user_id: int):
+    """Add a weekly block of working hours, refusing overlaps at any centre."""
+    user = _professional(user_id)
+    form = WorkingHoursForm(prefix="hours")
+    form.centre.choices = [SelectChoice(str(c.id), "") for c in db.session.scalars(select(Centre))]
+    if form.validate_on_submit():
+        weekday = int(form.weekday.data)
+        clash = overlapping_hours(user.id, weekday, form.start.data, form.end.data, form.valid_from.data, form.valid_until.data)
+        if clash is None:
+            db.session.add(WorkingHours(
+                user_id=user.id, centre_id=int(form.centre.data), weekday=weekday, start_time=form.start.data,
+                end_time=form.end.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+            ))
+            db.session.commit()
+            flash(_("The working hours have been added."), "success")
+            return redirect(url_for("booking_admin.professional", user_id=user.id) + "#hours")
+        form.start.errors.append(_(
+            "These hours overlap %(weekday)s %(start)s–%(end)s at %(centre)s.",
+            weekday=WEEKDAYS[clash.weekday], start=clash.start_time.strftime("%H.%M"), end=clash.end_time.strftime("%H.%M"),
+            centre=localized(clash.centre, "name"),
+        ))
+    return _professional_page(user, hours_form=form, status=422)
+
+
+@bp.route("/hours/<int:hours_id>/delete", methods=["POST"])
+@staff("admin")
+def delete_hours(hours_id: int):
+    """Remove a block of working hours (booked appointments stay as they are)."""
+    block = _get_or_404(WorkingHours, hours_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user_id = block.user_id
+    db.session.delete(block)
+    db.session.commit()
+    flash(_("The working hours have been removed. Appointments already booked are kept."), "success")
+    return redirect(url_for("booking_admin.professional", user_id=user_id) + "#hours")
+
+
+@bp.route("/professionals/<int:user_id>/absences", methods=["POST"])
+@staff("admin")
+def add_absence(user_id: int):
+    """Record leave over whole days or part of a day."""
+    user = _professional(user_id)
+    form = AbsenceForm(prefix="absence")
+    conflicts = []
+    if form.validate_on_submit():
+        last_day = form.last_day.data or form.first_day.data
+        if form.start.data:
+            starts_at, ends_at = local_to_utc(form.first_day.data, form.start.data), local_to_utc(last_day, form.end.data)
+        else:
+            starts_at, ends_at = local_to_utc(form.first_day.data, time(0)), local_to_utc(last_day + timedelta(days=1), time(0))
+        try:
+            booking.block_time(user.id, starts_at, ends_at, form.note.data or "", current_user._get_current_object())
+        except TimeNotFree as error:
+            conflicts = error.appointments
+            form.first_day.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
+        else:
+            flash(_("The absence has been recorded."), "success")
+            return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")
+    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else 422)

@@ -1,0 +1,356 @@
+"""The staff's way: agenda by day and week, attendance, cancelling, moving, phone bookings, blocked time."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import public, safe_next_url, staff
+from core.i18n import localized
+from core.mail import external_url
+from core.tokens import make_token, new_reference, reference_from_token
+from core.forms import EmptyForm
+from core.rendering import render_page_or_fragment, wants_fragment
+from core.timeutil import local_to_utc, to_local, utcnow
+from extensions import db
+
+from ..organisation.models import Service
+from . import booking, finder, ics, permissions
+from .booking import ChangeNotAllowed, SlotUnavailable, TimeNotFree
+from .forms import BlockTimeForm, CancelForm
+from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
+from .notifications import appointment_place, notify_family
+from .routes import chosen_slot, details_page
+from .schedule import schedule
+
+bp = Blueprint("agenda", __name__, url_prefix="/staff")
+
+BOOKING_ROLES = ("professional", "reception", "admin")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return to_local(utcnow()).date()
+
+
+def _appointment(appointment_id: int) -> Appointment:
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None:
+        abort(404)
+    if not permissions.can_manage(_me(), appointment):
+        abort(403)
+    return appointment
+
+
+def _chosen_professional() -> int:
+    """The professional whose agenda is shown: asked for, else oneself, else the first one visible."""
+    visible = permissions.professionals_visible_to(_me())
+    if not visible:
+        raise NoAgenda()
+    asked = request.args.get("professional", type=int)
+    if asked is not None:
+        if not any(person.id == asked for person in visible):
+            abort(403)
+        return asked
+    return _me().id if any(person.id == _me().id for person in visible) else visible[0].id
+
+
+class NoAgenda(Exception):
+    """The staff member sees no professional's agenda (reception not yet placed at a centre)."""
+
+
+@bp.errorhandler(NoAgenda)
+def _no_agenda(error: NoAgenda):
+    flash(_("No agendas are open to you yet. An administrator adds you to your family centre."), "info")
+    return redirect(url_for("staff.index"))
+
+
+@bp.route("/agenda")
+@staff(*BOOKING_ROLES)
+def agenda():
+    """A professional's appointments for a day or a week."""
+    professional_id = _chosen_professional()
+    day = _parse_day(request.args.get("day"))
+    view = "week" if request.args.get("view") == "week" else "day"
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    last = first + timedelta(days=6 if view == "week" else 0)
+    step = timedelta(days=7 if view == "week" else 1)
+    return render_page_or_fragment(
+        "booking/agenda.html",
+        "booking/_agenda.html",
+        days=schedule(professional_id, first, last),
+        professional_id=professional_id,
+        professionals=permissions.professionals_visible_to(_me()),
+        view=view,
+        day=day,
+        previous_day=day - step,
+        next_day=day + step,
+        today=to_local(utcnow()).date(),
+        now=utcnow(),
+        form=EmptyForm(),
+    )
+
+
+def _back_to_agenda(appointment: Appointment):
+    return redirect(
+        url_for("agenda.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat())
+    )
+
+
+@bp.route("/appointments/<int:appointment_id>/outcome", methods=["POST"])
+@staff(*BOOKING_ROLES)
+def outcome(appointment_id: int):
+    """Record that the family came, or did not come."""
+    appointment = _appointment(appointment_id)
+    wanted = request.form.get("status")
+    allowed = {status.value: status for status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED)}
+    message = None
+    if EmptyForm().validate_on_submit() and wanted in allowed:
+        try:
+            booking.record_outcome(appointment, allowed[wanted], utcnow())
+        except ChangeNotAllowed:
+            message = _("Attendance can be recorded once the appointment has begun.")
+        else:
+            message = {
+                "attended": _("Marked as attended."),
+                "no_show": _("Marked as not attended."),
+                "booked": _("The attendance mark was removed."),
+            }[wanted]
+    else:
+        abort(400)
+    if wants_fragment():
+        return render_template("booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message)
+    flash(message, "success")
+    return _back_to_agenda(appointment)
+
+
+@bp.route("/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
+@staff(*BOOKING_ROLES)
+def cancel(appointment_id: int):
+    """Cancel an appointment with a reason that is sent to the family."""
+    appointment = _appointment(appointment_id)
+    form = CancelForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            booking.cancel(appointment, utcnow(), by_staff=_me(), reason=form.reason.data)
+        except ChangeNotAllowed:
+            flash(_("Only booked appointments can be cancelled."), "error")
+        else:
+            if notify_family(appointment, "cancelled_by_staff"):
+                flash(_("The appointment has been cancelled and the family has been told by email."), "success")
+            else:
+                flash(_("The appointment has been cancelled. The family has no email address or it could not be sent: call them on %(phone)s.", phone=appointment.guardian_phone or "–"), "info")
+        return _back_to_agenda(appointment)
+    elif form.is_submitted():
+        status = 422
+    return render_template("booking/staff_cancel.html", appointment=appointment, form=form), status
+
+
+@bp.route("/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
+@staff(*BOOKING_ROLES)
+def move(appointment_id: int):
+    """Move an appointment to another free time; the family is told by email."""
+    appointment = _appointment(appointment_id)
+    if request.method == "POST":
+        choice = chosen_slot(appointment.service)
+        if choice is None or not EmptyForm().validate_on_submit():
+            abort(400)
+        try:
+            booking.move(appointment, choice, utcnow(), by_staff=_me())
+        except (SlotUnavailable, ChangeNotAllowed):
+            flash(_("That time is no longer free. Choose another one."), "error")
+            return redirect(url_for("agenda.move", appointment_id=appointment.id, **request.args))
+        notify_family(appointment, "moved")
+        flash(_("The appointment has been moved and the family has been told."), "success")
+        return _back_to_agenda(appointment)
+    return finder.render_times(
+        appointment.service,
+        family=False,
+        back_url=url_for("agenda.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat()),
+        back_text=_("Back to the agenda"),
+        slot_action=url_for("agenda.move", appointment_id=appointment.id),
+        times_url=url_for("agenda.move", appointment_id=appointment.id),
+        slot_method="post",
+        moving=appointment,
+    )
+
+
+@bp.route("/book")
+@staff(*BOOKING_ROLES)
+def book_services():
+    """Book for a family who phoned: choose the service (reserved ones included)."""
+    services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
+    return render_template("booking/staff_services.html", services=[s for s in services if s.professionals])
+
+
+def _staff_service(slug: str) -> Service:
+    service = db.session.scalar(select(Service).where(Service.slug == slug, Service.active))
+    if service is None:
+        abort(404)
+    return service
+
+
+@bp.route("/book/<slug>")
+@staff(*BOOKING_ROLES)
+def book_times(slug: str):
+    """Free times for a phone booking; staff are not held to the minimum notice."""
+    service = _staff_service(slug)
+    return finder.render_times(
+        service,
+        family=False,
+        back_url=url_for("agenda.book_services"),
+        back_text=_("All services"),
+        slot_action=url_for("agenda.book_details", slug=service.slug),
+        times_url=url_for("agenda.book_times", slug=service.slug),
+    )
+
+
+@bp.route("/book/<slug>/details", methods=["GET", "POST"])
+@staff(*BOOKING_ROLES)
+def book_details(slug: str):
+    """The family's details, taken on the phone; booking happens here."""
+    service = _staff_service(slug)
+
+    def booked(appointment: Appointment, emailed: bool):
+        flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
+        return _back_to_agenda(appointment)
+
+    return details_page(
+        service,
+        form_action=url_for("agenda.book_details", slug=service.slug),
+        times_url=url_for("agenda.book_times", slug=service.slug),
+        on_booked=booked,
+        booked_by=_me(),
+    )
+
+
+@bp.route("/agenda/block", methods=["GET", "POST"])
+@staff(*BOOKING_ROLES)
+def block():
+    """Block time so that families cannot book it."""
+    visible = permissions.professionals_visible_to(_me())
+    form = BlockTimeForm()
+    form.professional.choices = [(str(person.id), person.name) for person in visible]
+    if not form.is_submitted():
+        form.professional.data = request.args.get("professional") or (str(_me().id) if any(p.id == _me().id for p in visible) else None)
+        form.day.data = _parse_day(request.args.get("day"))
+    status = 200
+    conflicts: list[Appointment] = []
+    if form.validate_on_submit():
+        professional_id = int(form.professional.data)
+        start, end = (time(0), None) if form.whole_day.data else (form.start.data, form.end.data)
+        starts_at = local_to_utc(form.day.data, start)
+        ends_at = local_to_utc(form.day.data + timedelta(days=1), time(0)) if end is None else local_to_utc(form.day.data, end)
+        try:
+            booking.block_time(professional_id, starts_at, ends_at, form.note.data or "", _me())
+        except TimeNotFree as error:
+            conflicts = error.appointments
+            form.start.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
+            status = 409
+        else:
+            flash(_("The time has been blocked. Families cannot book it."), "success")
+            return redirect(url_for("agenda.agenda", professional=professional_id, day=form.day.data.isoformat()))
+    elif form.is_submitted():
+        status = 422
+    return render_template("booking/block.html", form=form, conflicts=conflicts), status
+
+
+@bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
+@staff(*BOOKING_ROLES)
+def unblock(absence_id: int):
+    """Remove blocked time, so the time can be booked again."""
+    absence = db.session.get(Absence, absence_id)
+    if absence is None:
+        abort(404)
+    if not permissions.can_open_agenda(_me(), absence.user_id):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    day = to_local(absence.starts_at).date()
+    user_id = absence.user_id
+    db.session.delete(absence)
+    db.session.commit()
+    flash(_("The blocked time has been removed."), "success")
+    back = safe_next_url(request.args.get("next"))
+    return redirect(back or url_for("agenda.agenda", professional=user_id, day=day.isoformat()))
+
+
+
+# --- Personal calendar feed -------------------------------------------------------------
+
+FEED_PURPOSE = "calendar-feed"
+FEED_PAST = timedelta(days=30)
+FEED_AHEAD = timedelta(days=366)
+
+
+def _own_profile() -> ProfessionalProfile:
+    profile = db.session.get(ProfessionalProfile, _me().id)
+    if profile is None:
+        profile = ProfessionalProfile(user_id=_me().id)
+        db.session.add(profile)
+    return profile
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@staff("professional")
+def calendar():
+    """The professional's calendar feed link: create or renew it, and choose whether names show."""
+    profile = db.session.get(ProfessionalProfile, _me().id)
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        profile = _own_profile()
+        if request.form.get("action") == "renew":
+            profile.calendar_reference = new_reference()
+            flash(_("Your calendar has a new address. The old one no longer works: update your calendar app."), "success")
+        elif request.form.get("action") == "stop":
+            profile.calendar_reference = ""
+            flash(_("The calendar address has been turned off."), "success")
+        else:
+            profile.calendar_shows_names = request.form.get("show_names") == "yes"
+            flash(_("Saved."), "success")
+        db.session.commit()
+        return redirect(url_for("agenda.calendar"))
+    feed_url = (
+        external_url("agenda.calendar_feed", token=make_token(FEED_PURPOSE, profile.calendar_reference))
+        if profile and profile.calendar_reference
+        else None
+    )
+    return render_template("booking/calendar.html", profile=profile, feed_url=feed_url, form=EmptyForm())
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def calendar_feed(token: str):
+    """A professional's appointments as a calendar feed: service and time, names only if chosen."""
+    reference = reference_from_token(FEED_PURPOSE, token)
+    profile = db.session.scalar(select(ProfessionalProfile).where(ProfessionalProfile.calendar_reference == reference)) if reference else None
+    if profile is None:
+        abort(404)
+    now = utcnow()
+    appointments = db.session.scalars(
+        select(Appointment).where(
+            Appointment.professional_id == profile.user_id,
+            Appointment.starts_at >= now - FEED_PAST,
+            Appointment.starts_at < now + FEED_AHEAD,
+        ).order_by(Appointment.starts_at)
+    )
+    events = []
+    for appointment in appointments:
+        title = localized(appointment.service, "name")
+        if profile.calendar_shows_names and appointment.child_first_name:
+            title = f"{title}: {appointment.child_first_name}"
+        events.append(ics.appointment_event(appointment, title, appointment_place(appointment), "", now))
+    body = ics.feed(events, f"Famnen – {profile.user.name}")
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="famnen.ics"'})

@@ -1,0 +1,221 @@
+"""Booking, moving, cancelling and recording appointments: the rules, with no HTTP in them.
+
+Double bookings are prevented in three layers: the transaction takes a lock
+before it checks (SQLite: the request began with ``BEGIN IMMEDIATE``;
+PostgreSQL: ``SELECT ... FOR UPDATE`` on the professional's row), the slot is
+recomputed from working hours and bookings inside that transaction, and a
+unique index refuses a second active appointment at the same start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.timeutil import to_local
+from core.tokens import make_token, new_reference, reference_from_token
+from extensions import db
+
+from ..auth.models import User
+from ..organisation.models import Service
+from .availability import Slot
+from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
+from .slots import SlotChoice, SlotQuery, find_slots
+
+MANAGE_PURPOSE = "manage-appointment"
+
+
+class BookingError(Exception):
+    """A booking action that cannot be done; the views explain it in the user's language."""
+
+
+class SlotUnavailable(BookingError):
+    """The chosen time is not free (any more), or never was a valid time."""
+
+
+class ChangeNotAllowed(BookingError):
+    """The appointment can no longer be changed by the family (deadline passed, cancelled, over)."""
+
+
+@dataclass(frozen=True)
+class FamilyDetails:
+    """What the family tells about themselves when booking."""
+
+    guardian_name: str
+    guardian_email: str
+    guardian_phone: str
+    child_first_name: str
+    child_age_years: int | None
+    language: str
+    message: str
+
+
+def manage_token(appointment: Appointment) -> str:
+    """The secret token of the family's manage link."""
+    return make_token(MANAGE_PURPOSE, appointment.reference)
+
+
+def appointment_for_token(token: str) -> Appointment | None:
+    """The appointment a manage link points at, or None for an unknown or forged link."""
+    reference = reference_from_token(MANAGE_PURPOSE, token)
+    if reference is None:
+        return None
+    return db.session.scalar(select(Appointment).where(Appointment.reference == reference))
+
+
+def _lock_professional(professional_id: int) -> None:
+    """Serialise bookings of one professional (PostgreSQL row lock; a no-op on SQLite)."""
+    db.session.execute(select(User.id).where(User.id == professional_id).with_for_update())
+
+
+def _verified_slot(service: Service, choice: SlotChoice, now: datetime, family: bool, moving: int | None = None) -> Slot:
+    """Recompute the chosen professional's free times that day and find the choice among them."""
+    if choice.mode not in service.modes:
+        raise SlotUnavailable()
+    day = to_local(choice.starts_at).date()
+    query = SlotQuery(service, choice.mode, choice.centre_id, professional_id=choice.professional_id, family=family)
+    for slot in find_slots(query, day, day, now, ignore_appointment=moving):
+        if slot.starts_at == choice.starts_at and slot.centre_id == choice.centre_id:
+            return slot
+    raise SlotUnavailable()
+
+
+def is_bookable(service: Service, choice: SlotChoice, now: datetime, family: bool = True) -> bool:
+    """Whether the chosen slot is free right now (checked again, under a lock, when booking)."""
+    try:
+        _verified_slot(service, choice, now, family)
+    except SlotUnavailable:
+        return False
+    return True
+
+
+def _flush_or_unavailable() -> None:
+    """Flush, turning the database's double-booking guard into ``SlotUnavailable``."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise SlotUnavailable() from error
+
+
+def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None) -> Appointment:
+    """Book the chosen slot for a family, or raise ``SlotUnavailable``. Commits."""
+    _lock_professional(choice.professional_id)
+    slot = _verified_slot(service, choice, now, family=booked_by is None)
+    profile = db.session.get(ProfessionalProfile, slot.professional_id)
+    appointment = Appointment(
+        service_id=service.id,
+        professional_id=slot.professional_id,
+        centre_id=slot.centre_id,
+        mode=choice.mode,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        buffer_before_minutes=service.buffer_before_minutes,
+        buffer_after_minutes=service.buffer_after_minutes,
+        status=AppointmentStatus.BOOKED,
+        guardian_name=details.guardian_name,
+        guardian_email=details.guardian_email,
+        guardian_phone=details.guardian_phone,
+        child_first_name=details.child_first_name,
+        child_age_years=details.child_age_years,
+        language=details.language,
+        message=details.message,
+        video_url=profile.video_url if profile and choice.mode == "video" else "",
+        reference=new_reference(),
+        booked_by_id=booked_by.id if booked_by else None,
+        created_at=now,
+    )
+    db.session.add(appointment)
+    _flush_or_unavailable()
+    db.session.commit()
+    return appointment
+
+
+def changeable_until(appointment: Appointment) -> datetime:
+    """The last moment the family may cancel or move the appointment themselves."""
+    return appointment.starts_at - timedelta(hours=appointment.service.cancellation_deadline_hours)
+
+
+def family_can_change(appointment: Appointment, now: datetime) -> bool:
+    """Whether the family may still cancel or move the appointment through their link."""
+    return appointment.status == AppointmentStatus.BOOKED and now < changeable_until(appointment)
+
+
+def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: User | None = None) -> None:
+    """Move an appointment to another free slot of the same service. Commits."""
+    if by_staff is None and not family_can_change(appointment, now):
+        raise ChangeNotAllowed()
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ChangeNotAllowed()
+    _lock_professional(choice.professional_id)
+    slot = _verified_slot(appointment.service, choice, now, family=by_staff is None, moving=appointment.id)
+    if slot.professional_id != appointment.professional_id:
+        profile = db.session.get(ProfessionalProfile, slot.professional_id)
+        appointment.video_url = profile.video_url if profile and choice.mode == "video" else ""
+    appointment.professional_id = slot.professional_id
+    appointment.centre_id = slot.centre_id
+    appointment.mode = choice.mode
+    appointment.starts_at = slot.starts_at
+    appointment.ends_at = slot.ends_at
+    appointment.sequence += 1
+    appointment.reminder_sent_at = None  # the new time gets its own reminder
+    _flush_or_unavailable()
+    db.session.commit()
+
+
+def cancel(appointment: Appointment, now: datetime, by_staff: User | None = None, reason: str = "") -> None:
+    """Cancel an appointment, by the family (within the deadline) or by staff (with a reason). Commits."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ChangeNotAllowed()
+    if by_staff is None and not family_can_change(appointment, now):
+        raise ChangeNotAllowed()
+    appointment.status = AppointmentStatus.CANCELLED_BY_STAFF if by_staff else AppointmentStatus.CANCELLED_BY_FAMILY
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason.strip()
+    appointment.sequence += 1
+    db.session.commit()
+
+
+def record_outcome(appointment: Appointment, status: AppointmentStatus, now: datetime) -> None:
+    """Mark an appointment attended or not attended (no-show), once it has begun. Commits."""
+    if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED):
+        raise ValueError(status)
+    if not appointment.is_active or appointment.starts_at > now:
+        raise ChangeNotAllowed()
+    appointment.status = status
+    db.session.commit()
+
+
+class TimeNotFree(BookingError):
+    """Blocking time that overlaps booked appointments; they are listed so staff can deal with them."""
+
+    def __init__(self, appointments: list[Appointment]) -> None:
+        super().__init__()
+        self.appointments = appointments
+
+
+def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, note: str, by: User) -> Absence:
+    """Make a professional unbookable for a while (meeting, training, sick leave). Commits.
+
+    Refused when booked appointments fall in that time: cancel or move them first.
+    """
+    if starts_at >= ends_at:
+        raise ValueError("start after end")
+    _lock_professional(professional_id)
+    overlapping = db.session.scalars(
+        select(Appointment).where(
+            Appointment.professional_id == professional_id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at < ends_at,
+            Appointment.ends_at > starts_at,
+        ).order_by(Appointment.starts_at)
+    ).all()
+    if overlapping:
+        raise TimeNotFree(list(overlapping))
+    absence = Absence(user_id=professional_id, starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_by_id=by.id)
+    db.session.add(absence)
+    db.session.commit()
+    return absence

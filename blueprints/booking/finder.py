@@ -1,0 +1,237 @@
+"""The "find a time" page shared by families booking, families moving and staff booking by phone.
+
+Reads the wishes from the query string, offers only choices that can give
+times, and groups one week's free slots by day for the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.i18n import current_language, localized, long_date
+from core.rendering import render_page_or_fragment
+from core.timeutil import to_local, utcnow
+from extensions import db
+
+from ..auth.models import User
+from ..organisation.models import Centre, Service
+from .availability import Slot, bookable_window, nearest
+from .forms import TimesForm, language_choices
+from .models import WorkingHours
+from .slots import SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
+
+MODE_LABELS = {"in_person": _l("At the family centre"), "phone": _l("By phone"), "video": _l("By video")}
+ANY = ""
+# How far the finder looks for the next free time when the week shown has none.
+SEARCH_WEEKS = 26
+
+
+@dataclass
+class ShownSlot:
+    """A free slot with what a family needs to recognise it."""
+
+    value: str
+    starts_at: datetime
+    ends_at: datetime
+    professional: str
+    place: str
+    date_label: str  # e.g. "tisdag 3 december 2026"
+
+
+@dataclass
+class DaySlots:
+    """The free slots of one day."""
+
+    day: date
+    slots: list[ShownSlot] = field(default_factory=list)
+
+
+@dataclass
+class Week:
+    """One week of free slots and the links around it."""
+
+    monday: date
+    days: list[DaySlots]
+    previous_monday: date | None
+    next_monday: date | None
+    next_free: date | None  # the week of the next free time, when this week has none
+
+    @property
+    def sunday(self) -> date:
+        """The last day of the week."""
+        return self.monday + timedelta(days=6)
+
+    @property
+    def slot_count(self) -> int:
+        """How many free times the week has."""
+        return sum(len(day.slots) for day in self.days)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def _parse_week(value: str | None, today: date) -> date:
+    try:
+        return max(monday_of(date.fromisoformat(value or "")), monday_of(today))
+    except ValueError:
+        return monday_of(today)
+
+
+def _centres_of(service: Service) -> list[Centre]:
+    ids = [user.id for user in service.professionals if user.active]
+    if not ids:
+        return []
+    centre_ids = select(WorkingHours.centre_id).where(WorkingHours.user_id.in_(ids)).distinct()
+    return list(db.session.scalars(select(Centre).where(Centre.id.in_(centre_ids), Centre.active).order_by(Centre.id)))
+
+
+def build_form(service: Service, family: bool) -> tuple[TimesForm, SlotQuery]:
+    """Read the wishes from the query string, limited to what this service offers."""
+    form = TimesForm(request.args)
+    professionals = professionals_for(service)
+    profiles = profiles_by_user([user.id for user in professionals])
+    languages = tuple(code for code in ("sv", "fi", "en") if any(code in p.language_codes for p in profiles.values()))
+
+    form.mode.choices = [SelectChoice(mode, MODE_LABELS[mode]) for mode in service.modes]
+    form.centre.choices = [SelectChoice(ANY, _l("Any family centre"))] + [
+        SelectChoice(str(centre.id), localized(centre, "name")) for centre in _centres_of(service)
+    ]
+    form.language.choices = [SelectChoice(ANY, _l("Any language"))] + language_choices(languages)
+    form.professional.choices = [SelectChoice(ANY, _l("Anyone"))] + [
+        SelectChoice(str(user.id), user.name) for user in professionals
+    ]
+    # Unknown or tampered values fall back to the defaults instead of failing.
+    if form.mode.data not in service.modes:
+        form.mode.data = service.modes[0] if service.modes else None
+    if form.centre.data not in {c.value for c in form.centre.choices}:
+        form.centre.data = ANY
+    if form.professional.data not in {c.value for c in form.professional.choices}:
+        form.professional.data = ANY
+    if "language" not in request.args:
+        # Families are served in their own language when someone can (Language Act).
+        form.language.data = current_language() if current_language() in languages and family else ANY
+    elif form.language.data not in {c.value for c in form.language.choices}:
+        form.language.data = ANY
+
+    query = SlotQuery(
+        service=service,
+        mode=form.mode.data or "in_person",
+        centre_id=int(form.centre.data) if form.centre.data else None,
+        language=form.language.data or None,
+        professional_id=int(form.professional.data) if form.professional.data else None,
+        family=family,
+    )
+    return form, query
+
+
+def place_label(mode: str, centre: Centre | None) -> str:
+    """Where a slot is, as families read it: the centre's name, or by phone or video."""
+    if mode != "in_person" or centre is None:
+        return str(MODE_LABELS[mode])
+    return localized(centre, "name")
+
+
+def shown_slots(slots: list[Slot], mode: str) -> list[ShownSlot]:
+    """Attach names of professionals and places to slots."""
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_({s.professional_id for s in slots}))).all())
+    centres = {centre.id: centre for centre in db.session.scalars(select(Centre).where(Centre.id.in_({s.centre_id for s in slots})))}
+    places = {centre_id: place_label(mode, centre) for centre_id, centre in centres.items()}
+    date_labels: dict[date, str] = {}
+    shown = []
+    for slot in slots:
+        day = to_local(slot.starts_at).date()
+        if day not in date_labels:
+            date_labels[day] = long_date(slot.starts_at)  # once per day: formatting dates is slow
+        shown.append(ShownSlot(
+            encode_slot(slot, mode), slot.starts_at, slot.ends_at, names.get(slot.professional_id, ""),
+            places.get(slot.centre_id, place_label(mode, None)), date_labels[day],
+        ))
+    return shown
+
+
+def shown_choice(service: Service, choice) -> ShownSlot:
+    """A chosen slot (from a form) as families read it."""
+    ends_at = choice.starts_at + timedelta(minutes=service.duration_minutes)
+    return shown_slots([Slot(choice.starts_at, choice.professional_id, choice.centre_id, ends_at)], choice.mode)[0]
+
+
+def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignore_appointment: int | None = None) -> Week:
+    """The free slots of the requested week, grouped by day, with links to the weeks around it.
+
+    Without a week asked for, an empty current week gives way to the first week with free times.
+    """
+    today = to_local(now).date()
+    week = _week(query, _parse_week(week_value, today), today, now, ignore_appointment)
+    if not week_value and not week.days and week.next_free:
+        week = _week(query, week.next_free, today, now, ignore_appointment)
+    return week
+
+
+def _week(query: SlotQuery, monday: date, today: date, now: datetime, ignore_appointment: int | None) -> Week:
+    sunday = monday + timedelta(days=6)
+    _, horizon = bookable_window(rules_for(query.service, query.family), now)
+    slots = find_slots(query, monday, sunday, now, ignore_appointment) if monday <= horizon else []
+    by_day: dict[date, DaySlots] = {}
+    for shown in shown_slots(slots, query.mode):
+        day = to_local(shown.starts_at).date()
+        by_day.setdefault(day, DaySlots(day)).slots.append(shown)
+    next_free = None
+    if not slots and monday <= horizon:
+        later = find_slots(query, sunday + timedelta(days=1), min(horizon, monday + timedelta(weeks=SEARCH_WEEKS)), now, ignore_appointment)
+        next_free = monday_of(to_local(later[0].starts_at).date()) if later else None
+    return Week(
+        monday=monday,
+        days=[by_day[day] for day in sorted(by_day)],
+        previous_monday=monday - timedelta(days=7) if monday > monday_of(today) else None,
+        next_monday=monday + timedelta(days=7) if monday + timedelta(days=7) <= horizon else None,
+        next_free=next_free,
+    )
+
+
+def nearest_alternatives(query: SlotQuery, wanted: datetime, now: datetime, ignore_appointment: int | None = None) -> list[ShownSlot]:
+    """Up to six free slots closest to ``wanted``, for when the chosen one was just taken."""
+    day = to_local(wanted).date()
+    slots = find_slots(query, max(day - timedelta(days=3), to_local(now).date()), day + timedelta(days=10), now, ignore_appointment)
+    return shown_slots(nearest(slots, wanted), query.mode)
+
+
+def query_for_choice(service: Service, mode: str, centre_id: int, language: str | None, family: bool) -> SlotQuery:
+    """The search a family's chosen slot came from, to look for alternatives near it."""
+    return SlotQuery(service, mode, centre_id if mode == "in_person" else None, language, None, family)
+
+
+
+def render_times(
+    service: Service,
+    family: bool,
+    back_url: str,
+    back_text: str,
+    slot_action: str,
+    times_url: str,
+    slot_method: str = "get",
+    moving=None,
+):
+    """The "find a time" page (or, for htmx, its week of slots) for any of the flows that use it."""
+    form, query = build_form(service, family=family)
+    week = week_of_slots(query, request.args.get("week"), utcnow(), ignore_appointment=moving.id if moving else None)
+    return render_page_or_fragment(
+        "booking/times.html",
+        "booking/_times.html",
+        service=service,
+        form=form,
+        week=week,
+        moving=moving,
+        back_url=back_url,
+        back_text=back_text,
+        slot_action=slot_action,
+        slot_method=slot_method,
+        times_url=times_url,
+    )

@@ -1,0 +1,158 @@
+"""Professionals' profiles, working hours, absences and appointments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.database import UTCDateTime
+from core.timeutil import utcnow
+from extensions import db
+
+from ..auth.models import User
+from ..organisation.models import Centre, Service
+
+
+class ProfessionalProfile(db.Model):
+    """What families see of a professional, and how they work."""
+
+    __tablename__ = "professional_profile"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    title_sv: Mapped[str] = mapped_column(String(120), default="")
+    title_fi: Mapped[str] = mapped_column(String(120), default="")
+    title_en: Mapped[str] = mapped_column(String(120), default="")
+    # The languages the professional serves in, e.g. "fi sv" (Language Act: families may choose).
+    languages: Mapped[str] = mapped_column(String(20), default="sv fi")
+    # The professional's own meeting room for video appointments.
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    # Reference of the personal calendar feed link (core.tokens); renewing it kills the old link.
+    calendar_reference: Mapped[str] = mapped_column(String(32), default="")
+    # The feed shows service and time only, unless the professional asks for children's first names.
+    calendar_shows_names: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The languages served, as codes."""
+        return tuple(self.languages.split())
+
+
+class WorkingHours(db.Model):
+    """A weekly block of working time of one professional at one centre (Helsinki wall-clock time)."""
+
+    __tablename__ = "working_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("start_time < end_time", name="start_before_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"))
+    weekday: Mapped[int]  # Monday = 0
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+
+    centre: Mapped[Centre] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()
+
+
+class Absence(db.Model):
+    """Time a professional cannot be booked: holiday, sick leave, a meeting, blocked time."""
+
+    __tablename__ = "absence"
+    __table_args__ = (CheckConstraint("starts_at < ends_at", name="start_before_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Internal note, never shown to families.
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class AppointmentStatus(enum.StrEnum):
+    """Where an appointment stands."""
+
+    BOOKED = "booked"
+    CANCELLED_BY_FAMILY = "cancelled_by_family"
+    CANCELLED_BY_STAFF = "cancelled_by_staff"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+# Appointments in these states hold their time; cancelled ones free it.
+ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
+
+
+class Appointment(db.Model):
+    """A booked appointment of a family with a professional."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="start_before_end"),
+        # The database's own guard against double booking: one active appointment
+        # per professional and start time, whatever the application does.
+        Index(
+            "uq_appointment_professional_start_active",
+            "professional_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status IN ('booked', 'attended', 'no_show')"),
+            postgresql_where=text("status IN ('booked', 'attended', 'no_show')"),
+        ),
+        Index("ix_appointment_professional_time", "professional_id", "starts_at", "ends_at"),
+        Index("ix_appointment_reminder", "status", "reminder_sent_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    professional_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    # The centre where the professional works at that time; the meeting place for in-person visits.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The service's buffers at booking time, so later changes to the service do not move old ones.
+    buffer_before_minutes: Mapped[int] = mapped_column(default=0)
+    buffer_after_minutes: Mapped[int] = mapped_column(default=0)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        Enum(AppointmentStatus, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        default=AppointmentStatus.BOOKED,
+    )
+    guardian_name: Mapped[str] = mapped_column(String(200))
+    guardian_email: Mapped[str] = mapped_column(String(254), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(40), default="")
+    child_first_name: Mapped[str] = mapped_column(String(100), default="")
+    child_age_years: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(2))
+    message: Mapped[str] = mapped_column(Text, default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    # Public part of the family's manage link (core.tokens): the link itself is signed.
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    # Raised whenever the time changes or the appointment is cancelled, for calendar updates.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    service: Mapped[Service] = relationship(lazy="joined")
+    professional: Mapped[User] = relationship(foreign_keys=[professional_id], lazy="joined")
+    centre: Mapped[Centre] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the appointment still holds its time."""
+        return self.status in ACTIVE_STATUSES

@@ -1,0 +1,176 @@
+"""Gathers working hours, absences and bookings from the database for ``availability``.
+
+Also turns a chosen slot into a compact form value and back, so a family's
+choice travels through plain HTML forms; the value is re-checked on booking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from core.timeutil import local_to_utc
+from extensions import db
+
+from ..auth.models import User
+from ..organisation.models import MODES, Service
+from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
+from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
+
+# Busy time is loaded this far beyond the days asked for, so buffers at the edges count
+# (buffers are at most two hours, see the service form).
+_MARGIN = timedelta(hours=3)
+
+
+def rules_for(service: Service, family: bool = True) -> BookingRules:
+    """The service's booking rules; staff booking for a family are not held to the minimum notice."""
+    return BookingRules(
+        duration=timedelta(minutes=service.duration_minutes),
+        buffer_before=timedelta(minutes=service.buffer_before_minutes),
+        buffer_after=timedelta(minutes=service.buffer_after_minutes),
+        interval=timedelta(minutes=service.slot_interval_minutes),
+        min_notice=timedelta(hours=service.min_notice_hours) if family else timedelta(0),
+        max_days_ahead=service.max_days_ahead if family else 366,
+    )
+
+
+def professionals_for(service: Service, language: str | None = None, professional_id: int | None = None) -> list[User]:
+    """The active professionals giving ``service``, optionally only those serving in ``language``."""
+    chosen = [user for user in service.professionals if user.active]
+    if professional_id is not None:
+        chosen = [user for user in chosen if user.id == professional_id]
+    if language:
+        profiles = profiles_by_user([user.id for user in chosen])
+        chosen = [user for user in chosen if user.id in profiles and language in profiles[user.id].language_codes]
+    return chosen
+
+
+def profiles_by_user(user_ids: list[int]) -> dict[int, ProfessionalProfile]:
+    """The professional profiles of these users, by user id."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(select(ProfessionalProfile).where(ProfessionalProfile.user_id.in_(user_ids)))
+    return {profile.user_id: profile for profile in rows}
+
+
+def load_blocks(professional_ids: list[int], centre_id: int | None = None) -> list[WorkBlock]:
+    """The weekly working hours of these professionals, at one centre or all."""
+    query = select(WorkingHours).where(WorkingHours.user_id.in_(professional_ids))
+    if centre_id is not None:
+        query = query.where(WorkingHours.centre_id == centre_id)
+    return [
+        WorkBlock(row.user_id, row.centre_id, row.weekday, row.start_time, row.end_time, row.valid_from, row.valid_until)
+        for row in db.session.scalars(query)
+    ]
+
+
+def load_busy(professional_ids: list[int], start: datetime, end: datetime, ignore_appointment: int | None = None) -> list[Busy]:
+    """Appointments and absences of these professionals that touch [start, end]."""
+    appointments = select(
+        Appointment.professional_id,
+        Appointment.starts_at,
+        Appointment.ends_at,
+        Appointment.buffer_before_minutes,
+        Appointment.buffer_after_minutes,
+    ).where(
+        Appointment.professional_id.in_(professional_ids),
+        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.starts_at < end + _MARGIN,
+        Appointment.ends_at > start - _MARGIN,
+    )
+    if ignore_appointment is not None:
+        appointments = appointments.where(Appointment.id != ignore_appointment)
+    busy = [
+        Busy(pid, starts, ends, timedelta(minutes=before), timedelta(minutes=after))
+        for pid, starts, ends, before, after in db.session.execute(appointments)
+    ]
+    absences = select(Absence.user_id, Absence.starts_at, Absence.ends_at).where(
+        Absence.user_id.in_(professional_ids), Absence.starts_at < end + _MARGIN, Absence.ends_at > start - _MARGIN
+    )
+    busy.extend(Busy(pid, starts, ends) for pid, starts, ends in db.session.execute(absences))
+    return busy
+
+
+def appointment_counts(professional_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """How many active appointments each professional has in [start, end): to share work fairly."""
+    rows = db.session.execute(
+        select(Appointment.professional_id, func.count())
+        .where(
+            Appointment.professional_id.in_(professional_ids),
+            Appointment.status.in_(ACTIVE_STATUSES),
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+        .group_by(Appointment.professional_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """What a family asked for: a service and optional centre, language, professional and mode."""
+
+    service: Service
+    mode: str
+    centre_id: int | None = None
+    language: str | None = None
+    professional_id: int | None = None
+    family: bool = True
+
+
+def find_slots(query: SlotQuery, first_day: date, last_day: date, now: datetime, ignore_appointment: int | None = None) -> list[Slot]:
+    """Free slots matching ``query``; with no professional named, one per time and centre."""
+    professionals = professionals_for(query.service, query.language, query.professional_id)
+    if not professionals or query.mode not in query.service.modes:
+        return []
+    ids = [user.id for user in professionals]
+    # Phone and video appointments do not depend on where the professional sits.
+    centre_id = query.centre_id if query.mode == "in_person" else None
+    start = local_to_utc(first_day, datetime.min.time())
+    end = local_to_utc(last_day + timedelta(days=1), datetime.min.time())
+    slots = free_slots(
+        rules_for(query.service, query.family),
+        load_blocks(ids, centre_id),
+        load_busy(ids, start, end, ignore_appointment),
+        first_day,
+        last_day,
+        now,
+    )
+    if query.professional_id is None:
+        slots = one_per_time(slots, appointment_counts(ids, start, end), by_centre=query.mode == "in_person")
+    return slots
+
+
+def encode_slot(slot: Slot, mode: str) -> str:
+    """A slot as a form value: mode, professional, centre and start time."""
+    return f"{mode}.{slot.professional_id}.{slot.centre_id}.{int(slot.starts_at.timestamp())}"
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """A slot value read back from a form; not yet checked against availability."""
+
+    mode: str
+    professional_id: int
+    centre_id: int
+    starts_at: datetime
+
+
+def decode_slot(value: str | None) -> SlotChoice | None:
+    """Read a slot value from a form, or None when it is malformed (tampered or truncated)."""
+    try:
+        mode, professional, centre, timestamp = (value or "").split(".")
+        choice = SlotChoice(mode, int(professional), int(centre), datetime.fromtimestamp(int(timestamp), UTC))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return choice if mode in MODES else None
+
+
+def services_for_families() -> list[Service]:
+    """The services families can book themselves (active, not reserved, with someone giving them)."""
+    services = db.session.scalars(
+        select(Service).where(Service.active, Service.reserved.is_(False)).order_by(Service.id)
+    ).all()
+    return [service for service in services if any(user.active for user in service.professionals)]

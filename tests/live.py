@@ -1,0 +1,103 @@
+"""A real multi-worker HTTP server (gunicorn) for concurrency tests, and a small browser-like client."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from tests.html_checker import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class GunicornServer:
+    """Famnen under gunicorn with several worker processes, configured through the environment."""
+
+    def __init__(self, database_url: str, outbox: Path, workers: int = 4) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {
+            **os.environ,
+            "FAMNEN_ENV_NAME": "testing",
+            "FAMNEN_SECRET_KEY": "tests-only-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": database_url,
+            "FAMNEN_MAIL_BACKEND": "outbox",
+            "FAMNEN_MAIL_OUTBOX_DIR": str(outbox),
+            "FAMNEN_ARGON2_TIME_COST": "1",
+            "FAMNEN_ARGON2_MEMORY_KIB": "8192",
+            "FAMNEN_ARGON2_PARALLELISM": "1",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn stopped while starting")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start in time")
+
+    def stop(self) -> None:
+        """Stop the server and its workers."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping HTTP client that fills in forms' CSRF tokens, for requests from many threads."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+
+    def get(self, path: str) -> tuple[int, str]:
+        """GET a page: (status, body)."""
+        return self._open(urllib.request.Request(self.base_url + path))
+
+    def token(self, path: str) -> str:
+        """The CSRF token of the form on a page."""
+        status, body = self.get(path)
+        match = CSRF.search(body)
+        if not match:
+            raise AssertionError(f"no form on {path} ({status})")
+        return match.group(1)
+
+    def post(self, path: str, fields: dict) -> tuple[int, str]:
+        """POST a form: (status, body); redirects are not followed."""
+        data = urllib.parse.urlencode(fields, doseq=True).encode()
+        return self._open(urllib.request.Request(self.base_url + path, data=data, method="POST"))
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
