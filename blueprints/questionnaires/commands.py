@@ -56,9 +56,9 @@ def validate_command(path: Path) -> None:
     """Check PATH (a definition file, or a folder of them) and list every error."""
     for definition in _load_definitions(path):
         click.echo(
-            f"{definition.id} version {definition.version} is valid: {len(definition.sections)} sections, "
-            f"{len(definition.items)} items, {len(definition.scales)} scales, {len(definition.flags)} flags, "
-            f"{len(definition.outcomes)} outcomes."
+            f"{definition.id} version {definition.version} is valid (sections {len(definition.sections)}, "
+            f"items {len(definition.items)}, scales {len(definition.scales)}, flags {len(definition.flags)}, "
+            f"outcomes {len(definition.outcomes)})."
         )
 
 

@@ -105,6 +105,9 @@ class Item:
     minimum: Number | None = None
     maximum: Number | None = None
     max_length: int = DEFAULT_MAX_TEXT_LENGTH
+    # The score the item gives when its condition (or its section's) hides it, e.g. 0 for
+    # AUDIT-C's drinking questions after "Never". None: a hidden item is simply not answered.
+    score_when_hidden: int | None = None
 
     @property
     def scored(self) -> bool:
@@ -628,7 +631,10 @@ class _Reader:
 
     def item(self, raw: Any, path: str) -> Item | None:
         found = self.fields(
-            raw, path, ("id", "type", "text"), ("help", "response_scale", "reversed", "show_if", "min", "max", "max_length")
+            raw,
+            path,
+            ("id", "type", "text"),
+            ("help", "response_scale", "reversed", "show_if", "score_when_hidden", "min", "max", "max_length"),
         )
         if found is None:
             return None
@@ -639,6 +645,7 @@ class _Reader:
         allowed = {
             "response_scale": item_type in TYPES_WITH_OPTIONS,
             "reversed": item_type == "choice",
+            "score_when_hidden": item_type in SCORED_TYPES,
             "min": item_type == "number",
             "max": item_type == "number",
             "max_length": item_type == "text",
@@ -661,9 +668,13 @@ class _Reader:
             minimum=minimum,
             maximum=maximum,
             max_length=self.integer(found, "max_length", path, 1) or DEFAULT_MAX_TEXT_LENGTH,
+            score_when_hidden=self.integer(found, "score_when_hidden", path, 0),
         )
-        if item.reversed and response_scale is not None and not response_scale.scored:
-            self.fail(_at(path, "reversed"), "needs a response scale whose options have scores")
+        for key in ("reversed", "score_when_hidden"):
+            if key in found and response_scale is not None and not response_scale.scored:
+                self.fail(_at(path, key), "needs a response scale whose options have scores")
+        if item.scored and item.score_when_hidden is not None and not item.score_range[0] <= item.score_when_hidden <= item.score_range[1]:
+            self.fail(_at(path, "score_when_hidden"), "must be one of the item's possible scores")
         if self.unique(self.items, item_id, _at(path, "id"), "item"):
             self.items[item_id] = item
         return item

@@ -119,7 +119,7 @@ def score_response(definition: Definition, answers: Mapping[str, Any], age_month
     given, errors = _checked_answers(definition, answers)
     if errors:
         raise AnswerError(errors)
-    shown, item_scores = _shown_answers(definition, given, age_months)
+    shown_items, shown, item_scores = _shown_answers(definition, given, age_months)
     scores: dict[str, Number | None] = {}
     answered: dict[str, int] = {}
     for scale in definition.scales.values():
@@ -129,7 +129,11 @@ def score_response(definition: Definition, answers: Mapping[str, Any], age_month
         scale.id: ScaleResult(scale.id, scores[scale.id], answered[scale.id], _band(scale, scores[scale.id], facts))
         for scale in definition.scales.values()
     }
-    valid = all(sum(item not in shown for item in rule.items) <= rule.max_blank for rule in definition.validity)
+    # A blank is an item that was shown and not answered; a hidden item was never asked.
+    valid = all(
+        sum(item in shown_items and item not in shown for item in rule.items) <= rule.max_blank
+        for rule in definition.validity
+    )
     facts = Facts(
         shown,
         item_scores,
@@ -208,25 +212,30 @@ def _is_date(value: str) -> bool:
 
 def _shown_answers(
     definition: Definition, given: Mapping[str, Answer], age_months: int | None
-) -> tuple[dict[str, Answer], dict[str, int]]:
-    """Keep the answers to items that are shown, going through the sections in order, and score them.
+) -> tuple[set[str], dict[str, Answer], dict[str, int]]:
+    """Go through the sections in order: the items shown, their non-blank answers, and the item scores.
 
     A condition sees the answers above it, so the dictionaries are filled in while
-    the facts they belong to are being asked.
+    the facts they belong to are being asked. A hidden item with ``score_when_hidden``
+    gets that score.
     """
+    shown_items: set[str] = set()
     shown: dict[str, Answer] = {}
     item_scores: dict[str, int] = {}
     facts = Facts(shown, item_scores, age_months)
     for section in definition.sections:
-        if section.show_if is not None and not section.show_if.holds(facts):
-            continue
+        section_shown = section.show_if is None or section.show_if.holds(facts)
         for item in section.items:
-            if item.id not in given or (item.show_if is not None and not item.show_if.holds(facts)):
+            if not section_shown or (item.show_if is not None and not item.show_if.holds(facts)):
+                if item.score_when_hidden is not None:
+                    item_scores[item.id] = item.score_when_hidden
                 continue
-            shown[item.id] = given[item.id]
-            if item.scored:
-                item_scores[item.id] = item.score_of(given[item.id])
-    return shown, item_scores
+            shown_items.add(item.id)
+            if item.id in given:
+                shown[item.id] = given[item.id]
+                if item.scored:
+                    item_scores[item.id] = item.score_of(given[item.id])
+    return shown_items, shown, item_scores
 
 
 def _scale_score(scale: Scale, item_scores: Mapping[str, int], scale_scores: Mapping[str, Number | None]) -> tuple[Number | None, int]:
