@@ -121,12 +121,9 @@ class Item:
         return min(scores), max(scores)
 
     def score_of(self, code: str) -> int:
-        """The score of the option ``code``, reversed (lowest ↔ highest) when the item is reverse-scored."""
+        """The score of the option ``code``, reversed when the item is reverse-scored."""
         score = self.response_scale.option(code).score
-        if self.reversed:
-            low, high = self.score_range
-            return low + high - score
-        return score
+        return reverse_score(score, *self.score_range) if self.reversed else score
 
 
 @dataclass(frozen=True)
@@ -247,6 +244,11 @@ class Definition:
     flags: tuple[Flag, ...]
     outcomes: tuple[Outcome, ...]
     data: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+def reverse_score(score: int, low: int, high: int) -> int:
+    """Mirror a score within its range: the lowest becomes the highest and back (0..2: 0<->2, 1<->1)."""
+    return low + high - score
 
 
 # --- YAML --------------------------------------------------------------------------------
