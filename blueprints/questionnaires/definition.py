@@ -731,11 +731,13 @@ class _Reader:
         return named
 
     def scale_items(self, found: dict, path: str, method: str) -> tuple[tuple[str, ...], str, int, Number | None, Number | None]:
+        errors_before = len(self.errors)
         items = self.references(found, "items", path, self.items, "item")
         unscored = [item.id for item in items if not item.scored]
         if unscored:
             self.fail(_at(path, "items"), f"{unscored!r} give no score (a scale needs scored choice or yes_no items)")
-            items = []
+        if len(self.errors) > errors_before:
+            items = []  # no bounds, so the bands are not blamed for a wrong item list
         blanks = self.one_word(found, "blanks", path, BLANK_RULES) or "missing"
         min_answered = self.integer(found, "min_answered", path, 0)
         if blanks == "missing" and "min_answered" in found:
@@ -752,8 +754,10 @@ class _Reader:
         return tuple(item.id for item in items), blanks, min_answered, minimum, maximum
 
     def scale_parts(self, found: dict, path: str, method: str) -> tuple[tuple[str, ...], Number | None, Number | None]:
+        errors_before = len(self.errors)
         parts = self.references(found, "scales", path, self.scales, "scale")
-        minimum, maximum = _bounds([(part.minimum, part.maximum) for part in parts], method)
+        known_parts = parts if len(self.errors) == errors_before else []
+        minimum, maximum = _bounds([(part.minimum, part.maximum) for part in known_parts], method)
         return tuple(part.id for part in parts), minimum, maximum
 
     def band_sets(self, found: dict, path: str, minimum: Number | None, maximum: Number | None) -> tuple[BandSet, ...]:
