@@ -8,6 +8,7 @@ import pytest
 import config
 from blueprints.questionnaires import definition as definitions
 from blueprints.questionnaires.definition import DefinitionError, canonical_text, load_file, parse_text
+from blueprints.questionnaires.scoring import score_response
 from tests.questionnaires import SHIPPED, TEST_ONLY
 
 MINIMAL = """
@@ -232,3 +233,19 @@ def test_a_comment_or_layout_change_is_not_a_content_change():
     original = parse_text(MINIMAL, "tiny.yaml")
     relaid = parse_text("# a comment\n" + MINIMAL.replace("{sv: Liten, fi: Pieni, en: Tiny}", "\n  sv: Liten\n  fi: Pieni\n  en: Tiny"), "tiny.yaml")
     assert canonical_text(relaid) == canonical_text(original)
+
+
+def test_the_worked_example_in_the_guide_is_valid_and_scores_as_the_guide_says():
+    guide = (SHIPPED.parent / "docs" / "instruments.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    definition = parse_text(example, "sleep_example.yaml")
+    answers = {"wakes": "often", "falls_asleep_easily": "never", "nightmares": None, "tired_in_day": "often", "snores": "yes"}
+    result = score_response(definition, answers, 48).summary()
+    assert {scale: (values["score"], values["band"]) for scale, values in result["scales"].items()} == {
+        "nights": (6, "many"),
+        "days": (2, None),
+        "total": (8, "many"),
+    }
+    assert result["valid"] is True
+    assert result["flags"] == [{"id": "snoring_and_tired", "item": None}]
+    assert result["outcomes"] == ["sleep_advice"]
