@@ -11,17 +11,18 @@ from blueprints.questionnaires.definition import DefinitionError, canonical_text
 from blueprints.questionnaires.scoring import score_response
 from tests.questionnaires import SHIPPED, TEST_ONLY
 
-MINIMAL = """
-id: tiny
+HEADER = """
+id: {id}
 version: 1
-title: {sv: Liten, fi: Pieni, en: Tiny}
-introduction: {sv: Intro, fi: Johdanto, en: Intro}
+title: {{sv: Liten, fi: Pieni, en: Tiny}}
+introduction: {{sv: Intro, fi: Johdanto, en: Intro}}
 source: Test
 licence: Test
 attribution: Test
-validated: {sv: false, fi: false, en: true}
+validated: {{sv: false, fi: false, en: {validated_en}}}
 respondent: parent
-response_scales:
+"""
+MINIMAL = HEADER.format(id="tiny", validated_en="true") + """response_scales:
   - id: yes_no
     options:
       - {code: yes, score: 1, label: {sv: Ja, fi: Kyllä, en: Yes}}
@@ -86,8 +87,8 @@ def test_every_error_is_listed_at_once():
     assert errors_of(text) == [
         "tiny.yaml: author: unknown key",
         "tiny.yaml: version: 0 must be a whole number of at least 1",
-        "tiny.yaml: sections[0].items[0].text.fi: must be a non-empty text",
         "tiny.yaml: sections[0].items[0].text.de: unknown language (use sv, fi and en)",
+        "tiny.yaml: sections[0].items[0].text.fi: must be a non-empty text",
         "tiny.yaml: sections[0].items[1].type: 'yes_or_no' must be one of: choice, yes_no, multiple, number, date, text",
         "tiny.yaml: sections[0].items[1].id: item 'q1' is defined twice",
         "tiny.yaml: respondent: 'child' must be one of: parent, professional",
@@ -187,17 +188,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-PACKAGE = """
-id: pack
-version: 1
-title: {sv: P, fi: P, en: P}
-introduction: {sv: P, fi: P, en: P}
-source: Test
-licence: Test
-attribution: Test
-validated: {sv: false, fi: false, en: false}
-respondent: parent
-sections:
+PACKAGE = HEADER.format(id="pack", validated_en="false") + """sections:
   - include: tiny
     version: 1
 """

@@ -52,12 +52,16 @@ Text = Mapping[str, str]
 Number = int | Decimal
 
 
-class DefinitionError(ValueError):
-    """A definition that cannot be used; ``errors`` lists every problem, each naming file and path."""
+class ProblemList(ValueError):
+    """An error made of every problem found, so that all of them can be shown at once."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+class DefinitionError(ProblemList):
+    """A definition that cannot be used; ``errors`` names file and path for each problem."""
 
 
 @dataclass(frozen=True)
@@ -342,7 +346,9 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.errors.append(f"{self.source_name}: {path or '(top level)'}: {message}")
 
-    def fields(self, raw: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict | None:
+    def fields(
+        self, raw: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = (), unknown: str = "unknown key"
+    ) -> dict | None:
         if not isinstance(raw, dict):
             self.fail(path, "must be a mapping of keys to values")
             return None
@@ -351,7 +357,7 @@ class _Reader:
                 self.fail(_at(path, key), "missing")
         for key in raw:
             if key not in required and key not in optional:
-                self.fail(_at(path, str(key)), "unknown key")
+                self.fail(_at(path, str(key)), unknown)
         return raw
 
     def one_of_keys(self, raw: dict, path: str, keys: tuple[str, ...]) -> str | None:
@@ -361,75 +367,52 @@ class _Reader:
             return None
         return present[0]
 
-    def identifier(self, raw: dict, key: str, path: str, pattern: re.Pattern = IDENTIFIER) -> str | None:
+    def checked(self, raw: dict, key: str, path: str, fits: Callable[[Any], bool], problem: str) -> Any:
+        """``raw[key]`` when it fits; None when absent (``fields`` reports that) or not fitting (reported here)."""
         if key not in raw:
             return None
-        value = raw[key]
-        if not isinstance(value, str) or not pattern.match(value):
-            self.fail(_at(path, key), f"{value!r} must be lower-case letters, digits and _ (quote it in YAML)")
+        if not fits(raw[key]):
+            self.fail(_at(path, key), problem.format(value=raw[key]))
             return None
-        return value
+        return raw[key]
 
-    def integer(self, raw: dict, key: str, path: str, minimum: int | None = None) -> int | None:
-        if key not in raw:
-            return None
-        value = raw[key]
-        if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
-            self.fail(_at(path, key), f"{value!r} must be a whole number" + (f" of at least {minimum}" if minimum is not None else ""))
-            return None
-        return value
+    def identifier(self, raw: dict, key: str, path: str, pattern: re.Pattern = IDENTIFIER) -> str | None:
+        return self.checked(
+            raw, key, path, lambda value: isinstance(value, str) and bool(pattern.match(value)),
+            "{value!r} must be lower-case letters, digits and _ (quote it in YAML)",
+        )
+
+    def integer(self, raw: dict, key: str, path: str, minimum: int = 0) -> int | None:
+        return self.checked(
+            raw, key, path, lambda value: type(value) is int and value >= minimum,
+            f"{{value!r}} must be a whole number of at least {minimum}",
+        )
 
     def number(self, raw: dict, key: str, path: str) -> Number | None:
-        if key not in raw:
-            return None
-        value = raw[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(_at(path, key), f"{value!r} must be a number")
-            return None
+        value = self.checked(raw, key, path, lambda value: type(value) in (int, float), "{value!r} must be a number")
         # Through str so that 2.3 in the file is exactly 2.3, not its binary neighbour.
         return Decimal(str(value)) if isinstance(value, float) else value
 
     def boolean(self, raw: dict, key: str, path: str) -> bool | None:
-        if key not in raw:
-            return None
-        if not isinstance(raw[key], bool):
-            self.fail(_at(path, key), "must be true or false")
-            return None
-        return raw[key]
+        return self.checked(raw, key, path, lambda value: isinstance(value, bool), "must be true or false")
 
     def plain_text(self, raw: dict, key: str, path: str) -> str | None:
-        if key not in raw:
-            return None
-        if not isinstance(raw[key], str) or not raw[key].strip():
-            self.fail(_at(path, key), "must be a non-empty text")
-            return None
-        return raw[key]
+        return self.checked(
+            raw, key, path, lambda value: isinstance(value, str) and bool(value.strip()), "must be a non-empty text"
+        )
 
     def text(self, raw: dict, key: str, path: str) -> Text | None:
         """A text in sv, fi and en, each non-empty."""
         if key not in raw:
             return None
-        value, where = raw[key], _at(path, key)
-        if not isinstance(value, dict):
-            self.fail(where, "must give the text in sv, fi and en")
+        where = _at(path, key)
+        found = self.fields(raw[key], where, LANGUAGES, unknown="unknown language (use sv, fi and en)")
+        if found is None:
             return None
-        for language in LANGUAGES:
-            if language not in value:
-                self.fail(_at(where, language), "missing")
-            elif not isinstance(value[language], str) or not value[language].strip():
-                self.fail(_at(where, language), "must be a non-empty text")
-        for language in value:
-            if language not in LANGUAGES:
-                self.fail(_at(where, str(language)), "unknown language (use sv, fi and en)")
-        return {language: str(value.get(language, "")).strip() for language in LANGUAGES}
+        return {language: (self.plain_text(found, language, where) or "").strip() for language in LANGUAGES}
 
     def one_word(self, raw: dict, key: str, path: str, allowed: tuple[str, ...]) -> str | None:
-        if key not in raw:
-            return None
-        if raw[key] not in allowed:
-            self.fail(_at(path, key), f"{raw[key]!r} must be one of: " + ", ".join(allowed))
-            return None
-        return raw[key]
+        return self.checked(raw, key, path, lambda value: value in allowed, "{value!r} must be one of: " + ", ".join(allowed))
 
     def entries(self, raw: dict, key: str, path: str, at_least: int = 0) -> list[tuple[str, Any]]:
         """The entries of a list with their paths; an absent optional list is empty."""
@@ -440,6 +423,13 @@ class _Reader:
             self.fail(_at(path, key), f"must be a list of at least {at_least} entries" if at_least else "must be a list")
             return []
         return [(_index(_at(path, key), position), entry) for position, entry in enumerate(value)]
+
+    def named(self, found: dict, key: str, table: Mapping[str, Any] | None, path: str, where: str = "") -> Any:
+        """The entry ``found[key]`` names in ``table``, reporting a name that is not there."""
+        entry = _named(table or {}, found[key])
+        if entry is None:
+            self.fail(_at(path, key), f"no {key} {found[key]!r}{where}")
+        return entry
 
     def unique(self, seen: set[str] | Mapping[str, Any], value: str | None, path: str, what: str) -> bool:
         if value is None:
@@ -804,10 +794,8 @@ class _Reader:
         if found is None:
             return
         max_blank = self.integer(found, "max_blank", path, 0)
-        scale = _named(self.scales, found.get("scale"))
+        scale = self.named(found, "scale", self.scales, path) if "scale" in found else None
         if scale is None:
-            if "scale" in found:
-                self.fail(_at(path, "scale"), f"no scale {found['scale']!r}")
             return
         self.validity.append(ValidityRule(scale.id, _items_under(scale, self.scales), max_blank))
 
@@ -862,9 +850,8 @@ class _Reader:
     def item_condition(self, raw: dict, path: str, scope: _Scope) -> Condition | None:
         found = self.fields(raw, path, ("item",), ("in", "answered", "score_at_least"))
         test = self.one_of_keys(found, path, ("in", "answered", "score_at_least"))
-        item = _named(scope.items, found["item"])
+        item = self.named(found, "item", scope.items, path, " above this point")
         if item is None:
-            self.fail(_at(path, "item"), f"no item {found['item']!r} above this point")
             return None
         if test == "answered":
             answered = self.boolean(found, "answered", path)
@@ -897,9 +884,8 @@ class _Reader:
         if scope.scales is None:
             self.fail(path, "scales cannot decide here (only answers and age can)")
             return None
-        scale = _named(scope.scales, found["scale"])
+        scale = self.named(found, "scale", scope.scales, path)
         if scale is None:
-            self.fail(_at(path, "scale"), f"no scale {found['scale']!r}")
             return None
         if test == "at_least":
             value = self.number(found, "at_least", path)

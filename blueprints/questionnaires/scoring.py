@@ -19,19 +19,15 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .conditions import Answer, Facts
-from .definition import Band, Definition, Flag, Item, Number, Outcome, Scale
+from .definition import Band, Definition, Flag, Item, Number, Outcome, ProblemList, Scale
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # Means are given with two decimals (rounded half up).
 MEAN_DECIMALS = 2
 
 
-class AnswerError(ValueError):
-    """Answers that do not fit the definition; ``errors`` lists every problem by item id."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class AnswerError(ProblemList):
+    """Answers that do not fit the definition; ``errors`` names the item id in each problem."""
 
 
 @dataclass(frozen=True)
