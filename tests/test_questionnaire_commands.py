@@ -189,3 +189,13 @@ def test_score_checks_numbers_dates_texts_and_several_choices(runner, tmp_path):
         "answers.json: pick: ['a', 'a'] must list each chosen option once, from: a, b, c, d",
         "answers.json: epds2: True is not one of its options (a, b, c, d)",
     ]
+
+
+def test_an_error_in_an_included_file_is_listed_once(runner, tmp_path):
+    for name in ("psc17.yaml", "fyraarsgranskningen.yaml"):
+        shutil.copy(SHIPPED / name, tmp_path / name)
+    broken = (tmp_path / "psc17.yaml").read_text(encoding="utf-8").replace("          fi: Haaveilee liikaa\n", "")
+    (tmp_path / "psc17.yaml").write_text(broken, encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["psc17.yaml: sections[0].items[2].text.fi: missing", "Error: 1 error."]

@@ -46,7 +46,8 @@ def _load_definitions(path: Path) -> list[Definition]:
         except OSError as problem:
             errors.append(f"{file.name}: cannot be read ({problem.strerror})")
     if errors:
-        _fail(errors)
+        # A package repeats the errors of a file it includes; list each once.
+        _fail(list(dict.fromkeys(errors)))
     return definitions
 
 

@@ -460,8 +460,11 @@ class _Reader:
         for path, entry in self.entries(top, "sections", "", at_least=1):
             if isinstance(entry, dict) and "include" in entry:
                 included = self.include(entry, path)
-                resolved_sections.append(included[0] if included else entry)
-                sections.extend(included[1].sections if included else ())
+                if included is None:
+                    # Whatever refers to the included parts would only repeat this error.
+                    raise DefinitionError(self.errors)
+                resolved_sections.append(included[0])
+                sections.extend(included[1].sections)
             else:
                 resolved_sections.append(entry)
                 section = self.section(entry, path, instrument_id, version, validated)
