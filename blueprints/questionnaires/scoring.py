@@ -238,12 +238,11 @@ def _scale_score(scale: Scale, item_scores: Mapping[str, int], scale_scores: Map
     """A scale's score (None when missing) and how many of its items or parts had one."""
     if scale.scales:
         parts = [scale_scores[part] for part in scale.scales]
-        present = [Fraction(part) for part in parts if part is not None]
-        if len(present) < len(parts):
-            return None, len(present)
+        if None in parts:
+            return None, len(parts) - parts.count(None)
         if scale.method == "sum":
-            return sum(part for part in parts), len(parts)
-        return round_half_up(sum(present) / len(present), MEAN_DECIMALS), len(parts)
+            return sum(parts), len(parts)
+        return round_half_up(sum(Fraction(part) for part in parts) / len(parts), MEAN_DECIMALS), len(parts)
     answered = [item_scores[item] for item in scale.items if item in item_scores]
     if len(answered) < scale.min_answered:
         return None, len(answered)
