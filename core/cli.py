@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from blueprints.questionnaires.commands import questionnaires_group
 from core.timeutil import utcnow
 from extensions import db
 
@@ -120,3 +121,4 @@ def init_app(app: Flask) -> None:
     """Register the commands with ``flask``."""
     for command in (create_admin_command, seed_demo_command, demo_code_command, send_reminders_command):
         app.cli.add_command(command)
+    app.cli.add_command(questionnaires_group)
