@@ -17,8 +17,8 @@ fi
 bash scripts/system-deps.sh postgres
 
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-cluster=famnen_test
-port=${FAMNEN_TEST_POSTGRES_PORT:-54329}
+cluster=famnen_test_${FAMNEN_TEST_POSTGRES_PORT:-54329}
+port=${FAMNEN_TEST_POSTGRES_PORT:-54329}  # two runs at once need different ports
 socket_dir=$(mktemp -d /tmp/famnen-pg.XXXXXX)
 chown postgres "$socket_dir"
 
