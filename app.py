@@ -22,8 +22,20 @@ from blueprints.admin.routes import bp as admin_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
+from blueprints.questionnaires.routes import bp as questionnaires_bp
+from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 
-BLUEPRINTS = (public_bp, booking_bp, auth_bp, staff_bp, agenda_bp, admin_bp, booking_admin_bp)
+BLUEPRINTS = (
+    public_bp,
+    booking_bp,
+    questionnaires_bp,
+    auth_bp,
+    staff_bp,
+    agenda_bp,
+    questionnaires_staff_bp,
+    admin_bp,
+    booking_admin_bp,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

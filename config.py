@@ -63,6 +63,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_FROM": "Famnen <no-reply@example.fi>",
         # Families get a reminder email this many hours before their appointment.
         "REMINDER_HOURS_BEFORE": 24,
+        # Links to questionnaires stay open this many days unless the professional chooses otherwise.
+        "QUESTIONNAIRE_LINK_DAYS": 30,
+        # Questionnaire answers are deleted this many months after they were sent (told to families).
+        "QUESTIONNAIRE_RETENTION_MONTHS": 24,
         # Public address of the installation, used in emails and feeds.
         "BASE_URL": "http://127.0.0.1:5000",
         # Staff sessions end after this much inactivity (WCAG 2.2.1: warned before).

@@ -55,6 +55,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
     from blueprints.auth.models import User
     from blueprints.booking.demo import seed_booking
     from blueprints.organisation.demo import seed_organisation
+    from blueprints.questionnaires.demo import seed_questionnaires
 
     if current_app.config["ENV_NAME"] == "production" and not force:
         raise click.ClickException("Refusing to load demo data in production; use --force if you really mean it.")
@@ -63,7 +64,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
     else:
         created = seed_organisation() + seed_staff()
         db.session.commit()
-        created += seed_booking()
+        created += seed_booking() + seed_questionnaires()
         click.echo(f"Demo data ready ({created} new records).")
     print_demo_sign_ins()
 

@@ -183,3 +183,28 @@ def world(db):
     login = make_professional(centre, weekdays=range(7), start=time(0), end=time(23, 45))
     service = make_service([db.session.get(User, login.id)], cancellation_deadline_hours=0, min_notice_hours=1)
     return BookingWorld(centre.id, service.id, login, service.slug)
+
+
+@pytest.fixture
+def family_centre(db, world):
+    """The booking world plus the shipped instruments, a nurse's child case and the coach service of the offer."""
+    from datetime import date, time
+
+    from blueprints.auth.models import User
+    from blueprints.questionnaires import invitations
+    from blueprints.questionnaires.demo import import_shipped_instruments
+    from tests.factories import make_professional, make_service
+    from blueprints.organisation.models import Centre
+
+    import_shipped_instruments()
+    centre = db.session.get(Centre, world.centre_id)
+    coach = make_professional(centre, email="katja@famnen.example", name="Katja Lehtonen", weekdays=range(7), start=time(0), end=time(23, 45))
+    make_service(
+        [db.session.get(User, coach.id)], slug="coachsamtal", name_sv="Första samtalet med coachen", name_fi="Ensimmäinen valmentajapuhelu",
+        reserved=True, offered_for_outcome="parent_training_offer", in_person=False, by_phone=True, duration_minutes=30,
+        min_notice_hours=1, cancellation_deadline_hours=0,
+    )
+    nurse = db.session.get(User, world.professional.id)
+    child = invitations.open_case("Elsa", date(2022, 9, 15), nurse)
+    db.session.commit()
+    return {"world": world, "nurse": world.professional, "coach": coach, "child_id": child.id}

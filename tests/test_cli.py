@@ -33,7 +33,7 @@ def test_seed_demo_is_idempotent(runner, db):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert [db.session.scalar(select(func.count()).select_from(model)) for model in (User, Centre, Service)] == counts
-    assert counts == [7, 2, 5]
+    assert counts == [8, 2, 6]
     names = {centre.name_sv: centre.name_fi for centre in db.session.scalars(select(Centre))}
     assert names["Familjecentret Konstfabriken"] == "Perhekeskus Taidetehdas"
     roles = set().union(*(user.role_names for user in db.session.scalars(select(User))))

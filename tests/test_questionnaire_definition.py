@@ -240,3 +240,18 @@ def test_the_worked_example_in_the_guide_is_valid_and_scores_as_the_guide_says()
     assert result["valid"] is True
     assert result["flags"] == [{"id": "snoring_and_tired", "item": None}]
     assert result["outcomes"] == ["sleep_advice"]
+
+
+def test_required_items_and_the_parents_own_result_are_optional_keys():
+    plain = parse_text(MINIMAL, "tiny.yaml")
+    assert not plain.parent_result and not plain.items["q1"].required
+    marked = parse_text(
+        MINIMAL.replace("respondent: parent", "respondent: parent\nparent_result: true").replace(
+            "{id: q1, type: yes_no,", "{id: q1, required: true, type: yes_no,"
+        ),
+        "tiny.yaml",
+    )
+    assert marked.parent_result and marked.items["q1"].required and not marked.items["q2"].required
+    assert errors_of(MINIMAL.replace("{id: q1, type: yes_no,", "{id: q1, required: maybe, type: yes_no,")) == [
+        "tiny.yaml: sections[0].items[0].required: must be true or false"
+    ]

@@ -16,6 +16,7 @@ DEMO_STAFF = [
     ("emil.sjoberg@famnen.example", "Emil Sjöberg", {"professional"}),
     ("liisa.makinen@famnen.example", "Liisa Mäkinen", {"professional", "admin"}),
     ("pia.holmstrom@famnen.example", "Pia Holmström", {"reception"}),
+    ("katja.lehtonen@famnen.example", "Katja Lehtonen", {"professional"}),
 ]
 
 

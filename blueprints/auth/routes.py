@@ -14,6 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from core.access import ALL_STAFF, PUBLIC, declared_access, public, safe_next_url, staff
 from core.forms import EmptyForm
 from core.i18n import pick
+from core.qr import qr_svg
 from extensions import db, login_manager
 
 from . import accounts
@@ -158,7 +159,7 @@ def _enrolment_context(user: User) -> dict:
     names = current_app.config["MUNICIPALITY_NAME"]
     uri = accounts.totp_uri(user, user.totp_pending_secret or "", f"Famnen ({pick(names)})")
     return {
-        "qr_svg": accounts.totp_qr_svg(uri, _("QR code for your authenticator app")),
+        "qr_svg": qr_svg(uri, _("QR code for your authenticator app")),
         "secret": accounts.grouped_secret(user.totp_pending_secret or ""),
     }
 

@@ -28,6 +28,7 @@ PROFILES = {
     "johanna.korhonen@famnen.example": (("Psykolog", "Psykologi", "Psychologist"), "fi en", "https://video.famnen.example/johanna"),
     "emil.sjoberg@famnen.example": (("Familjerådgivare", "Perheneuvoja", "Family counsellor"), "sv fi", "https://video.famnen.example/emil"),
     "liisa.makinen@famnen.example": (("Socialarbetare", "Sosiaalityöntekijä", "Social worker"), "fi sv", ""),
+    "katja.lehtonen@famnen.example": (("Coach, Kraftfamiljer", "Valmentaja, Voimaperheet", "Coach, Strongest Families"), "fi sv", ""),
 }
 
 # service slug: (duration, buffer after, modes, professionals)
@@ -37,6 +38,7 @@ SERVICE_SETUP = {
     "familjeradgivning": (60, 15, ("in_person", "phone", "video"), ["emil.sjoberg@famnen.example"]),
     "psykolog": (60, 15, ("in_person", "video"), ["johanna.korhonen@famnen.example"]),
     "socialarbete": (60, 0, ("in_person", "phone"), ["liisa.makinen@famnen.example"]),
+    "coachsamtal": (30, 0, ("phone",), ["katja.lehtonen@famnen.example"]),
 }
 
 # email: [(centre slug, weekdays, start, end)]
@@ -46,6 +48,7 @@ HOURS = {
     "johanna.korhonen@famnen.example": [("gammelbacka", (1, 2, 3), time(9), time(16))],
     "emil.sjoberg@famnen.example": [("konstfabriken", (0, 1, 2), time(12), time(18))],
     "liisa.makinen@famnen.example": [("gammelbacka", (0, 1, 2, 3, 4), time(9), time(15))],
+    "katja.lehtonen@famnen.example": [("konstfabriken", (0, 1, 2, 3), time(9), time(16))],
 }
 
 FAMILIES = [
@@ -119,7 +122,9 @@ def _setup_appointments(users: dict[str, User]) -> int:
     ))
     db.session.commit()
     created = 0
-    for index, (slug, *_rest) in enumerate(SERVICE_SETUP.items()):
+    for index, (slug, (_duration, _buffer, modes, _emails)) in enumerate(SERVICE_SETUP.items()):
+        if "in_person" not in modes:
+            continue
         service = db.session.scalar(select(Service).where(Service.slug == slug))
         slots = find_slots(SlotQuery(service, "in_person", family=False), today, today + timedelta(days=14), now)
         for number, slot in enumerate(slots[:: max(1, len(slots) // 4)][:3]):

@@ -177,7 +177,7 @@ def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignor
 
 def _week(query: SlotQuery, monday: date, today: date, now: datetime, ignore_appointment: int | None) -> Week:
     sunday = monday + timedelta(days=6)
-    _, horizon = bookable_window(rules_for(query.service, query.family), now)
+    _earliest, horizon = bookable_window(rules_for(query.service, query.family), now)
     slots = find_slots(query, monday, sunday, now, ignore_appointment) if monday <= horizon else []
     by_day: dict[date, DaySlots] = {}
     for shown in shown_slots(slots, query.mode):

@@ -95,6 +95,17 @@ DEMO_SERVICES = [
         "description_fi": "Sosiaalityöntekijä auttaa, kun perhe tarvitsee enemmän tukea arkeen.",
         "description_en": "The social worker helps when a family needs more support in everyday life.",
     },
+    {
+        "slug": "coachsamtal",
+        "name_sv": "Första samtalet med coachen (Kraftfamiljer)",
+        "name_fi": "Ensimmäinen puhelu valmentajan kanssa (Voimaperheet)",
+        "name_en": "First call with the coach (Strongest Families)",
+        "description_sv": "Coachen ringer och berättar hur föräldraträningen på nätet går till.",
+        "description_fi": "Valmentaja soittaa ja kertoo, miten verkossa toteutettava vanhemmuusohjelma etenee.",
+        "description_en": "The coach calls you and explains how the online parent training works.",
+        "reserved": True,
+        "offered_for_outcome": "parent_training_offer",
+    },
 ]
 
 

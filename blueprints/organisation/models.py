@@ -88,6 +88,8 @@ class Service(db.Model):
     # A reserved service is not listed for families; it is booked through an offer
     # (e.g. the first coach call of the parent-training programme) or by staff.
     reserved: Mapped[bool] = mapped_column(default=False)
+    # The questionnaire outcome (e.g. "parent_training_offer") whose offer books this service.
+    offered_for_outcome: Mapped[str] = mapped_column(String(80), default="")
 
     professionals: Mapped[list["User"]] = relationship(  # noqa: F821 - defined in auth.models
         secondary=service_professional, lazy="selectin", order_by="User.name"

@@ -112,6 +112,8 @@ class Item:
     # The score the item gives when its condition (or its section's) hides it, e.g. 0 for
     # AUDIT-C's drinking questions after "Never". None: a hidden item is simply not answered.
     score_when_hidden: int | None = None
+    # A required item must be answered (when shown) before the parent can send the form.
+    required: bool = False
 
     @property
     def scored(self) -> bool:
@@ -248,6 +250,8 @@ class Definition:
     flags: tuple[Flag, ...]
     outcomes: tuple[Outcome, ...]
     data: Mapping[str, Any] = field(repr=False, compare=False)
+    # Whether the parent sees their own scale results in plain words after sending.
+    parent_result: bool = False
 
 
 def reverse_score(score: int, low: int, high: int) -> int:
@@ -447,7 +451,7 @@ class _Reader:
             raw,
             "",
             ("id", "version", "title", "introduction", "source", "licence", "attribution", "validated", "respondent", "sections"),
-            ("age_months", "response_scales", "scales", "validity", "flags", "outcomes"),
+            ("age_months", "response_scales", "scales", "validity", "flags", "outcomes", "parent_result"),
         )
         if top is None:
             raise DefinitionError(self.errors)
@@ -496,6 +500,7 @@ class _Reader:
             flags=tuple(self.flags),
             outcomes=tuple(self.outcomes),
             data={**top, "sections": resolved_sections},
+            parent_result=bool(self.boolean(top, "parent_result", "")),
         )
         if self.errors:
             raise DefinitionError(self.errors)
@@ -629,7 +634,7 @@ class _Reader:
             raw,
             path,
             ("id", "type", "text"),
-            ("help", "response_scale", "reversed", "show_if", "score_when_hidden", "min", "max", "max_length"),
+            ("help", "response_scale", "reversed", "show_if", "score_when_hidden", "min", "max", "max_length", "required"),
         )
         if found is None:
             return None
@@ -664,6 +669,7 @@ class _Reader:
             maximum=maximum,
             max_length=self.integer(found, "max_length", path, 1) or DEFAULT_MAX_TEXT_LENGTH,
             score_when_hidden=self.integer(found, "score_when_hidden", path, 0),
+            required=bool(self.boolean(found, "required", path)),
         )
         for key in ("reversed", "score_when_hidden"):
             if key in found and response_scale is not None and not response_scale.scored:

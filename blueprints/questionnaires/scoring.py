@@ -206,6 +206,15 @@ def _is_date(value: str) -> bool:
     return True
 
 
+def shown_items(definition: Definition, answers: Mapping[str, Any], age_months: int | None = None) -> set[str]:
+    """The ids of the items a parent sees, given the answers so far (conditions decide).
+
+    Answers that do not fit the definition are ignored here; saving checks them.
+    """
+    given, _errors = _checked_answers(definition, answers)
+    return _shown_answers(definition, given, age_months)[0]
+
+
 def _shown_answers(
     definition: Definition, given: Mapping[str, Answer], age_months: int | None
 ) -> tuple[set[str], dict[str, Answer], dict[str, int]]:

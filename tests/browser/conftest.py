@@ -158,3 +158,25 @@ def pytest_runtest_makereport(item, call):
         item.funcargs["ui"].page.screenshot(path=str(folder / f"{item.name}.png"), full_page=True)
     except Exception:  # noqa: BLE001 - a failed screenshot must never hide the real failure
         pass
+
+
+SIGN_IN_LABELS = {
+    "sv": {"email": "E-postadress", "password": "Lösenord", "continue": "Fortsätt", "code": "Sexsiffrig kod", "sign_in": "Logga in"},
+    "fi": {"email": "Sähköpostiosoite", "password": "Salasana", "continue": "Jatka", "code": "Kuusinumeroinen koodi", "sign_in": "Kirjaudu sisään"},
+}
+
+
+def sign_in_staff(ui: UI, login) -> None:
+    """Sign a staff member in through the pages (password, then the code from their authenticator)."""
+    import pyotp
+
+    labels = SIGN_IN_LABELS[ui.language]
+    page = ui.page
+    ui.goto("/staff/sign-in")
+    page.get_by_label(labels["email"]).fill(login.email)
+    page.get_by_label(labels["password"]).fill(login.password)
+    page.get_by_role("button", name=labels["continue"]).click()
+    ui.check()
+    page.get_by_label(labels["code"]).fill(pyotp.TOTP(login.secret).now())
+    page.get_by_role("button", name=labels["sign_in"]).click()
+    ui.check()

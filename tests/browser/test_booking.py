@@ -2,9 +2,10 @@
 
 import re
 
-import pyotp
 from icalendar import Calendar
 from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in_staff
 
 
 TEXTS = {
@@ -13,8 +14,7 @@ TEXTS = {
         "phone": "Mobilnummer", "child": "Barnets förnamn", "book": "Boka tiden", "booked": "Din tid är bokad.",
         "subject": "Tiden är bokad", "move": "Flytta till en annan tid", "confirm_move": "Flytta tiden",
         "moved": "Din tid har flyttats.", "cancel": "Avboka tiden", "cancelled": "Din tid har avbokats.",
-        "cancelled_status": "Avbokad av familjen", "next_week": "Nästa vecka", "email_label": "E-postadress",
-        "password": "Lösenord", "continue": "Fortsätt", "code": "Sexsiffrig kod", "sign_in": "Logga in",
+        "cancelled_status": "Avbokad av familjen", "next_week": "Nästa vecka",
         "live": "lediga tider den här veckan",
     },
     "fi": {
@@ -22,23 +22,10 @@ TEXTS = {
         "phone": "Matkapuhelinnumero", "child": "Lapsen etunimi", "book": "Varaa aika", "booked": "Aikasi on varattu.",
         "subject": "Aika on varattu", "move": "Siirrä toiseen aikaan", "confirm_move": "Siirrä aika",
         "moved": "Aikasi on siirretty.", "cancel": "Peru aika", "cancelled": "Aikasi on peruttu.",
-        "cancelled_status": "Perheen perumaa", "next_week": "Seuraava viikko", "email_label": "Sähköpostiosoite",
-        "password": "Salasana", "continue": "Jatka", "code": "Kuusinumeroinen koodi", "sign_in": "Kirjaudu sisään",
+        "cancelled_status": "Perheen perumaa", "next_week": "Seuraava viikko",
         "live": "vapaata aikaa tällä viikolla",
     },
 }
-
-
-def sign_in_professional(ui, login, texts):
-    page = ui.page
-    ui.goto("/staff/sign-in")
-    page.get_by_label(texts["email_label"]).fill(login.email)
-    page.get_by_label(texts["password"]).fill(login.password)
-    page.get_by_role("button", name=texts["continue"]).click()
-    ui.check()
-    page.get_by_label(texts["code"]).fill(pyotp.TOTP(login.secret).now())
-    page.get_by_role("button", name=texts["sign_in"]).click()
-    ui.check()
 
 
 def agenda_text(staff_ui, day: str) -> str:
@@ -85,7 +72,7 @@ def test_a_parent_books_moves_and_cancels_and_the_professional_sees_it(new_ui, w
     manage_path = re.search(r"http://localhost(/book/manage/\S+)", confirmation.get_body(preferencelist=("plain",)).get_content()).group(1)
 
     staff = new_ui()
-    sign_in_professional(staff, world.professional, TEXTS[language])
+    sign_in_staff(staff, world.professional)
     from core.timeutil import to_local
 
     day = to_local(event.decoded("dtstart")).date().isoformat()

@@ -104,36 +104,6 @@ def test_staff_member_signs_in_with_password_and_authenticator_and_out_again(ui,
     assert page.get_by_role("heading", level=1).inner_text() != texts["welcome"]
 
 
-@pytest.fixture
-def app_config(app_config):
-    """A one-minute idle limit with a 57-second warning, so the warning shows after three seconds."""
-    return {**app_config, "STAFF_IDLE_MINUTES": 1, "STAFF_IDLE_WARNING_SECONDS": 57}
-
-
-def test_idle_warning_lets_staff_stay_signed_in(ui, app, db, language):
-    texts = TEXTS[language]
-    login = make_staff(name="Sara Nyström")
-    page = ui.page
-    ui.goto("/staff/sign-in")
-    page.get_by_label(texts["email"]).fill(login.email)
-    page.get_by_label(texts["password"]).fill(login.password)
-    page.get_by_role("button", name=texts["continue"]).click()
-    ui.check()
-    page.get_by_label(texts["code"]).fill(pyotp.TOTP(login.secret).now())
-    page.get_by_role("button", name=texts["sign_in"]).click()
-    ui.check()
-
-    dialog = page.get_by_role("dialog")
-    dialog.wait_for(state="visible", timeout=8_000)
-    ui.check()  # the open dialog passes axe too
-    dialog.get_by_role("button", name=texts["stay"]).click()
-    dialog.wait_for(state="hidden")
-    assert page.get_by_role("heading", level=1).inner_text() == texts["welcome"]
-    page.reload()
-    ui.check()
-    assert page.get_by_role("heading", level=1).inner_text() == texts["welcome"]
-
-
 def test_pages_fit_a_320_pixel_wide_screen_and_the_skip_link_works(ui, demo, language):
     page = ui.page
     page.set_viewport_size({"width": 320, "height": 640})

@@ -1,0 +1,159 @@
+"""What professionals read: one response's scores, flags, outcome and answers, and a child's history.
+
+Texts are chosen in the reader's language with ``core.i18n.pick``; the
+scores come from scoring the stored answers on the pinned version again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from core.i18n import pick
+from extensions import db
+
+from .answering import definition_of, pages, result_of
+from .definition import Definition, Item, Scale
+from .models import Child, Response, Visit
+from .scoring import Result, ScaleResult
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    """One scale as read: score out of its range, band and level, or why it has no score."""
+
+    id: str
+    title: str
+    score: Any
+    maximum: Any
+    band_label: str | None
+    level: str | None
+    answered: int
+    needed: int
+    parts: int
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question and the parent's answer, in the reader's language."""
+
+    item_id: str
+    text: str
+    answer: str | None
+    score: int | None
+
+
+@dataclass
+class PageAnswers:
+    """The answers of one page (section) of the questionnaire."""
+
+    title: str
+    rows: list[AnswerRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """Everything the result page shows for one response."""
+
+    response: Response
+    definition: Definition
+    result: Result
+    scales: list[ScaleRow]
+    pages: list[PageAnswers]
+
+
+def answer_text(item: Item, value: Any, language: str) -> str | None:
+    """An answer as words: option labels for choices, the value itself otherwise; None when blank."""
+    if value is None:
+        return None
+    if item.response_scale is not None:
+        codes = value if isinstance(value, (list, tuple)) else [value]
+        labels = [pick(option.label, language) for code in codes if (option := item.response_scale.option(code))]
+        return ", ".join(labels)
+    if isinstance(value, float):
+        value = Decimal(str(value)).normalize()
+    return str(value)
+
+
+def scale_rows(definition: Definition, result: Result, language: str) -> list[ScaleRow]:
+    """Each scale of a result, in the definition's order."""
+    rows = []
+    for scale in definition.scales.values():
+        scored: ScaleResult = result.scales[scale.id]
+        rows.append(
+            ScaleRow(
+                id=scale.id,
+                title=pick(scale.title, language),
+                score=scored.score,
+                maximum=scale.maximum,
+                band_label=pick(scored.band.label, language) if scored.band else None,
+                level=scored.level,
+                answered=scored.answered,
+                needed=_needed(scale),
+                parts=len(scale.scales) or len(scale.items),
+            )
+        )
+    return rows
+
+
+def _needed(scale: Scale) -> int:
+    """How many items (or parts) a scale needs for a score."""
+    if scale.scales:
+        return len(scale.scales)
+    return scale.min_answered if scale.blanks != "missing" else len(scale.items)
+
+
+def result_view(response: Response, language: str) -> ResultView:
+    """The result page of a sent response, in ``language``."""
+    definition = definition_of(response)
+    result = result_of(response)
+    answers = response.answer_values
+    page_answers = []
+    for page in pages(definition, answers, response.age_months):
+        shown = PageAnswers(pick(page.section.title, language))
+        for item in page.items:
+            shown.rows.append(
+                AnswerRow(item.id, pick(item.text, language), answer_text(item, answers.get(item.id), language), result.item_scores.get(item.id))
+            )
+        page_answers.append(shown)
+    return ResultView(response, definition, result, scale_rows(definition, result, language), page_answers)
+
+
+@dataclass
+class HistoryColumn:
+    """One sent response in a child's history."""
+
+    response: Response
+    result: Result
+
+
+@dataclass
+class InstrumentHistory:
+    """A child's responses to one instrument, oldest first, side by side."""
+
+    title: str
+    scale_titles: list[tuple[str, str]]
+    columns: list[HistoryColumn]
+
+
+def history(child: Child, language: str) -> list[InstrumentHistory]:
+    """The child's sent responses grouped by instrument, for comparing before and after."""
+    responses = db.session.scalars(
+        select(Response)
+        .join(Visit)
+        .where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at)
+    ).all()
+    grouped: dict[str, InstrumentHistory] = {}
+    for response in responses:
+        definition = definition_of(response)
+        group = grouped.get(response.instrument_id)
+        if group is None:
+            # The newest version's titles head the rows; scale ids stay the same across versions.
+            group = grouped[response.instrument_id] = InstrumentHistory(pick(definition.title, language), [], [])
+        group.scale_titles = [(scale.id, pick(scale.title, language)) for scale in definition.scales.values()]
+        group.columns.append(HistoryColumn(response, result_of(response)))
+    return list(grouped.values())

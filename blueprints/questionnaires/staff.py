@@ -1,0 +1,310 @@
+"""The professional's way: invite a family, follow the invitations, read results, compare over time.
+
+Every page that shows a child's data checks that the reader takes part in the
+child's case and writes an audit log entry saying on what basis.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from config import LANGUAGES
+from core.access import staff
+from core.forms import EmptyForm
+from core.i18n import LANGUAGE_NAMES, current_language, pick
+from core.mail import external_url
+from core.qr import qr_svg
+from core.timeutil import utcnow
+from extensions import db
+
+from ..audit.log import record
+from ..auth.models import StaffRole, User
+from . import invitations, results
+from .definition import Definition
+from .forms import NEW_CHILD, EmailLinkForm, InviteForm, NotesForm, ShareForm
+from .invitations import InvitationError
+from .models import Child, InstrumentSetting, InstrumentVersion, Response, Visit
+from .notifications import send_invitation
+from .store import load_latest
+
+bp = Blueprint("questionnaires_staff", __name__)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _basis(child: Child) -> str:
+    """Why the reader may see the child's data, for the audit log; 403 when they may not."""
+    member = invitations.membership(_me(), child)
+    if member is None:
+        abort(403)
+    if member.added_by is None:
+        return "professional who opened the case"
+    return f"case shared by {member.added_by.name} on {member.added_at:%Y-%m-%d}"
+
+
+def _parent_instruments() -> list[Definition]:
+    """The imported instruments parents answer, newest versions, by id."""
+    ids = db.session.scalars(select(InstrumentVersion.instrument_id).distinct().order_by(InstrumentVersion.instrument_id))
+    definitions = [load_latest(instrument_id) for instrument_id in ids]
+    return [definition for definition in definitions if definition.respondent == "parent"]
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    children = invitations.children_of(_me())
+    form.child.choices = [SelectChoice(str(child.id), f"{child.first_name} ({child.date_of_birth:%d.%m.%Y})") for child in children]
+    form.child.choices.append(SelectChoice(NEW_CHILD, _("A new child")))
+    form.instruments.choices = [SelectChoice(d.id, f"{pick(d.title)} (v{d.version})") for d in _parent_instruments()]
+    form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    if not form.is_submitted():
+        form.language.data = current_language()
+        form.valid_days.data = current_app.config["QUESTIONNAIRE_LINK_DAYS"]
+        wanted = request.args.get("child")
+        form.child.data = wanted if wanted in {c.value for c in form.child.choices} else NEW_CHILD
+    return form
+
+
+@bp.route("/staff/questionnaires")
+@staff("professional")
+def invitations_list():
+    """The professional's invitations and where each questionnaire stands."""
+    return render_template("questionnaires/staff/list.html", rows=invitations.visits_of(_me(), utcnow()), titles=_titles())
+
+
+def _titles() -> dict[str, str]:
+    """Instrument titles in the reader's language, by id."""
+    return {definition.id: pick(definition.title) for definition in _parent_instruments()}
+
+
+@bp.route("/staff/questionnaires/new", methods=["GET", "POST"])
+@staff("professional")
+def invite():
+    """Ask a family to answer questionnaires before a visit."""
+    form = _invite_form()
+    status = 200
+    if form.validate_on_submit():
+        me = _me()
+        if form.child.data == NEW_CHILD:
+            child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me)
+        else:
+            child = db.session.get(Child, int(form.child.data))
+            _basis(child)
+        try:
+            visit = invitations.invite(child, me, list(form.instruments.data), form.language.data, utcnow(), form.valid_days.data, form.email.data or "")
+        except InvitationError:
+            db.session.rollback()
+            form.instruments.errors.append(_("That questionnaire cannot be sent. Choose another one."))
+        else:
+            if visit.email:
+                _email_link(visit)
+            else:
+                flash(_("The link is ready. Give it to the family on paper, by text message or by email."), "success")
+            return redirect(url_for("questionnaires_staff.visit", visit_id=visit.id))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("questionnaires/staff/invite.html", form=form), status
+
+
+def _own_visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        abort(404)
+    _basis(visit.child)
+    return visit
+
+
+def _email_link(visit: Visit) -> None:
+    titles = []
+    with force_locale(visit.language):
+        titles = [pick(results.definition_of(response).title) for response in visit.responses]
+    if send_invitation(visit, titles):
+        visit.last_sent_at = utcnow()
+        db.session.commit()
+        flash(_("The link has been emailed to %(email)s.", email=visit.email), "success")
+    else:
+        flash(_("The email could not be sent. Give the family the link or the QR code instead."), "error")
+
+
+def _family_link(visit: Visit) -> str:
+    return external_url("questionnaires.visit", token=invitations.visit_token(visit))
+
+
+@bp.route("/staff/questionnaires/visits/<int:visit_id>")
+@staff("professional")
+def visit(visit_id: int):
+    """One invitation: the family's link, a QR code, a text message to copy, and each questionnaire's state."""
+    found = _own_visit(visit_id)
+    record(_me(), found.child_id, f"visit:{found.id}", "view", _basis(found.child))
+    link = _family_link(found)
+    now = utcnow()
+    with force_locale(found.language):
+        sms = _("The family centre asks you to answer a questionnaire before your visit: %(link)s The link works until %(date)s.",
+                link=link, date=found.expires_at.strftime("%d.%m.%Y"))
+    return render_template(
+        "questionnaires/staff/visit.html",
+        visit=found,
+        link=link,
+        qr=qr_svg(link, _("QR code of the family's link")),
+        sms=sms,
+        states=[(response, invitations.status(response, now)) for response in found.responses],
+        titles=_titles(),
+        email_form=EmailLinkForm(data={"email": found.email}),
+        now=now,
+    )
+
+
+@bp.route("/staff/questionnaires/visits/<int:visit_id>/handout")
+@staff("professional")
+def handout(visit_id: int):
+    """A page to print for the family, in their language, with the QR code and the link."""
+    found = _own_visit(visit_id)
+    link = _family_link(found)
+    with force_locale(found.language):
+        return render_template(
+            "questionnaires/staff/handout.html",
+            visit=found,
+            link=link,
+            qr=qr_svg(link, _("QR code of the link to the questionnaires"), scale=6),
+            titles=[pick(results.definition_of(response).title) for response in found.responses],
+        )
+
+
+@bp.route("/staff/questionnaires/visits/<int:visit_id>/email", methods=["POST"])
+@staff("professional")
+def email_link(visit_id: int):
+    """Email (or email again) the family's link; an expired link is opened again first."""
+    found = _own_visit(visit_id)
+    form = EmailLinkForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.email.errors) or _("Enter an email address like name@example.fi."), "error")
+        return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
+    found.email = form.email.data.strip().lower()
+    if utcnow() >= found.expires_at or found.withdrawn_at:
+        invitations.extend(found, utcnow(), current_app.config["QUESTIONNAIRE_LINK_DAYS"])
+    db.session.commit()
+    _email_link(found)
+    return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
+
+
+@bp.route("/staff/questionnaires/visits/<int:visit_id>/withdraw", methods=["POST"])
+@staff("professional")
+def withdraw(visit_id: int):
+    """Withdraw the invitation: questionnaires not yet sent stop taking answers."""
+    found = _own_visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    invitations.withdraw(found, utcnow())
+    flash(_("The invitation has been withdrawn. Answers already sent are kept."), "success")
+    return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
+
+
+@bp.route("/staff/questionnaires/visits/<int:visit_id>/extend", methods=["POST"])
+@staff("professional")
+def extend(visit_id: int):
+    """Open an expired or withdrawn link again."""
+    found = _own_visit(visit_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    invitations.extend(found, utcnow(), current_app.config["QUESTIONNAIRE_LINK_DAYS"])
+    flash(_("The link works again until %(date)s.", date=found.expires_at.strftime("%d.%m.%Y")), "success")
+    return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
+
+
+def _response(response_id: int) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or response.visit is None or response.submitted_at is None:
+        abort(404)
+    return response
+
+
+@bp.route("/staff/questionnaires/responses/<int:response_id>", methods=["GET", "POST"])
+@staff("professional")
+def response(response_id: int):
+    """The result of one response: flags first, scales, the outcome, every answer, and notes."""
+    found = _response(response_id)
+    basis = _basis(found.visit.child)
+    form = NotesForm(data={"notes": found.notes})
+    if request.method == "POST":
+        if form.validate_on_submit():
+            found.notes = (form.notes.data or "").strip()
+            found.notes_updated_at = utcnow()
+            found.notes_updated_by_id = _me().id
+            db.session.commit()
+            record(_me(), found.visit.child_id, f"response:{found.id}", "update", basis)
+            flash(_("The notes have been saved."), "success")
+            return redirect(url_for("questionnaires_staff.response", response_id=found.id) + "#notes-section")
+    record(_me(), found.visit.child_id, f"response:{found.id}", "view", basis)
+    return render_template(
+        "questionnaires/staff/response.html",
+        view=results.result_view(found, current_language()),
+        child=found.visit.child,
+        form=form,
+        earlier=len(results.history(found.visit.child, current_language())),
+    ), 422 if form.errors else 200
+
+
+def _colleague_choices(child: Child) -> list[SelectChoice]:
+    members = {member.user_id for member in child.members}
+    people = db.session.scalars(
+        select(User).join(StaffRole).where(StaffRole.role == "professional", User.active).order_by(User.name)
+    )
+    return [SelectChoice(str(person.id), person.name) for person in people if person.id not in members]
+
+
+@bp.route("/staff/questionnaires/children/<int:child_id>", methods=["GET", "POST"])
+@staff("professional")
+def child(child_id: int):
+    """A child's responses over time, side by side, and who takes part in the case."""
+    found = db.session.get(Child, child_id)
+    if found is None:
+        abort(404)
+    basis = _basis(found)
+    form = ShareForm()
+    form.colleague.choices = _colleague_choices(found)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            colleague = db.session.get(User, int(form.colleague.data))
+            invitations.share_case(found, colleague, _me())
+            record(_me(), found.id, f"child:{found.id}", "share", basis)
+            flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
+            return redirect(url_for("questionnaires_staff.child", child_id=found.id))
+    record(_me(), found.id, f"child:{found.id}", "view", basis)
+    return render_template(
+        "questionnaires/staff/child.html",
+        child=found,
+        history=results.history(found, current_language()),
+        form=form,
+        visits=db.session.scalars(select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())).all(),
+        now=utcnow(),
+    ), 422 if form.errors else 200
+
+
+# --- Administration: which instruments anyone may take on the site ----------------------------
+
+
+@bp.route("/admin/questionnaires", methods=["GET", "POST"])
+@staff("admin")
+def instrument_settings():
+    """Imported instruments, their versions, and whether each is offered for self-service."""
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        instrument_id = request.form.get("instrument", "")
+        if instrument_id not in {d.id for d in _parent_instruments()}:
+            abort(404)
+        setting = db.session.get(InstrumentSetting, instrument_id) or InstrumentSetting(instrument_id=instrument_id)
+        setting.public = request.form.get("public") == "yes"
+        db.session.add(setting)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("questionnaires_staff.instrument_settings"))
+    public = set(db.session.scalars(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public)))
+    return render_template("questionnaires/staff/instruments.html", definitions=_parent_instruments(), public=public)

@@ -1,0 +1,30 @@
+"""The idle warning: two minutes before a staff session ends, a dialog offers to continue (WCAG 2.2.1)."""
+
+import pytest
+
+from tests.browser.conftest import sign_in_staff
+from tests.browser.test_foundation import TEXTS
+from tests.helpers import make_staff
+
+
+@pytest.fixture
+def app_config(app_config):
+    """A one-minute idle limit with a 57-second warning, so the warning shows after three seconds."""
+    return {**app_config, "STAFF_IDLE_MINUTES": 1, "STAFF_IDLE_WARNING_SECONDS": 57}
+
+
+def test_idle_warning_lets_staff_stay_signed_in(ui, app, db, language):
+    texts = TEXTS[language]
+    login = make_staff(name="Sara Nyström")
+    page = ui.page
+    sign_in_staff(ui, login)
+
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(state="visible", timeout=8_000)
+    ui.check()  # the open dialog passes axe too
+    dialog.get_by_role("button", name=texts["stay"]).click()
+    dialog.wait_for(state="hidden")
+    assert page.get_by_role("heading", level=1).inner_text() == texts["welcome"]
+    page.reload()
+    ui.check()
+    assert page.get_by_role("heading", level=1).inner_text() == texts["welcome"]
