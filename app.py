@@ -24,6 +24,7 @@ from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
+from blueprints.reports.routes import bp as reports_bp
 
 BLUEPRINTS = (
     public_bp,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     staff_bp,
     agenda_bp,
     questionnaires_staff_bp,
+    reports_bp,
     admin_bp,
     booking_admin_bp,
 )

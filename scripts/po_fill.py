@@ -40,7 +40,7 @@ def fill(mapping: dict[str, dict[str, str | list[str]]]) -> int:
                 missing += 1
                 print(f"{lang}: untranslated: {str(message.id)[:70]!r}")
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=100)
+            write_po(handle, catalog, width=76)
     return missing
 
 

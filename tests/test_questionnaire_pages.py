@@ -316,7 +316,7 @@ def test_the_childs_history_puts_responses_side_by_side(app, client, db, family_
     send_offer_answers(app, client, db, family_centre)
     page = nurse_client.get(f"/staff/questionnaires/children/{family_centre['child_id']}").get_data(as_text=True)
     assert page.count("/staff/questionnaires/responses/") >= 2
-    assert "Fyraårsgranskningen" in page
+    assert "Symtomchecklista för barn (PSC-17)" in page  # the package's scores are the PSC-17's
 
 
 # --- Self-service and administration ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
 from ..organisation.models import Service
+from ..questionnaires.invitations import children_of
 from . import booking, finder, ics, permissions
 from .booking import ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .forms import BlockTimeForm, CancelForm
@@ -98,7 +99,30 @@ def agenda():
         today=to_local(utcnow()).date(),
         now=utcnow(),
         form=EmptyForm(),
+        my_children=_my_children(),
     )
+
+
+def _my_children() -> list:
+    """The children whose cases the signed-in professional takes part in, for linking appointments."""
+    return children_of(_me()) if _me().has_role("professional") else []
+
+
+@bp.route("/appointments/<int:appointment_id>/child", methods=["POST"])
+@staff("professional")
+def link_child(appointment_id: int):
+    """Link an appointment to a child's case, so the child's summary lists it."""
+    appointment = _appointment(appointment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("child", type=int)
+    child = next((c for c in _my_children() if c.id == wanted), None) if wanted else None
+    if wanted and child is None:
+        abort(403)
+    appointment.child_id = child.id if child else None
+    db.session.commit()
+    flash(_("The appointment is linked to %(child)s's case.", child=child.first_name) if child else _("The link to the child's case was removed."), "success")
+    return _back_to_agenda(appointment)
 
 
 def _back_to_agenda(appointment: Appointment):
@@ -129,7 +153,9 @@ def outcome(appointment_id: int):
     else:
         abort(400)
     if wants_fragment():
-        return render_template("booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message)
+        return render_template(
+            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=_my_children()
+        )
     flash(message, "success")
     return _back_to_agenda(appointment)
 

@@ -147,6 +147,9 @@ class Appointment(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The child's case the appointment belongs to, when known (booked from a questionnaire's
+    # offer, or linked by the professional), so the child's summary can list it.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="SET NULL"), index=True)
 
     service: Mapped[Service] = relationship(lazy="joined")
     professional: Mapped[User] = relationship(foreign_keys=[professional_id], lazy="joined")

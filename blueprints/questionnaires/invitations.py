@@ -64,6 +64,19 @@ def membership(user: User, child: Child) -> CaseMember | None:
     return next((member for member in child.members if member.user_id == user.id), None)
 
 
+def access_basis(user: User, child: Child) -> str | None:
+    """Why ``user`` may read the child's data, in words for the audit log; None when they may not.
+
+    Only professionals who take part in the child's case may (admins only when they are one).
+    """
+    member = membership(user, child) if user.has_role("professional") else None
+    if member is None:
+        return None
+    if member.added_by is None:
+        return "professional who opened the case"
+    return f"case shared by {member.added_by.name} on {member.added_at:%Y-%m-%d}"
+
+
 def share_case(child: Child, colleague: User, by: User) -> bool:
     """Let a colleague (a professional) read the child's answers too; False when they already could. Commits."""
     if membership(colleague, child) is not None:

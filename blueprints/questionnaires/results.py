@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from .answering import definition_of, pages, result_of
 from .definition import Definition, Item, Scale
 from .models import Child, Response, Visit
 from .scoring import Result, ScaleResult
+from .store import load_latest
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,21 @@ class InstrumentHistory:
     columns: list[HistoryColumn]
 
 
+def scale_source(definition: Definition) -> str:
+    """The instrument a definition's scores come from: a package that includes the PSC-17 scores the PSC-17.
+
+    Responses are compared by it, so a PSC-17 answered on its own and one answered
+    inside the four-year package stand side by side.
+    """
+    for scale in definition.scales.values():
+        for section in definition.sections:
+            if any(item.id in scale.items for item in section.items):
+                return section.instrument_id
+    return definition.id
+
+
 def history(child: Child, language: str) -> list[InstrumentHistory]:
-    """The child's sent responses grouped by instrument, for comparing before and after."""
+    """The child's sent responses grouped by the instrument their scores come from, oldest first."""
     responses = db.session.scalars(
         select(Response)
         .join(Visit)
@@ -150,10 +164,21 @@ def history(child: Child, language: str) -> list[InstrumentHistory]:
     grouped: dict[str, InstrumentHistory] = {}
     for response in responses:
         definition = definition_of(response)
-        group = grouped.get(response.instrument_id)
+        source = scale_source(definition)
+        group = grouped.get(source)
         if group is None:
-            # The newest version's titles head the rows; scale ids stay the same across versions.
-            group = grouped[response.instrument_id] = InstrumentHistory(pick(definition.title, language), [], [])
+            group = grouped[source] = InstrumentHistory(pick(_source_title(definition, source), language), [], [])
+        # The newest version's titles head the rows; scale ids stay the same across versions.
         group.scale_titles = [(scale.id, pick(scale.title, language)) for scale in definition.scales.values()]
         group.columns.append(HistoryColumn(response, result_of(response)))
     return list(grouped.values())
+
+
+def _source_title(definition: Definition, source: str) -> Mapping[str, str]:
+    """The title of the instrument the scores come from (an included one, or the definition itself)."""
+    if source == definition.id:
+        return definition.title
+    try:
+        return load_latest(source).title
+    except LookupError:
+        return definition.title

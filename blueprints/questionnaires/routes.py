@@ -359,6 +359,7 @@ def offer_details(token: str):
     def booked(appointment, emailed: bool):
         response.offer_status = "booked"
         response.offer_appointment_id = appointment.id
+        appointment.child_id = response.visit.child_id if response.visit else None
         db.session.commit()
         flash(_("Your first call with the coach is booked."), "success")
         if emailed:

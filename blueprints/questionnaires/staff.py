@@ -39,14 +39,13 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _basis(child: Child) -> str:
-    """Why the reader may see the child's data, for the audit log; 403 when they may not."""
-    member = invitations.membership(_me(), child)
-    if member is None:
+def _basis(child: Child, subject: str | None = None) -> str:
+    """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
+    basis = invitations.access_basis(_me(), child)
+    if basis is None:
+        record(_me(), child.id, subject or f"child:{child.id}", "denied", "no part in the child's case")
         abort(403)
-    if member.added_by is None:
-        return "professional who opened the case"
-    return f"case shared by {member.added_by.name} on {member.added_at:%Y-%m-%d}"
+    return basis
 
 
 def _parent_instruments() -> list[Definition]:
@@ -230,7 +229,7 @@ def _response(response_id: int) -> Response:
 def response(response_id: int):
     """The result of one response: flags first, scales, the outcome, every answer, and notes."""
     found = _response(response_id)
-    basis = _basis(found.visit.child)
+    basis = _basis(found.visit.child, f"response:{found.id}")
     form = NotesForm(data={"notes": found.notes})
     if request.method == "POST":
         if form.validate_on_submit():

@@ -116,6 +116,10 @@ def upgrade():
     )
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.add_column(sa.Column('offered_for_outcome', sa.String(length=80), nullable=False, server_default=''))
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('child_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_appointment_child_id'), ['child_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_appointment_child_id_child'), 'child', ['child_id'], ['id'], ondelete='SET NULL')
 
     # The audit log can only grow: the database refuses to change an entry, whatever the app does.
     if op.get_bind().dialect.name == "postgresql":
@@ -135,6 +139,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_appointment_child_id_child'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_appointment_child_id'))
+        batch_op.drop_column('child_id')
     op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update" + (" ON audit_entry" if op.get_bind().dialect.name == "postgresql" else ""))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS audit_entry_refuse_update()")

@@ -1,0 +1,115 @@
+"""PDF downloads for professionals: the same access rules as the results pages, and every attempt logged."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from config import LANGUAGES
+from core.access import ALL_STAFF, staff
+from core.i18n import current_language, date_and_time, pick
+from core.timeutil import to_local, utcnow
+from extensions import db
+
+from ..audit.log import record
+from ..questionnaires.invitations import access_basis
+from ..questionnaires.models import Child
+from ..questionnaires.models import Response as QuestionnaireResponse
+from .pdf import render_pdf
+from .summaries import child_summary, number, response_summary
+
+bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
+
+
+def _language() -> str:
+    """The language the professional chose for the PDF (independent of the page's language)."""
+    wanted = request.args.get("lang")
+    return wanted if wanted in LANGUAGES else current_language()
+
+
+def _basis_or_refuse(child: Child, subject: str) -> str:
+    """The reader's basis for the child's data; an attempt without one is logged, then refused."""
+    me = current_user._get_current_object()
+    basis = access_basis(me, child)
+    if basis is None:
+        record(me, child.id, subject, "denied", "no part in the child's case")
+        abort(403)
+    return basis
+
+
+def page_counter_css(template: str) -> str:
+    """A translated "Page X of Y" as a CSS ``content`` value built from the page counters."""
+    pieces = re.split(r"(%\(page\)s|%\(pages\)s)", template)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    return " ".join(counters.get(piece) or '"' + piece.replace('"', "") + '"' for piece in pieces if piece)
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "child"
+
+
+def _pdf_response(template: str, filename: str, title: str, **context) -> Response:
+    """Render a summary in the chosen language and send it as a download that is never cached."""
+    me = current_user._get_current_object()
+    with force_locale(context["language"]):
+        confidential = "Sekretessbelagd / Salassa pidettävä" + (" / Confidential" if context["language"] == "en" else "")
+        html = render_template(
+            template,
+            document_title=title,
+            author=me.name,
+            municipality=context["summary"].heading.municipality,
+            confidential=confidential,
+            printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=me.name),
+            page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
+            number=number,
+            level_words={"normal": _("No concern"), "borderline": _("Borderline"), "high": _("Above the cut-off"), None: ""},
+            direction_words={"up": _("rising"), "down": _("falling"), "same": _("unchanged")},
+            **context,
+        )
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/responses/<int:response_id>.pdf")
+@staff(*ALL_STAFF)
+def response_pdf(response_id: int):
+    """The summary of one response, for the meeting or the patient record."""
+    found = db.session.get(QuestionnaireResponse, response_id)
+    if found is None or found.visit is None or found.submitted_at is None:
+        abort(404)
+    child = found.visit.child
+    basis = _basis_or_refuse(child, f"response:{found.id}")
+    language = _language()
+    with force_locale(language):
+        summary = response_summary(found, current_user._get_current_object(), language)
+        title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.first_name)
+    record(current_user._get_current_object(), child.id, f"response:{found.id}", "download", basis)
+    answered = to_local(found.submitted_at).date().isoformat()
+    filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
+    return _pdf_response("reports/response.html", filename, title, summary=summary, language=language)
+
+
+@bp.route("/children/<int:child_id>.pdf")
+@staff(*ALL_STAFF)
+def child_pdf(child_id: int):
+    """All of a child's responses over time and the appointments attended, for a network meeting."""
+    child = db.session.get(Child, child_id)
+    if child is None:
+        abort(404)
+    basis = _basis_or_refuse(child, f"child:{child.id}")
+    language = _language()
+    with force_locale(language):
+        summary = child_summary(child, current_user._get_current_object(), language, to_local(utcnow()).date())
+        title = _("Summary for the network meeting: %(child)s", child=child.first_name)
+    record(current_user._get_current_object(), child.id, f"child:{child.id}", "download", basis)
+    filename = f"famnen-{_ascii(child.first_name)}-{to_local(utcnow()).date().isoformat()}.pdf"
+    return _pdf_response("reports/child.html", filename, title, summary=summary, language=language)

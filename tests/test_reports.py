@@ -1,0 +1,206 @@
+"""PDF summaries: content in the chosen language, tagged PDF, safe rendering, downloads, access and audit."""
+
+import http.server
+import shutil
+import subprocess
+import tempfile
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from blueprints.audit.models import AuditEntry
+from blueprints.booking.models import Appointment, AppointmentStatus
+from blueprints.questionnaires import answering
+from blueprints.questionnaires.models import Child
+from blueprints.reports.pdf import StaticOnlyFetcher
+from blueprints.reports.routes import page_counter_css
+from core.timeutil import to_local, utcnow
+from tests.conftest import unavailable
+from tests.helpers import make_staff, sign_in
+from tests.test_booking_pages import book
+from tests.test_questionnaire_pages import make_visit
+from tests.test_questionnaires_in_use import OFFER_ANSWERS
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def poppler():
+    if not shutil.which("pdftotext") or not shutil.which("pdfinfo") or not shutil.which("pdftoppm"):
+        unavailable("The PDF tests need poppler-utils (pdftotext, pdfinfo, pdftoppm); run `make test`.")
+
+
+def sent_response(db, family_centre, instrument="fyraarsgranskningen", answers=None, notes=""):
+    visit = make_visit(db, family_centre, instruments=(instrument,))
+    response = visit.responses[0]
+    answering.save_answers(response, answering.definition_of(response), answers or OFFER_ANSWERS, utcnow())
+    answering.submit(response, utcnow())
+    response.notes = notes
+    db.session.commit()
+    return response
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(data)
+    output = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in output.splitlines())}
+
+
+@pytest.fixture
+def nurse(app, client, family_centre):
+    sign_in(client, app, family_centre["nurse"])
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", ["Fyraårsgranskningen: Elsa", "Sara Nyström", "14 / 14", "Över gränsvärdet", "Vid eller över gränsvärdet (7)",
+                "Erbjudande om föräldraträning med coach", "Belastar ditt barns beteende familjens vardag?", "Sekretessbelagd / Salassa pidettävä", "Sida 1 av"]),
+        ("fi", ["Neljävuotistarkastus: Elsa", "Raja-arvon yläpuolella", "Tarjous valmentajan tukemasta vanhemmuusohjelmasta",
+                "Kuormittaako lapsesi käytös perheenne arkea?", "Sivu 1/"]),
+    ],
+)
+def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse, db, family_centre, tmp_path, language, expected):
+    response = sent_response(db, family_centre, notes="Vi pratade om vardagen.")
+    download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="famnen-fyraarsgranskningen-elsa-')
+    assert download.headers["Cache-Control"] == "no-store"
+    text = pdf_text(download.data, tmp_path)
+    for phrase in expected:
+        assert phrase in text, phrase
+    assert "Vi pratade om vardagen." in text
+    info = pdf_info(download.data, tmp_path)
+    assert info["Tagged"] == "yes" and info["Author"] == "Sara Nyström" and int(info["Pages"]) >= 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    (tmp_path / "page.pdf").write_bytes(download.data)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "page.pdf"), str(ARTIFACTS / f"response-summary-{language}")], check=True)
+    assert list(ARTIFACTS.glob(f"response-summary-{language}*.png"))
+
+
+def test_flags_come_first(nurse, db, family_centre, tmp_path):
+    answers = {f"phq{n}": "several_days" for n in range(1, 10)} | {"phq_difficulty": "somewhat_difficult"}
+    response = sent_response(db, family_centre, "phq9", answers)
+    text = pdf_text(nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv").data, tmp_path)
+    assert text.index("Behöver uppmärksamhet nu") < text.index("Poäng")
+
+
+class CountingHandler(http.server.BaseHTTPRequestHandler):
+    """Counts requests, so a test can prove nothing was fetched."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        CountingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"x")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothing(nurse, db, family_centre, tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_port
+    tricks = (
+        f'<img src="http://127.0.0.1:{port}/img"> file:///etc/passwd '
+        f"</style><style>@import url(http://127.0.0.1:{port}/css); body {{ background: url(file:///etc/passwd) }}</style>"
+    )
+    try:
+        response = sent_response(db, family_centre, answers={**OFFER_ANSWERS, "anything_else": tricks}, notes=f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">')
+        before = set(Path(tempfile.gettempdir()).iterdir())
+        download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv")
+        assert download.status_code == 200
+        text = " ".join(pdf_text(download.data, tmp_path).split())
+        assert f'<img src="http://127.0.0.1:{port}/img">' in text and "file:///etc/passwd" in text and "@import url(" in text
+        assert f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">' in text
+        assert "root:x:0:0" not in text
+        assert CountingHandler.requests == []
+        assert {p for p in set(Path(tempfile.gettempdir()).iterdir()) - before if "weasy" in p.name.lower()} == set()
+    finally:
+        server.shutdown()
+
+
+def test_the_fetcher_serves_only_static_files(tmp_path):
+    fetcher = StaticOnlyFetcher()
+    static_css = Path(__file__).resolve().parent.parent / "static" / "css" / "report.css"
+    assert fetcher.fetch(static_css.as_uri()).status == 200
+    for refused in ("http://127.0.0.1:9/x", "https://example.com/a.png", "file:///etc/passwd", static_css.as_uri().replace("report.css", "../../app.py"), "data:text/plain,hi"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
+    assert len(fetcher.refused) == 5
+
+
+def test_the_page_counter_follows_the_translation():
+    assert page_counter_css("Sida %(page)s av %(pages)s") == '"Sida " counter(page) " av " counter(pages)'
+    assert page_counter_css("Sivu %(page)s/%(pages)s") == '"Sivu " counter(page) "/" counter(pages)'
+
+
+def test_downloads_are_logged_and_only_the_case_may_download(app, client, db, family_centre, nurse):
+    response = sent_response(db, family_centre)
+    url = f"/staff/reports/responses/{response.id}.pdf"
+    nurse.get(url)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "download"))
+    assert entry.subject == f"response:{response.id}" and entry.actor_name == "Sara Nyström"
+    for roles, email in (({"reception"}, "desk@famnen.example"), ({"professional"}, "other@famnen.example")):
+        outsider = app.test_client()
+        outsider.html_checker = client.html_checker
+        login = make_staff(roles, email=email, name=email)
+        sign_in(outsider, app, login)
+        assert outsider.get(url).status_code == 403
+        assert outsider.get(f"/staff/reports/children/{family_centre['child_id']}.pdf").status_code == 403
+        denied = db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == login.id)).all()
+        assert [e.action for e in denied] == ["denied", "denied"]
+
+
+def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, family_centre, tmp_path):
+    earlier = sent_response(db, family_centre, "psc17", {f"psc{n}": "often" for n in range(1, 18)})
+    earlier.submitted_at = utcnow().replace(year=utcnow().year - 1)
+    db.session.commit()
+    sent_response(db, family_centre)
+    child = db.session.get(Child, family_centre["child_id"])
+    appointment = Appointment(
+        service_id=family_centre["world"].service_id, professional_id=family_centre["nurse"].id, centre_id=family_centre["world"].centre_id,
+        mode="in_person", starts_at=utcnow().replace(microsecond=0), ends_at=utcnow().replace(microsecond=0) + timedelta(minutes=45),
+        status=AppointmentStatus.ATTENDED, guardian_name="Anna", language="sv", reference="ref-child-summary", child_id=child.id,
+    )
+    db.session.add(appointment)
+    db.session.commit()
+    download = nurse.get(f"/staff/reports/children/{child.id}.pdf?lang=sv")
+    text = pdf_text(download.data, tmp_path)
+    assert "Sammanfattning för nätverksmötet: Elsa" in text
+    assert "sjunkande" in text  # the PSC-17 total fell from the earlier response to the package's
+    assert "Barnrådgivning" in text  # the appointment attended
+    assert pdf_info(download.data, tmp_path)["Tagged"] == "yes"
+
+
+def test_only_sent_responses_have_summaries(nurse, db, family_centre):
+    visit = make_visit(db, family_centre)
+    assert nurse.get(f"/staff/reports/responses/{visit.responses[0].id}.pdf").status_code == 404
+    assert nurse.get("/staff/reports/children/999.pdf").status_code == 404
+
+
+def test_linking_an_appointment_to_the_childs_case(nurse, app, client, db, family_centre):
+    family_phone = app.test_client()
+    family_phone.html_checker = client.html_checker
+    book(family_phone, family_centre["world"])
+    appointment = db.session.scalar(select(Appointment))
+    day = to_local(appointment.starts_at).date().isoformat()
+    agenda = nurse.get(f"/staff/agenda?day={day}").get_data(as_text=True)
+    assert "Elsa (15.09.2022)" in agenda
+    nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
+    assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
+    assert nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
