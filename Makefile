@@ -18,8 +18,7 @@ run: install compile-translations
 	@echo ""
 	@echo "Famnen is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	FAMNEN_ENV_NAME=development $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
-	  --access-logfile - "app:create_app()"
+	FAMNEN_ENV_NAME=development $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) "app:create_app()"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)."; exit 1; }

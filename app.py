@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import config
-from core import access, cli, database, i18n, rendering, security
+from core import access, cli, database, i18n, rendering, request_log, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Feature blueprints, in the order their URLs and navigation appear.
@@ -48,6 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.session_protection = None
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # First, so the logged duration covers every other hook.
+    request_log.init_app(app)
     security.init_app(app)
     access.init_app(app)
     i18n.init_app(app)

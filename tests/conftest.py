@@ -35,6 +35,14 @@ BASE_CONFIG = {
     "MAIL_BACKEND": "outbox",
     "BASE_URL": "http://localhost",
 }
+# What a correct production installation sets (see docs/deployment.md).
+PRODUCTION_CONFIG = {
+    **BASE_CONFIG,
+    "ENV_NAME": "production",
+    "MAIL_BACKEND": "smtp",
+    "BASE_URL": "https://famnen.example.fi",
+    "PROXY_COUNT": 1,
+}
 
 
 def unavailable(reason: str) -> None:
