@@ -191,3 +191,23 @@ def world(db):
     login = make_professional(centre, weekdays=range(7), start=time(0), end=time(23, 45))
     service = make_service([db.session.get(User, login.id)], cancellation_deadline_hours=0, min_notice_hours=1)
     return BookingWorld(centre.id, service.id, login, service.slug)
+
+
+@pytest.fixture
+def database_revision(db):
+    """Set the database's Alembic revision for a test; put back afterwards (PostgreSQL keeps it between tests)."""
+    def set_revision(revision: str | None) -> None:
+        db.session.execute(text("DELETE FROM alembic_version"))
+        if revision:
+            db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision})
+        db.session.commit()
+
+    [current] = db.session.scalars(text("SELECT version_num FROM alembic_version")).all()
+    yield set_revision
+    set_revision(current)
+
+
+@pytest.fixture
+def older_revision(database_revision):
+    """The database at the revision before the newest."""
+    database_revision("0002_booking")
