@@ -23,8 +23,11 @@ from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.operations.routes import bp as operations_bp
+from blueprints.site_texts.routes import bp as site_texts_bp
 
-BLUEPRINTS = (public_bp, booking_bp, auth_bp, staff_bp, agenda_bp, admin_bp, booking_admin_bp, operations_bp)
+BLUEPRINTS = (
+    public_bp, booking_bp, auth_bp, staff_bp, agenda_bp, admin_bp, booking_admin_bp, site_texts_bp, operations_bp,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
