@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from app import create_app
 from blueprints.auth import accounts
 from blueprints.auth.models import LoginAttempt, User
+from blueprints.site_texts import documents as site_texts
 from core.database import begin_write
 from core.timeutil import utcnow
 from extensions import db as _db
@@ -29,7 +30,7 @@ WRITERS = 4
 # Tables the test fills before the backup, so that comparing them means something.
 FILLED = {
     "centre", "service", "staff_user", "staff_role", "staff_centre", "service_professional", "professional_profile",
-    "working_hours", "absence", "appointment", "instrument_version", "staff_session", "login_attempt",
+    "working_hours", "absence", "appointment", "instrument_version", "staff_session", "login_attempt", "site_text",
 }
 
 
@@ -89,11 +90,14 @@ def _drop_postgres_database(name: str) -> None:
 
 
 def fill_every_table(runner) -> None:
-    """Demo data, the shipped questionnaires, and a signed-in session."""
+    """Demo data, the shipped questionnaires, a signed-in session and an edited statement."""
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     imported = runner.invoke(args=["questionnaires", "import", "instruments"])
     assert imported.exit_code == 0, imported.output
-    accounts.start_session(_db.session.scalar(select(User).order_by(User.id)))
+    admin = _db.session.scalar(select(User).order_by(User.id))
+    accounts.start_session(admin)
+    texts = {"sv": "Vår egen text", "fi": "Oma tekstimme", "en": ""}
+    site_texts.save(site_texts.DOCUMENTS["privacy"], texts, started_from="", editor_id=admin.id)
     _db.session.commit()
 
 
