@@ -25,6 +25,11 @@ accesslog = None
 errorlog = "-"
 loglevel = "info"
 
+# gunicorn's runtime control socket (gunicornc) is not needed: `systemctl reload famnen`
+# and `systemctl restart famnen` manage the workers. Left on, it would be made in the
+# famnen user's home folder.
+control_socket_disable = True
+
 # Upload and header sizes stay small: Famnen receives forms, not files.
 limit_request_line = 8190
 limit_request_field_size = 8190
