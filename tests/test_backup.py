@@ -10,7 +10,6 @@ import re
 import shutil
 import threading
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
