@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve install install-dev system-deps system-deps-test translations compile-translations \
+.PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
         db test test-postgres clean
 
 run: install compile-translations
@@ -18,8 +18,7 @@ run: install compile-translations
 	@echo ""
 	@echo "Famnen is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	FAMNEN_ENV_NAME=development $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
-	  --access-logfile - "app:create_app()"
+	FAMNEN_ENV_NAME=development $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) "app:create_app()"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -48,6 +47,15 @@ static/vendor/htmx.min.js: .stamp-npm
 install: system-deps .stamp-requirements static/vendor/htmx.min.js
 
 install-dev: system-deps-test .stamp-requirements-dev static/vendor/htmx.min.js
+
+# A production server (docs/deployment.md): the pinned runtime packages only, no test
+# tools (npm's devDependencies are left out), translations compiled and Python's
+# bytecode written now, as the service cannot write into the code folder.
+install-production: system-deps .stamp-requirements compile-translations
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p static/vendor instance
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	$(BIN)/python -m compileall -q app.py config.py extensions.py core blueprints migrations
 
 system-deps:
 	@bash scripts/system-deps.sh run

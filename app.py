@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import config
-from core import access, cli, database, i18n, rendering, security
+from core import access, cli, database, i18n, rendering, request_log, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Feature blueprints, in the order their URLs and navigation appear.
@@ -22,9 +22,11 @@ from blueprints.admin.routes import bp as admin_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
+from blueprints.operations.routes import bp as operations_bp
 from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 from blueprints.reports.routes import bp as reports_bp
+from blueprints.site_texts.routes import bp as site_texts_bp
 
 BLUEPRINTS = (
     public_bp,
@@ -37,6 +39,8 @@ BLUEPRINTS = (
     reports_bp,
     admin_bp,
     booking_admin_bp,
+    site_texts_bp,
+    operations_bp,
 )
 
 
@@ -62,6 +66,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.session_protection = None
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # First, so the logged duration covers every other hook.
+    request_log.init_app(app)
     security.init_app(app)
     access.init_app(app)
     i18n.init_app(app)

@@ -23,6 +23,8 @@ from flask import Config, Flask
 
 LANGUAGES = ("sv", "fi", "en")
 ENVIRONMENTS = ("production", "development", "testing")
+MAIL_BACKENDS = ("smtp", "outbox")
+LOG_FORMATS = ("json", "text")
 
 
 class ConfigurationError(RuntimeError):
@@ -83,6 +85,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_COUNT": 0,
+        # One line per request on the famnen.requests logger: "json" (the default in
+        # production, for journald and log collectors) or "text" (easier to read by eye).
+        "LOG_FORMAT": None,
     }
 
 
@@ -135,9 +140,13 @@ def _instance_secret_key(instance_path: str) -> str:
     return key
 
 
-def check_production_safety(config: Mapping[str, Any]) -> None:
-    """Refuse settings that would be unsafe in production, saying what to change."""
-    problems = []
+def production_problems(config: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Return (problems, warnings) about settings for production, each saying what to change.
+
+    Problems make Famnen refuse to start; warnings are logged at start-up.
+    """
+    problems: list[str] = []
+    warnings: list[str] = []
     if not config.get("SECRET_KEY") or len(str(config["SECRET_KEY"])) < 32:
         problems.append(
             "SECRET_KEY is unset or shorter than 32 characters: set FAMNEN_SECRET_KEY "
@@ -149,10 +158,45 @@ def check_production_safety(config: Mapping[str, Any]) -> None:
         problems.append(
             "SESSION_COOKIE_SECURE is off: production must be served over HTTPS with secure cookies."
         )
+    if config.get("MAIL_BACKEND") == "outbox":
+        problems.append(
+            "MAIL_BACKEND is \"outbox\": families would get no email and their messages would pile up "
+            "as files on this server. Set FAMNEN_MAIL_BACKEND=smtp and the SMTP_* settings."
+        )
+    if not str(config.get("BASE_URL", "")).startswith("https://"):
+        problems.append(
+            f"BASE_URL is {config.get('BASE_URL')!r}: links in emails must use the public https:// "
+            "address, e.g. FAMNEN_BASE_URL=https://famnen.example.fi."
+        )
+    if not config.get("PROXY_COUNT"):
+        warnings.append(
+            "PROXY_COUNT is 0: behind nginx set FAMNEN_PROXY_COUNT=1, or Famnen cannot tell that "
+            "requests came over HTTPS and sends no HSTS header."
+        )
+    unencrypted = not (config.get("SMTP_STARTTLS") or config.get("SMTP_SSL"))
+    if config.get("SMTP_USERNAME") and unencrypted and config.get("SMTP_HOST") not in ("localhost", "127.0.0.1", "::1"):
+        warnings.append(
+            "SMTP_USERNAME is set but neither SMTP_STARTTLS nor SMTP_SSL is on: the mail password "
+            "would cross the network unencrypted."
+        )
+    return problems, warnings
+
+
+def check_production_safety(app: Flask) -> None:
+    """Refuse settings that would be unsafe in production, saying what to change; log the warnings."""
+    problems, warnings = production_problems(app.config)
     if problems:
         raise ConfigurationError(
             "Famnen refuses to start in production:\n- " + "\n- ".join(problems)
         )
+    for warning in warnings:
+        app.logger.warning("Configuration: %s", warning)
+
+
+def _require_choice(settings: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:
+    """Refuse a setting whose value is not one of ``allowed``."""
+    if settings[name] not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {settings[name]!r}.")
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
@@ -171,19 +215,17 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         settings.update(test_config)
 
     env_name = settings["ENV_NAME"]
-    if env_name not in ENVIRONMENTS:
-        raise ConfigurationError(
-            f"ENV_NAME must be one of {', '.join(ENVIRONMENTS)}, not {env_name!r}."
-        )
-    if settings["DEFAULT_LANGUAGE"] not in LANGUAGES:
-        raise ConfigurationError(
-            f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {settings['DEFAULT_LANGUAGE']!r}."
-        )
+    _require_choice(settings, "ENV_NAME", ENVIRONMENTS)
+    _require_choice(settings, "DEFAULT_LANGUAGE", LANGUAGES)
 
     is_production = env_name == "production"
     settings.setdefault("SESSION_COOKIE_SECURE", is_production)
     if not settings["MAIL_BACKEND"]:
         settings["MAIL_BACKEND"] = "smtp" if is_production else "outbox"
+    _require_choice(settings, "MAIL_BACKEND", MAIL_BACKENDS)
+    if not settings["LOG_FORMAT"]:
+        settings["LOG_FORMAT"] = "json" if is_production else "text"
+    _require_choice(settings, "LOG_FORMAT", LOG_FORMATS)
     if not settings.get("SECRET_KEY") and not is_production:
         settings["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
@@ -204,4 +246,4 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     )
     app.config.update(settings)
     if is_production:
-        check_production_safety(app.config)
+        check_production_safety(app)

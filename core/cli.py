@@ -1,4 +1,5 @@
-"""Commands for municipal IT: ``flask create-admin``, ``flask seed-demo`` and ``flask demo-code``."""
+"""Commands for municipal IT: ``flask create-admin``, ``flask seed-demo``, ``flask demo-code``,
+``flask send-reminders``; ``backup``, ``restore`` and ``run-jobs`` come from ``blueprints.operations``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from blueprints.operations.commands import backup_command, restore_command, run_jobs_command
 from blueprints.questionnaires.commands import questionnaires_group
 from core.timeutil import utcnow
 from extensions import db
@@ -106,20 +108,28 @@ def demo_code_command(email: str) -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Email families a reminder before their appointment (run by cron or a systemd timer).
+    """Email families a reminder before their appointment (``flask run-jobs`` does this too).
 
     Safe to run often and in parallel: each reminder is sent once.
     """
-    from blueprints.booking.reminders import send_due_reminders
+    from blueprints.operations.jobs import send_reminders
 
-    sent, failed = send_due_reminders(utcnow())
-    click.echo(f"Reminders sent: {sent}, failed (will be retried): {failed}")
-    if failed:
+    result = send_reminders(utcnow())
+    click.echo(result.summary)
+    if not result.ok:
         sys.exit(1)
 
 
 def init_app(app: Flask) -> None:
     """Register the commands with ``flask``."""
-    for command in (create_admin_command, seed_demo_command, demo_code_command, send_reminders_command):
+    for command in (
+        create_admin_command,
+        seed_demo_command,
+        demo_code_command,
+        send_reminders_command,
+        backup_command,
+        restore_command,
+        run_jobs_command,
+    ):
         app.cli.add_command(command)
     app.cli.add_command(questionnaires_group)

@@ -3,7 +3,8 @@
 # when running as root; otherwise prints the exact command to run.
 #   scripts/system-deps.sh run    what `make run` needs
 #   scripts/system-deps.sh test   what `make test` needs as well
-#   scripts/system-deps.sh postgres   the PostgreSQL server for `make test-postgres`
+#   scripts/system-deps.sh postgres   the PostgreSQL server for `make test-postgres`, and the
+#                                     pg_dump/pg_restore its backup tests use
 set -euo pipefail
 mode=${1:-run}
 missing=()
@@ -24,6 +25,8 @@ fi
 if [ "$mode" = postgres ]; then
   need_command pg_ctlcluster postgresql
   [ -n "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] || missing+=(postgresql)
+  need_command pg_dump postgresql-client
+  need_command pg_restore postgresql-client
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -35,6 +35,14 @@ BASE_CONFIG = {
     "MAIL_BACKEND": "outbox",
     "BASE_URL": "http://localhost",
 }
+# What a correct production installation sets (see docs/deployment.md).
+PRODUCTION_CONFIG = {
+    **BASE_CONFIG,
+    "ENV_NAME": "production",
+    "MAIL_BACKEND": "smtp",
+    "BASE_URL": "https://famnen.example.fi",
+    "PROXY_COUNT": 1,
+}
 
 
 def unavailable(reason: str) -> None:
@@ -208,3 +216,23 @@ def family_centre(db, world):
     child = invitations.open_case("Elsa", date(2022, 9, 15), nurse)
     db.session.commit()
     return {"world": world, "nurse": world.professional, "coach": coach, "child_id": child.id}
+
+
+@pytest.fixture
+def database_revision(db):
+    """Set the database's Alembic revision for a test; put back afterwards (PostgreSQL keeps it between tests)."""
+    def set_revision(revision: str | None) -> None:
+        db.session.execute(text("DELETE FROM alembic_version"))
+        if revision:
+            db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision})
+        db.session.commit()
+
+    [current] = db.session.scalars(text("SELECT version_num FROM alembic_version")).all()
+    yield set_revision
+    set_revision(current)
+
+
+@pytest.fixture
+def older_revision(database_revision):
+    """The database at the revision before the newest."""
+    database_revision("0002_booking")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 import config
 from app import create_app
-from tests.conftest import BASE_CONFIG, POSTGRES_URL
+from tests.conftest import BASE_CONFIG, POSTGRES_URL, PRODUCTION_CONFIG
 
 
 def test_test_config_is_used(app):
@@ -73,18 +73,18 @@ def test_environment_settings_are_parsed():
 
 def test_production_refuses_a_missing_secret_key(tmp_path):
     with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
-        create_app({**BASE_CONFIG, "ENV_NAME": "production", "SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+        create_app({**PRODUCTION_CONFIG, "SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
 
 
 def test_production_refuses_insecure_cookies(tmp_path):
     with pytest.raises(config.ConfigurationError, match="SESSION_COOKIE_SECURE"):
         create_app(
-            {**BASE_CONFIG, "ENV_NAME": "production", "SESSION_COOKIE_SECURE": False, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+            {**PRODUCTION_CONFIG, "SESSION_COOKIE_SECURE": False, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
         )
 
 
 def test_production_uses_secure_cookies(tmp_path):
-    app = create_app({**BASE_CONFIG, "ENV_NAME": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app({**PRODUCTION_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

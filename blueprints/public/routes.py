@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from config import LANGUAGES
 from core.access import public, safe_next_url
-from core.i18n import LANGUAGE_COOKIE
+from core.i18n import LANGUAGE_COOKIE, current_language
 from extensions import db
 
 from ..organisation.models import Centre, Service
+from ..site_texts.documents import DOCUMENTS, shown_text
 
 bp = Blueprint("public", __name__)
 
@@ -46,18 +47,24 @@ def set_language(code: str):
     return response
 
 
+def _statement(name: str):
+    """A page whose text the administrator may edit (built-in until they do)."""
+    document = DOCUMENTS[name]
+    return render_template("public/statement.html", document=document, text=shown_text(document, current_language()))
+
+
 @bp.route("/accessibility")
 @public
 def accessibility():
     """The accessibility statement required by Act 306/2019."""
-    return render_template("public/accessibility.html")
+    return _statement("accessibility")
 
 
 @bp.route("/privacy")
 @public
 def privacy():
     """How Famnen processes personal data (public task, not consent)."""
-    return render_template("public/privacy.html")
+    return _statement("privacy")
 
 
 @bp.route("/municipality-logo")

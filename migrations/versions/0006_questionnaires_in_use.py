@@ -1,7 +1,7 @@
 """Questionnaires in use: children, cases, visits, responses, answers, audit log
 
 Revision ID: 0006_questionnaires_in_use
-Revises: 0003_instruments
+Revises: 0005_site_texts
 Create Date: 2026-11-22 16:58:54.574307
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_questionnaires_in_use'
-down_revision = '0003_instruments'
+down_revision = '0005_site_texts'
 branch_labels = None
 depends_on = None
 

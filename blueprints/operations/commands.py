@@ -1,0 +1,85 @@
+"""``flask backup``, ``flask restore`` and ``flask run-jobs``: the commands municipal IT schedules.
+
+They speak English, print what they did in a line or two for the journal, and
+exit non-zero when something went wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from core.timeutil import utcnow
+from extensions import db
+
+from .backup import BackupError, backup, describe, restore
+from .health import ALEMBIC_TABLE, MIGRATIONS_CURRENT, MIGRATIONS_PENDING, migration_state
+from .jobs import job_names, run_jobs
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1_000_000:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1000:.1f} kB"
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the database to PATH while Famnen keeps running.
+
+    PATH is a new file, or a folder in which a time-stamped file is made
+    (famnen-20261122T031500Z.sqlite3 or .pgdump). The copy holds personal data:
+    it is readable by its owner only; keep it as carefully as the database.
+    """
+    try:
+        report = backup(db.engine, path, utcnow())
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Backed up the {report.kind} database {describe(db.engine)} to {report.path} "
+        f"({_size(report.size_bytes)}, revision {report.revision or 'none'}, {report.seconds:.1f} s)."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(path: Path) -> None:
+    """Restore a backup made by ``flask backup`` into this installation's EMPTY database.
+
+    Stop Famnen (and its timers) first. A database that holds any data is
+    refused, so a restore never overwrites anything.
+    """
+    try:
+        report = restore(db.engine, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    tables = {name: count for name, count in report.rows.items() if name != ALEMBIC_TABLE}
+    click.echo(
+        f"Restored {path} into the {report.kind} database {describe(db.engine)}: {len(tables)} tables, "
+        f"{sum(tables.values())} rows, revision {report.revision or 'none'} ({report.seconds:.1f} s)."
+    )
+    state = migration_state(set(report.revision.split(", ")) if report.revision else set())
+    if state == MIGRATIONS_PENDING:
+        click.echo("The backup is older than this version of Famnen: run `flask db upgrade` before starting it.")
+    elif state != MIGRATIONS_CURRENT:
+        click.echo("The backup comes from a newer version of Famnen: install that version (or a newer one) first.")
+
+
+@click.command("run-jobs")
+@with_appcontext
+@click.option("--only", "names", multiple=True, type=click.Choice(job_names()), help="Run only this job (may be repeated).")
+def run_jobs_command(names: tuple[str, ...]) -> None:
+    """Run the scheduled jobs once (a systemd timer runs this every ten minutes).
+
+    Every job is safe to run again and on several servers at once. One line per
+    job is printed; the exit status is non-zero when any job failed.
+    """
+    results = run_jobs(utcnow(), list(names))
+    for job, result in results:
+        click.echo(f"{job.name}: {result.summary}")
+    if not all(result.ok for _, result in results):
+        sys.exit(1)

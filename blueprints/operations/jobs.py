@@ -1,0 +1,67 @@
+"""The scheduled jobs: what ``flask run-jobs`` runs every ten minutes from a systemd timer.
+
+Each job must be idempotent and safe to run in parallel with itself (on
+several app servers, or when one run overlaps the next): running it twice
+does no more than running it once. A job that fails does not stop the others;
+``run-jobs`` then exits non-zero so systemd records the failure.
+
+A new job (retention: ``purge``) is added to ``SCHEDULED_JOBS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from flask import current_app
+
+from extensions import db
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one run of a job did, in one line for the journal."""
+
+    summary: str
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named scheduled job; ``run`` gets the time of the run (UTC)."""
+
+    name: str
+    run: Callable[[datetime], JobResult]
+
+
+def send_reminders(now: datetime) -> JobResult:
+    """Email families a reminder before their appointment; each reminder is sent once."""
+    from blueprints.booking.reminders import send_due_reminders
+
+    sent, failed = send_due_reminders(now)
+    return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
+
+
+SCHEDULED_JOBS: tuple[Job, ...] = (Job("send-reminders", send_reminders),)
+
+
+def job_names() -> list[str]:
+    """The names of the scheduled jobs, in the order they run."""
+    return [job.name for job in SCHEDULED_JOBS]
+
+
+def run_jobs(now: datetime, names: list[str] | None = None) -> list[tuple[Job, JobResult]]:
+    """Run every scheduled job (or those named), each on its own, and say how each went."""
+    results = []
+    for job in SCHEDULED_JOBS:
+        if names and job.name not in names:
+            continue
+        try:
+            result = job.run(now)
+        except Exception as error:  # one broken job must not keep the others from running
+            db.session.rollback()
+            current_app.logger.exception("Scheduled job %s failed", job.name)
+            result = JobResult(f"failed: {error.__class__.__name__}: {error}", ok=False)
+        results.append((job, result))
+    return results
