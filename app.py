@@ -23,6 +23,7 @@ from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.operations.routes import bp as operations_bp
+from blueprints.privacy.routes import bp as privacy_bp
 from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 from blueprints.reports.routes import bp as reports_bp
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     admin_bp,
     booking_admin_bp,
     site_texts_bp,
+    privacy_bp,
     operations_bp,
 )
 

@@ -67,8 +67,19 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMINDER_HOURS_BEFORE": 24,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.
         "QUESTIONNAIRE_LINK_DAYS": 30,
-        # Questionnaire answers are deleted this many months after they were sent (told to families).
+        # Retention: how long each kind of personal data is kept before `flask purge` deletes it.
+        # Questionnaire answers: months after they were sent (families are told this).
         "QUESTIONNAIRE_RETENTION_MONTHS": 24,
+        # Appointments: months after the appointment.
+        "RETENTION_APPOINTMENT_MONTHS": 24,
+        # Anonymous self-service answers: days after they were started.
+        "RETENTION_SELF_SERVICE_DAYS": 30,
+        # The audit log of views of client data: the Client Data Act (703/2023) asks for years.
+        "RETENTION_AUDIT_MONTHS": 144,
+        # Sign-in attempts and old staff sessions: days.
+        "RETENTION_SIGN_IN_DAYS": 90,
+        # Copies of emails in the development outbox: days.
+        "RETENTION_OUTBOX_DAYS": 30,
         # Public address of the installation, used in emails and feeds.
         "BASE_URL": "http://127.0.0.1:5000",
         # Staff sessions end after this much inactivity (WCAG 2.2.1: warned before).

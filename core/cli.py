@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from blueprints.operations.commands import backup_command, restore_command, run_jobs_command
+from blueprints.operations.commands import backup_command, purge_command, restore_command, run_jobs_command
 from blueprints.questionnaires.commands import questionnaires_group
 from core.timeutil import utcnow
 from extensions import db
@@ -130,6 +130,7 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         run_jobs_command,
+        purge_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(questionnaires_group)

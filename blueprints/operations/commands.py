@@ -83,3 +83,17 @@ def run_jobs_command(names: tuple[str, ...]) -> None:
         click.echo(f"{job.name}: {result.summary}")
     if not all(result.ok for _, result in results):
         sys.exit(1)
+
+
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge_command(dry_run: bool) -> None:
+    """Delete personal data past its retention period (settings RETENTION_* and QUESTIONNAIRE_RETENTION_MONTHS).
+
+    Also run every ten minutes by `flask run-jobs`. Prints how many of each kind were deleted.
+    """
+    from .retention import purge
+
+    report = purge(utcnow(), dry_run=dry_run)
+    click.echo(("Would delete: " if dry_run else "Deleted: ") + report.line())

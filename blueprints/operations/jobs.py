@@ -5,7 +5,7 @@ several app servers, or when one run overlaps the next): running it twice
 does no more than running it once. A job that fails does not stop the others;
 ``run-jobs`` then exits non-zero so systemd records the failure.
 
-A new job (retention: ``purge``) is added to ``SCHEDULED_JOBS``.
+Jobs: ``send-reminders`` (reminder emails) and ``purge`` (retention).
 """
 
 from __future__ import annotations
@@ -43,7 +43,14 @@ def send_reminders(now: datetime) -> JobResult:
     return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
 
 
-SCHEDULED_JOBS: tuple[Job, ...] = (Job("send-reminders", send_reminders),)
+def purge_old_data(now: datetime) -> JobResult:
+    """Delete personal data past its retention period (see ``flask purge``)."""
+    from blueprints.operations.retention import purge
+
+    return JobResult("Deleted: " + purge(now).line())
+
+
+SCHEDULED_JOBS: tuple[Job, ...] = (Job("send-reminders", send_reminders), Job("purge", purge_old_data))
 
 
 def job_names() -> list[str]:

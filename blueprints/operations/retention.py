@@ -1,0 +1,99 @@
+"""Retention: personal data is deleted when its time is up, by ``flask purge`` and the scheduled jobs.
+
+Each kind of data has its own period (settings ``RETENTION_*``). Deleting is
+real deleting: rows go (their dependent rows with them, through the foreign
+keys' cascades), and copies of emails in ``instance/outbox`` go too. The PDF
+summaries are never written to disk, so there are none to delete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import and_, delete, exists, func, not_, or_, select
+
+from core.database import begin_write
+from extensions import db
+
+from ..audit.models import AuditEntry
+from ..auth.models import LoginAttempt, StaffSession
+from ..booking.models import Appointment
+from ..questionnaires.models import Child, Response, Visit
+
+
+@dataclass
+class PurgeReport:
+    """How many of each kind were (or, in a dry run, would be) deleted."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The report as one line for the journal."""
+        return ", ".join(f"{kind}: {count}" for kind, count in self.counts.items())
+
+
+def _months(name: str) -> relativedelta:
+    return relativedelta(months=int(current_app.config[name]))
+
+
+def _days(name: str) -> timedelta:
+    return timedelta(days=int(current_app.config[name]))
+
+
+def _rules(now: datetime) -> list[tuple[str, object, object]]:
+    """(kind, model, condition) for everything past its retention period, children last."""
+    questionnaires_cutoff = now - _months("QUESTIONNAIRE_RETENTION_MONTHS")
+    recent_answers = exists().where(
+        Response.visit_id == Visit.id, Response.submitted_at.is_not(None), Response.submitted_at >= questionnaires_cutoff
+    )
+    return [
+        ("appointments", Appointment, Appointment.ends_at < now - _months("RETENTION_APPOINTMENT_MONTHS")),
+        # A visit goes when its link expired before the cut-off and none of its answers is recent.
+        ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),
+        ("self-service responses", Response, and_(Response.visit_id.is_(None), Response.created_at < now - _days("RETENTION_SELF_SERVICE_DAYS"))),
+        ("audit log entries", AuditEntry, AuditEntry.at < now - _months("RETENTION_AUDIT_MONTHS")),
+        ("sign-in attempts", LoginAttempt, LoginAttempt.at < now - _days("RETENTION_SIGN_IN_DAYS")),
+        # Sessions ended or unused for that long are long dead; their only use was the throttle and audit.
+        ("old staff sessions", StaffSession, or_(StaffSession.ended_at < now - _days("RETENTION_SIGN_IN_DAYS"),
+                                                 StaffSession.last_seen_at < now - _days("RETENTION_SIGN_IN_DAYS"))),
+        # A child's case goes once nothing of the child is left (and it is not a case just opened).
+        ("children", Child, and_(
+            Child.created_at < questionnaires_cutoff,
+            not_(exists().where(Visit.child_id == Child.id)),
+            not_(exists().where(Appointment.child_id == Child.id)),
+        )),
+    ]
+
+
+def _old_outbox_files(now: datetime) -> list[Path]:
+    folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+    if not folder.is_dir():
+        return []
+    cutoff = (now - _days("RETENTION_OUTBOX_DAYS")).timestamp()
+    return [path for path in folder.glob("*.eml") if path.stat().st_mtime < cutoff]
+
+
+def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
+    """Delete (or, with ``dry_run``, count) everything past its retention period. Commits."""
+    report = PurgeReport()
+    begin_write(db.session)
+    for kind, model, condition in _rules(now):
+        if dry_run:
+            report.counts[kind] = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+        else:
+            report.counts[kind] = db.session.execute(delete(model).where(condition)).rowcount or 0
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    files = _old_outbox_files(now)
+    if not dry_run:
+        for path in files:
+            path.unlink(missing_ok=True)
+    report.counts["outbox emails"] = len(files)
+    return report
+

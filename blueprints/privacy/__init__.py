@@ -1,0 +1,1 @@
+"""Data protection for administrators: data requests (find, export, erase) and the audit log viewer."""

@@ -1,0 +1,179 @@
+"""Data requests: find everything about a guardian or a child, export it, erase it, and say who looked at it.
+
+A guardian is found by email address or phone number (appointments, the
+email a questionnaire link went to); a child by first name and date of birth
+(the child's case with its questionnaires and linked appointments). The audit
+log answers the client's question "who has looked at my data" (Client Data
+Act 703/2023, section 11); it is never erased with the data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+
+from core.i18n import localized
+from extensions import db
+
+from ..audit.models import AuditEntry
+from ..booking.models import Appointment
+from ..questionnaires import answering
+from ..questionnaires.models import Child, Response, Visit
+from ..questionnaires.results import answer_text
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number's digits in the national form, so +358 40 123 4567 equals 040-1234567."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("358"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+@dataclass(frozen=True)
+class Search:
+    """Who the request is about: an email address, a phone number, or a child's first name and birth date."""
+
+    email: str = ""
+    phone: str = ""
+    first_name: str = ""
+    date_of_birth: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing to search by was given."""
+        return not (self.email or self.phone or (self.first_name and self.date_of_birth))
+
+
+@dataclass
+class Found:
+    """Everything found about the person."""
+
+    appointments: list[Appointment] = field(default_factory=list)
+    children: list[Child] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+
+    @property
+    def responses(self) -> list[Response]:
+        """The questionnaires of the visits found."""
+        return [response for visit in self.visits for response in visit.responses]
+
+    @property
+    def child_ids(self) -> list[int]:
+        """The ids of the children found, for the audit log."""
+        return [child.id for child in self.children]
+
+    @property
+    def nothing(self) -> bool:
+        """Whether nothing at all was found."""
+        return not (self.appointments or self.children or self.visits)
+
+
+def find(search: Search) -> Found:
+    """Everything about the person the search describes."""
+    found = Found()
+    if search.empty:
+        return found
+    conditions = []
+    if search.email:
+        conditions.append(func.lower(Appointment.guardian_email) == search.email.strip().lower())
+    appointments = list(db.session.scalars(select(Appointment).where(or_(*conditions)))) if conditions else []
+    if search.phone:
+        wanted = phone_digits(search.phone)
+        with_phone = select(Appointment).where(Appointment.guardian_phone != "")
+        appointments += [a for a in db.session.scalars(with_phone) if phone_digits(a.guardian_phone) == wanted and a not in appointments]
+    children: list[Child] = []
+    if search.first_name and search.date_of_birth:
+        children = list(db.session.scalars(select(Child).where(
+            func.lower(Child.first_name) == search.first_name.strip().lower(), Child.date_of_birth == search.date_of_birth
+        )))
+    visits = list(db.session.scalars(select(Visit).where(Visit.child_id.in_([c.id for c in children])))) if children else []
+    if search.email:
+        visits += [v for v in db.session.scalars(select(Visit).where(Visit.email == search.email.strip().lower())) if v not in visits]
+    for visit in visits:
+        if visit.child not in children:
+            children.append(visit.child)
+    if children:
+        linked = db.session.scalars(select(Appointment).where(Appointment.child_id.in_([c.id for c in children])))
+        appointments += [a for a in linked if a not in appointments]
+    found.appointments = sorted(appointments, key=lambda a: a.starts_at)
+    found.children = children
+    found.visits = sorted(visits, key=lambda v: v.created_at)
+    return found
+
+
+def views_of(found: Found) -> list[AuditEntry]:
+    """Every logged view or use of the children's data, newest first: who, when, where and why."""
+    if not found.child_ids:
+        return []
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.child_id.in_(found.child_ids)).order_by(AuditEntry.at.desc())
+    ))
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(found: Found, language: str) -> dict[str, Any]:
+    """Everything found, as plain data for a JSON file (texts in ``language``)."""
+    responses = []
+    for response in found.responses:
+        definition = answering.definition_of(response)
+        answers = response.answer_values
+        responses.append({
+            "questionnaire": definition.title.get(language) or definition.id,
+            "instrument": response.instrument_id,
+            "version": response.instrument_version,
+            "child": response.visit.child.first_name,
+            "language": response.language,
+            "sent": _moment(response.submitted_at),
+            "answers": [
+                {"question": item.text.get(language), "answer": answer_text(item, answers.get(item.id), language)}
+                for item in definition.items.values()
+                if item.id in answers
+            ],
+            "result": response.result_summary or None,
+            "professional_notes": response.notes or None,
+        })
+    return {
+        "appointments": [
+            {
+                "service": localized(a.service, "name", language), "starts": _moment(a.starts_at), "ends": _moment(a.ends_at),
+                "professional": a.professional.name, "status": a.status.value, "guardian_name": a.guardian_name,
+                "guardian_email": a.guardian_email, "guardian_phone": a.guardian_phone, "child_first_name": a.child_first_name,
+                "child_age_years": a.child_age_years, "language": a.language, "message": a.message, "booked": _moment(a.created_at),
+            }
+            for a in found.appointments
+        ],
+        "children": [{"first_name": c.first_name, "date_of_birth": c.date_of_birth.isoformat()} for c in found.children],
+        "questionnaire_invitations": [
+            {"child": v.child.first_name, "sent": _moment(v.created_at), "email": v.email or None, "professional": v.professional.name}
+            for v in found.visits
+        ],
+        "questionnaires": responses,
+        "who_has_looked_at_the_data": [
+            {"when": _moment(e.at), "who": e.actor_name, "what": e.action, "page": e.page, "basis": e.basis} for e in views_of(found)
+        ],
+    }
+
+
+def erase(found: Found) -> dict[str, int]:
+    """Delete everything found (the audit log stays, as the law requires). Commits; returns the counts."""
+    counts = {"appointments": len(found.appointments), "questionnaires": len(found.responses), "children": len(found.children)}
+    appointment_ids = [a.id for a in found.appointments]
+    visit_ids = [v.id for v in found.visits]
+    child_ids = found.child_ids
+    db.session.expunge_all()
+    if appointment_ids:
+        db.session.execute(delete(Appointment).where(Appointment.id.in_(appointment_ids)))
+    if visit_ids:
+        db.session.execute(delete(Visit).where(Visit.id.in_(visit_ids)))
+    if child_ids:
+        db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
+    db.session.commit()
+    return counts

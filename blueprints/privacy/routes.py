@@ -1,0 +1,192 @@
+"""Administrators answer data requests (find, export, erase) and read the audit log.
+
+Every search, export and erasure is itself written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, time, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from config import LANGUAGES
+from core.access import staff
+from core.forms import EmptyForm
+from core.i18n import current_language, date_and_time
+from core.timeutil import local_to_utc, to_local, utcnow
+from extensions import db
+
+from ..audit.log import record
+from ..audit.models import AuditEntry
+from ..auth.models import User
+from ..reports.pdf import render_pdf
+from ..reports.routes import page_counter_css
+from .requests import Search, erase, export, find, views_of
+
+bp = Blueprint("privacy", __name__, url_prefix="/admin")
+BASIS = "data request"
+PAGE_SIZE = 100
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _search() -> Search:
+    try:
+        born = date.fromisoformat(request.values.get("date_of_birth", ""))
+    except ValueError:
+        born = None
+    return Search(
+        email=request.values.get("email", "").strip(),
+        phone=request.values.get("phone", "").strip(),
+        first_name=request.values.get("first_name", "").strip(),
+        date_of_birth=born,
+    )
+
+
+def _log(found, action: str) -> None:
+    """One audit entry per child concerned (or one without a child for bookings only)."""
+    for child_id in found.child_ids or [None]:
+        record(_me(), child_id, "data-request", action, BASIS)
+
+
+@bp.route("/data-requests")
+@staff("admin")
+def data_requests():
+    """Find everything about a guardian (email, phone) or a child (first name and date of birth)."""
+    search = _search()
+    searched = any(key in request.args for key in ("email", "phone", "first_name", "date_of_birth"))
+    found = find(search)
+    if searched and not search.empty:
+        _log(found, "search")
+    return render_template(
+        "privacy/data_requests.html",
+        search=search,
+        searched=searched,
+        found=found,
+        views=views_of(found),
+        query=request.args.to_dict(),
+        form=EmptyForm(),
+    ), 422 if searched and search.empty else 200
+
+
+@bp.route("/data-requests/export.json")
+@staff("admin")
+def export_json():
+    """Everything found, as a JSON file for the person who asked."""
+    found = find(_search())
+    if found.nothing:
+        abort(404)
+    _log(found, "export")
+    body = json.dumps(export(found, current_language()), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers=_download_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json"))
+
+
+def _download_headers(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+
+
+@bp.route("/data-requests/export.pdf")
+@staff("admin")
+def export_pdf():
+    """Everything found, as a readable PDF in the chosen language."""
+    found = find(_search())
+    if found.nothing:
+        abort(404)
+    language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    _log(found, "export")
+    with force_locale(language):
+        title = _("Data held about the person who asked")
+        html = render_template(
+            "privacy/export.html",
+            data=export(found, language),
+            language=language,
+            document_title=title,
+            author=_me().name,
+            municipality="",
+            confidential="Sekretessbelagd / Salassa pidettävä",
+            printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=_me().name),
+            page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
+        )
+    return Response(render_pdf(html), mimetype="application/pdf", headers=_download_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf"))
+
+
+@bp.route("/data-requests/erase", methods=["POST"])
+@staff("admin")
+def erase_data():
+    """Erase everything found, after the administrator has typed the confirmation word."""
+    search = _search()
+    found = find(search)
+    query = {key: value for key, value in request.form.items() if key in ("email", "phone", "first_name", "date_of_birth")}
+    if not EmptyForm().validate_on_submit() or found.nothing:
+        abort(400)
+    if request.form.get("confirm", "").strip().lower() != _("erase").lower():
+        flash(_("Nothing was erased. Type the word %(word)s to confirm.", word=_("erase")), "error")
+        return redirect(url_for("privacy.data_requests", **query))
+    _log(found, "erase")
+    counts = erase(found)
+    flash(_("Erased: %(appointments)s appointments, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
+    return redirect(url_for("privacy.data_requests", **query))
+
+
+def _audit_query():
+    """The audit log entries matching the filters in the query string, newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    actor = request.args.get("actor", type=int)
+    child = request.args.get("child", type=int)
+    if actor:
+        query = query.where(AuditEntry.actor_id == actor)
+    if child:
+        query = query.where(AuditEntry.child_id == child)
+    for key, compare in (("from", lambda when: AuditEntry.at >= when), ("until", lambda when: AuditEntry.at < when + timedelta(days=1))):
+        try:
+            day = date.fromisoformat(request.args.get(key, ""))
+        except ValueError:
+            continue
+        query = query.where(compare(local_to_utc(day, time(0))))
+    return query
+
+
+@bp.route("/audit")
+@staff("admin")
+def audit_log():
+    """The audit log: who looked at whose data, when, where and on what basis."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = db.session.scalars(_audit_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    record(_me(), request.args.get("child", type=int), "audit-log", "view", "administration of the audit log")
+    staff_members = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template(
+        "privacy/audit.html",
+        entries=entries[:PAGE_SIZE],
+        more=len(entries) > PAGE_SIZE,
+        page=page,
+        staff_members=staff_members,
+        filters=request.args.to_dict(),
+    )
+
+
+@bp.route("/audit.csv")
+@staff("admin")
+def audit_csv():
+    """The filtered audit log as a CSV file."""
+    record(_me(), request.args.get("child", type=int), "audit-log", "export", "administration of the audit log")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])
+    for entry in db.session.scalars(_audit_query()):
+        writer.writerow([entry.at.isoformat(), entry.actor_id, _cell(entry.actor_name), entry.child_id or "", entry.subject, entry.action, entry.page, _cell(entry.basis)])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers=_download_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"))
+
+
+def _cell(text: str) -> str:
+    """Keep spreadsheet programs from reading a name as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+

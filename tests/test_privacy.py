@@ -1,0 +1,104 @@
+"""Data requests (find, export, erase) and the audit log viewer, for administrators."""
+
+import json
+import subprocess
+
+import pytest
+from sqlalchemy import func, select
+
+from blueprints.audit.models import AuditEntry
+from blueprints.booking.models import Appointment
+from blueprints.privacy.requests import Search, find, phone_digits
+from blueprints.questionnaires.models import Child, Visit
+from tests.helpers import make_staff, sign_in
+from tests.test_booking_pages import book
+from tests.test_reports import sent_response
+
+
+@pytest.fixture
+def admin(app, client, db, family_centre):
+    sign_in(client, app, make_staff({"admin"}, email="dpo@famnen.example", name="Dora DPO"))
+    return client
+
+
+@pytest.fixture
+def family_data(app, client, db, family_centre):
+    """An appointment booked by Anna, and Elsa's sent questionnaire that her nurse has read."""
+    phone = app.test_client()
+    phone.html_checker = client.html_checker
+    book(phone, family_centre["world"], guardian_phone="+358 40 123 4567")
+    response = sent_response(db, family_centre)
+    nurse = app.test_client()
+    nurse.html_checker = client.html_checker
+    sign_in(nurse, app, family_centre["nurse"])
+    nurse.get(f"/staff/questionnaires/responses/{response.id}")
+    return response
+
+
+def test_phone_numbers_match_however_they_are_written():
+    assert phone_digits("+358 40 123 4567") == phone_digits("040-123 4567") == "0401234567"
+
+
+def test_finding_by_email_phone_or_child(db, family_data):
+    assert len(find(Search(email="ANNA@example.com")).appointments) == 1
+    assert len(find(Search(phone="0401234567")).appointments) == 1
+    by_child = find(Search(first_name="elsa", date_of_birth=db.session.get(Child, 1).date_of_birth))
+    assert [c.first_name for c in by_child.children] == ["Elsa"] and len(by_child.responses) == 1
+    assert find(Search(first_name="Elsa")).nothing  # a name alone is not enough
+
+
+def test_the_admin_finds_exports_and_sees_who_looked(admin, db, family_centre, family_data, tmp_path):
+    child = db.session.get(Child, family_centre["child_id"])
+    query = {"first_name": "Elsa", "date_of_birth": child.date_of_birth.isoformat()}
+    page = admin.get("/admin/data-requests", query_string=query).get_data(as_text=True)
+    assert "1 barns ärende" in page and "1 enkät" in page
+    assert "Sara Nyström" in page  # who has looked at the data
+    exported = admin.get("/admin/data-requests/export.json", query_string=query)
+    assert exported.headers["Content-Disposition"].startswith("attachment") and exported.headers["Cache-Control"] == "no-store"
+    data = json.loads(exported.data)
+    assert data["children"] == [{"first_name": "Elsa", "date_of_birth": child.date_of_birth.isoformat()}]
+    assert data["questionnaires"][0]["answers"][0]["answer"] == "Aldrig"
+    assert data["who_has_looked_at_the_data"][0]["who"] in ("Sara Nyström", "Dora DPO")
+    pdf = admin.get("/admin/data-requests/export.pdf", query_string={**query, "lang": "fi"})
+    (tmp_path / "export.pdf").write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "export.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Henkilöstä tallennetut tiedot" in text and "Elsa" in text
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject == "data-request")).all()
+    assert actions == ["search", "export", "export"]
+
+
+def test_erasing_needs_the_word_and_keeps_the_audit_log(admin, db, family_centre, family_data):
+    query = {"email": "anna@example.com", "first_name": "Elsa", "date_of_birth": db.session.get(Child, family_centre["child_id"]).date_of_birth.isoformat()}
+    refused = admin.submit("/admin/data-requests/erase", {**query, "confirm": "nope"}, token_from="/admin/data-requests", follow_redirects=True)
+    assert "Ingenting raderades." in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+    audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
+    assert "Raderat: 1 bokningar, 1 enkäter och 1 barns ärenden." in done.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    assert db.session.get(Child, family_centre["child_id"]) is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) > audit_before  # kept, and the erasure added
+
+
+def test_an_empty_search_is_explained(admin):
+    response = admin.get("/admin/data-requests?email=")
+    assert response.status_code == 422
+    assert "Ge en e-postadress, ett telefonnummer eller barnets förnamn och födelsedatum." in response.get_data(as_text=True)
+
+
+def test_the_audit_log_viewer_filters_and_exports(admin, db, family_centre, family_data):
+    page = admin.get(f"/admin/audit?actor={family_centre['nurse'].id}").get_data(as_text=True)
+    assert "Sara Nyström" in page and "GET /staff/questionnaires/responses/&lt;int:response_id&gt;" in page
+    empty = admin.get("/admin/audit?from=2000-01-01&until=2000-01-02").get_data(as_text=True)
+    assert "Inga poster." in empty
+    csv = admin.get(f"/admin/audit.csv?child={family_centre['child_id']}")
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("time_utc,staff_id,staff_name")
+    assert any("Sara Nyström" in line for line in lines[1:])
+
+
+def test_only_admins_handle_data_requests(app, client, db, family_centre):
+    sign_in(client, app, family_centre["nurse"])
+    assert client.get("/admin/data-requests").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
