@@ -22,8 +22,12 @@ from blueprints.admin.routes import bp as admin_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
+from blueprints.activities.routes import bp as activities_bp
+from blueprints.activities.staff import bp as activities_staff_bp
 
-BLUEPRINTS = (public_bp, booking_bp, auth_bp, staff_bp, agenda_bp, admin_bp, booking_admin_bp)
+BLUEPRINTS = (
+    public_bp, booking_bp, activities_bp, auth_bp, staff_bp, agenda_bp, activities_staff_bp, admin_bp, booking_admin_bp,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
