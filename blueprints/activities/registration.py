@@ -230,6 +230,7 @@ def register(date_id: int, party: Party, guardian: Guardian, now: datetime, regi
     else:
         raise NotEnoughPlaces(0 if someone_waiting else free)
     last_arrival = db.session.scalar(select(func.max(Registration.arrival)).where(Registration.date_id == date.id))
+    # created_at is left to the insert, under the lock, so it follows the arrival order too.
     registration = Registration(
         date_id=date.id,
         arrival=(last_arrival or 0) + 1,
@@ -241,7 +242,6 @@ def register(date_id: int, party: Party, guardian: Guardian, now: datetime, regi
         guardian_phone=guardian.phone,
         language=guardian.language,
         reference=new_reference(),
-        created_at=now,
         registered_by_id=registered_by.id if registered_by else None,
     )
     db.session.add(registration)
