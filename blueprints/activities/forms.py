@@ -11,7 +11,7 @@ from wtforms.widgets import TextInput
 
 from ..admin.forms import CheckboxesField
 from ..booking.admin_forms import _text, _tidy
-from ..booking.forms import phone_number
+from ..booking.forms import phone_number, reachable
 from .models import AGE_GROUP_LABELS, KIND_LABELS, ORGANISER_LABELS, ActivityKind
 from .registration import MAX_PARTY_MEMBERS
 from .series import MAX_SERIES_DAYS
@@ -104,12 +104,7 @@ class PhoneRegistrationForm(RegistrationForm):
     def validate(self, extra_validators=None) -> bool:
         """Also require a way to reach the family."""
         valid = super().validate(extra_validators)
-        if not (self.guardian_email.data or "").strip() and not (self.guardian_phone.data or "").strip():
-            self.guardian_email.errors = list(self.guardian_email.errors) + [
-                _l("Give an email address or a phone number, so we can reach the family.")
-            ]
-            return False
-        return valid
+        return reachable(self, _l("Give an email address or a phone number, so we can reach the family.")) and valid
 
 
 class ActivityForm(FlaskForm):

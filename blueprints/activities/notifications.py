@@ -6,6 +6,8 @@ failing mail server never undoes a registration or a promotion.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,10 +16,12 @@ from core import mail
 from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
 
+from ..auth.models import User
 from ..booking.ics import single_event_file
 from . import ics
 from .calendar import organiser_text
 from .models import Registration, RegistrationStatus
+from . import registration as registrations
 from .registration import closes_at, manage_token, waiting_position
 
 KINDS = ("confirmed", "waiting", "promoted", "changed", "cancelled", "cancelled_by_staff", "date_cancelled", "date_changed", "message")
@@ -106,3 +110,17 @@ def notify_all(registrations: list[Registration], kind: str, message: str = "") 
         if not notify(registration, kind, had_place=had_place, message=message):
             unreached.append(registration)
     return unreached
+
+
+def cancel_and_tell(
+    registration: Registration, now: datetime, by_staff: User | None = None
+) -> tuple[bool, list[Registration], list[Registration]]:
+    """Cancel a registration (raises ``ChangeNotAllowed``), then email the family and those who got its places.
+
+    Returns whether the family was emailed, who was promoted, and who of them could not be emailed.
+    """
+    had_place = registration.status == RegistrationStatus.CONFIRMED
+    promoted = registrations.cancel(registration, now, by_staff=by_staff)
+    unreached = notify_all(promoted, "promoted")
+    emailed = notify(registration, "cancelled_by_staff" if by_staff else "cancelled", had_place=had_place)
+    return emailed, promoted, unreached

@@ -308,16 +308,14 @@ def cancel(token: str):
     registration = _registration_or_404(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    had_place = registration.status == RegistrationStatus.CONFIRMED
     try:
-        promoted = registrations.cancel(registration, utcnow())
+        emailed, _promoted, _unreached = notifications.cancel_and_tell(registration, utcnow())
     except ChangeNotAllowed:
         db.session.rollback()
         flash(_("The registration can no longer be cancelled here. Call us to cancel it."), "error")
         return redirect(url_for("activities.manage", token=token))
-    notifications.notify_all(promoted, "promoted")
     flash(_("Your registration has been cancelled."), "success")
-    if notifications.notify(registration, "cancelled", had_place=had_place):
+    if emailed:
         flash(_("A confirmation has been sent to %(email)s.", email=registration.guardian_email), "info")
     return redirect(url_for("activities.manage", token=token))
 

@@ -313,15 +313,12 @@ def cancel_registration(registration_id: int):
     registration = _registration(registration_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    had_place = registration.status == RegistrationStatus.CONFIRMED
     try:
-        promoted = registrations.cancel(registration, utcnow(), by_staff=_me())
+        emailed, promoted, unreached = notifications.cancel_and_tell(registration, utcnow(), by_staff=_me())
     except ChangeNotAllowed:
         db.session.rollback()
         flash(_("The registration has already been cancelled."), "error")
         return _to_participants(registration.date)
-    emailed = notifications.notify(registration, "cancelled_by_staff", had_place=had_place)
-    unreached = notifications.notify_all(promoted, "promoted")
     flash(_("The registration of %(name)s has been cancelled.", name=registration.guardian_name) + (" " + _("The family has been told by email.") if emailed else ""), "success")
     if promoted:
         flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(promoted)), "info")
