@@ -164,6 +164,18 @@ def _record_past(activity: Activity, now) -> None:
             ))
 
 
+def _cancel_park_dates(park: Activity, now) -> None:
+    """One past park date was rained off, and one coming date is cancelled, so both show."""
+    dates = _dates(park)
+    past = [item for item in dates if item.starts_at <= now]
+    coming = [item for item in dates if item.starts_at > now + timedelta(days=7)]
+    for item, reason in ((past[-1] if past else None, "Storm / Myrsky"), (coming[0] if coming else None, "Ledarna är på utbildning. / Ohjaajat ovat koulutuksessa.")):
+        if item is not None:
+            item.cancelled, item.cancel_reason, item.cancelled_at = True, reason, now
+            item.visitors_adults = item.visitors_children = None
+            item.sequence += 1
+
+
 def _register_families(activity_date: ActivityDate, families: list[tuple], staff: User | None) -> None:
     """Register families through the real rules (places and waiting list), as reception would."""
     for name, email, phone, language, adults, children in families:
@@ -187,6 +199,7 @@ def seed_activities() -> int:
         item.topic_sv, item.topic_fi, item.topic_en = topic.sv, topic.fi, topic.en
     for activity in activities.values():
         _record_past(activity, now)
+    _cancel_park_dates(activities["park"], now)
     db.session.commit()
 
     reception = users.get("pia.holmstrom@famnen.example")
