@@ -281,6 +281,16 @@ def test_the_family_changes_the_numbers_and_more_people_need_free_places(client,
     assert mailbox.to("anna@example.com")[-1]["Subject"].startswith("Anmälan ändrad: Föräldragrupp")
 
 
+def test_a_waiting_family_that_makes_its_group_smaller_gets_the_place_in_one_email(client, group, mailbox):
+    make_registration(group, 2, 1, "First")
+    manage = register(client, group, adults="2", children="1").headers["Location"]  # 3 people, 2 places left
+    assert "Du är nummer 1 på reservlistan." in client.get(manage).get_data(as_text=True)
+    response = client.submit(manage + "/change", {"change-adults": "1", "change-children": "1"}, token_from=manage, follow_redirects=True)
+    assert "Din anmälan har ändrats. Du har en plats. Välkommen!" in response.get_data(as_text=True)
+    subjects = [message["Subject"] for message in mailbox.to("anna@example.com")]
+    assert len(subjects) == 2 and subjects[0].startswith("På reservlistan") and subjects[1].startswith("Du fick en plats")
+
+
 def test_cancelling_gives_the_place_to_the_first_in_line_who_is_emailed(client, group, mailbox, app):
     first = register(client, group, adults="2", children="2").headers["Location"]
     waiting_client = other_client(app, client)

@@ -296,9 +296,12 @@ def change(token: str):
         db.session.rollback()
         flash(_("The registration can no longer be changed here. Call us to change it."), "error")
         return redirect(url_for("activities.manage", token=token))
-    notifications.notify_all(promoted, "promoted")
-    emailed = notifications.notify(registration, "changed")
-    return to_manage_page(registration, _("Your registration has been changed."), emailed)
+    # A family on the waiting list whose smaller group now fits gets one email: the place.
+    got_place = registration in promoted
+    notifications.notify_all([row for row in promoted if row is not registration], "promoted")
+    emailed = notifications.notify(registration, "promoted" if got_place else "changed")
+    message = _("Your registration has been changed.") + (" " + _("You have a place. Welcome!") if got_place else "")
+    return to_manage_page(registration, message, emailed)
 
 
 @bp.route("/registration/<token>/cancel", methods=["POST"])
