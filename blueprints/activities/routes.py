@@ -20,6 +20,7 @@ from core.rendering import render_page_or_fragment
 from core.timeutil import to_local, utcnow
 from extensions import db
 
+from ..auth.models import User
 from ..booking.finder import monday_of
 from ..booking.forms import normalise_phone
 from ..booking.ics import feed
@@ -180,6 +181,23 @@ def explain_refusal(form, error: RegistrationClosed | NotEnoughPlaces) -> None:
         form.form_errors.append(str(CLOSED_MESSAGES[error.reason]))
 
 
+def register_from_form(
+    form: RegistrationForm, activity_date: ActivityDate, registered_by: User | None = None
+) -> tuple[Registration | None, bool]:
+    """Register the family a valid form describes and email them: (registration, emailed).
+
+    When the registration is refused, the reason goes on the form and the registration is None.
+    """
+    try:
+        registration = registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=registered_by)
+    except (RegistrationClosed, NotEnoughPlaces) as error:
+        db.session.rollback()
+        explain_refusal(form, error)
+        return None, False
+    kind = "waiting" if registration.status == RegistrationStatus.WAITING else "confirmed"
+    return registration, notifications.notify(registration, kind)
+
+
 def registered_message(registration: Registration) -> str:
     """What a family is told right after registering."""
     if registration.status == RegistrationStatus.WAITING:
@@ -207,15 +225,10 @@ def date_page(date_id: int):
         form.language.data = current_language()
     status = 200
     if form.validate_on_submit():
-        try:
-            registration = registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow())
-        except (RegistrationClosed, NotEnoughPlaces) as error:
-            db.session.rollback()
-            explain_refusal(form, error)
-            status = 409
-        else:
-            kind = "waiting" if registration.status == RegistrationStatus.WAITING else "confirmed"
-            return to_manage_page(registration, registered_message(registration), notifications.notify(registration, kind))
+        registration, emailed = register_from_form(form, activity_date)
+        if registration is not None:
+            return to_manage_page(registration, registered_message(registration), emailed)
+        status = 409
     elif form.is_submitted():
         status = 422
     now = utcnow()

@@ -37,8 +37,8 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
-from .registration import ChangeNotAllowed, NotEnoughPlaces, RegistrationClosed
-from .routes import explain_refusal, guardian_from, party_from
+from .registration import ChangeNotAllowed
+from .routes import register_from_form
 
 bp = Blueprint("activities_staff", __name__, url_prefix="/staff/activities")
 
@@ -353,21 +353,16 @@ def register(date_id: int):
         form.language.data = "fi" if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes else "sv"
     status = 200
     if form.validate_on_submit():
-        try:
-            registration = registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=_me())
-        except (RegistrationClosed, NotEnoughPlaces) as error:
-            db.session.rollback()
-            explain_refusal(form, error)
-            status = 409
-        else:
-            kind = "waiting" if registration.status == RegistrationStatus.WAITING else "confirmed"
-            emailed = notifications.notify(registration, kind)
-            if kind == "waiting":
-                message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.guardian_name, position=registrations.waiting_position(registration))
+        registration, emailed = register_from_form(form, activity_date, registered_by=_me())
+        if registration is not None:
+            position = registrations.waiting_position(registration)
+            if position:
+                message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.guardian_name, position=position)
             else:
                 message = _("%(name)s has a place.", name=registration.guardian_name)
             flash(message + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
             return _to_participants(activity_date)
+        status = 409
     elif form.is_submitted():
         status = 422
     return render_template("activities/staff/register.html", activity_date=activity_date, activity=activity_date.activity, form=form), status
