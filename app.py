@@ -22,6 +22,8 @@ from blueprints.admin.routes import bp as admin_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.agenda import bp as agenda_bp
 from blueprints.booking.routes import bp as booking_bp
+from blueprints.activities.routes import bp as activities_bp
+from blueprints.activities.staff import bp as activities_staff_bp
 from blueprints.operations.routes import bp as operations_bp
 from blueprints.privacy.routes import bp as privacy_bp
 from blueprints.questionnaires.routes import bp as questionnaires_bp
@@ -32,10 +34,12 @@ from blueprints.site_texts.routes import bp as site_texts_bp
 BLUEPRINTS = (
     public_bp,
     booking_bp,
+    activities_bp,
     questionnaires_bp,
     auth_bp,
     staff_bp,
     agenda_bp,
+    activities_staff_bp,
     questionnaires_staff_bp,
     reports_bp,
     admin_bp,

@@ -52,7 +52,8 @@ def create_admin_command(email: str, name: str, password_stdin: bool) -> None:
 @click.option("--force", is_flag=True, help="Allow seeding in production (never do this with real data).")
 @click.option("--first-time-only", is_flag=True, help="Do nothing when the database already has staff accounts.")
 def seed_demo_command(force: bool, first_time_only: bool) -> None:
-    """Create (or complete) the demo municipality: centres, services and staff. Safe to run again."""
+    """Create (or complete) the demo municipality: centres, services, staff and activities. Safe to run again."""
+    from blueprints.activities.demo import seed_activities
     from blueprints.auth.demo import seed_staff
     from blueprints.auth.models import User
     from blueprints.booking.demo import seed_booking
@@ -67,6 +68,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
         created = seed_organisation() + seed_staff()
         db.session.commit()
         created += seed_booking() + seed_questionnaires()
+        created += seed_activities()
         click.echo(f"Demo data ready ({created} new records).")
     print_demo_sign_ins()
 

@@ -48,6 +48,14 @@ def phone_number(form, field) -> None:
         raise ValidationError(_l("Enter a phone number like 040 123 4567 or +358 40 123 4567."))
 
 
+def reachable(form, message) -> bool:
+    """Whether a family's form gives an email address or a phone number; if not, ``message`` goes on the email field."""
+    if (form.guardian_email.data or "").strip() or (form.guardian_phone.data or "").strip():
+        return True
+    form.guardian_email.errors = list(form.guardian_email.errors) + [message]
+    return False
+
+
 class DetailsForm(FlaskForm):
     """Who is coming and how to reach them."""
 
@@ -80,12 +88,7 @@ class DetailsForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """Also require a way to reach the family: an email address, a phone number or both."""
         valid = super().validate(extra_validators)
-        if not (self.guardian_email.data or "").strip() and not (self.guardian_phone.data or "").strip():
-            self.guardian_email.errors = list(self.guardian_email.errors) + [
-                _l("Give an email address or a phone number, so we can reach you.")
-            ]
-            return False
-        return valid
+        return reachable(self, _l("Give an email address or a phone number, so we can reach you.")) and valid
 
 
 def age_choices() -> list[SelectChoice]:

@@ -2,7 +2,8 @@
    - moves focus to a form's error summary so screen readers read it first;
    - warns signed-in staff before their idle session ends and lets them continue
      (WCAG 2.2.1 Timing Adjustable);
-   - announces failed htmx requests in the page's live region (WCAG 4.1.3). */
+   - announces failed htmx requests in the page's live region (WCAG 4.1.3);
+   - shows "print" buttons (data-print), which need a script to open the print dialog. */
 (function () {
   "use strict";
 
@@ -65,9 +66,17 @@
     restart();
   }
 
+  function setUpPrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     setUpIdleWarning();
+    setUpPrintButtons();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -1,0 +1,126 @@
+"""Emails to families about their registrations, in the language they registered in, with a calendar file.
+
+Always sent after the transaction that caused them has committed, so a
+failing mail server never undoes a registration or a promotion.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from core import mail
+from core.i18n import clock, localized, long_date, pick
+from core.timeutil import utcnow
+
+from ..auth.models import User
+from ..booking.ics import single_event_file
+from . import ics
+from .calendar import organiser_text
+from .models import Registration, RegistrationStatus
+from . import registration as registrations
+from .registration import closes_at, manage_token, waiting_position
+
+KINDS = ("confirmed", "waiting", "promoted", "changed", "cancelled", "cancelled_by_staff", "date_cancelled", "date_changed", "message")
+# Kinds after which the registration no longer holds a place: the calendar copy is cancelled, no manage link.
+ENDING_KINDS = ("cancelled", "cancelled_by_staff", "date_cancelled")
+
+
+def _subject(kind: str, registration: Registration) -> str:
+    activity_date = registration.date
+    values = {"title": localized(activity_date.activity, "title"), "when": f"{long_date(activity_date.starts_at)} {clock(activity_date.starts_at)}"}
+    subjects = {
+        "confirmed": _("Registration confirmed: %(title)s, %(when)s", **values),
+        "waiting": _("On the waiting list: %(title)s, %(when)s", **values),
+        "promoted": _("You got a place: %(title)s, %(when)s", **values),
+        "changed": _("Registration changed: %(title)s, %(when)s", **values),
+        "cancelled": _("Registration cancelled: %(title)s, %(when)s", **values),
+        "cancelled_by_staff": _("Your registration has been cancelled: %(title)s, %(when)s", **values),
+        "date_cancelled": _("Cancelled: %(title)s, %(when)s", **values),
+        "date_changed": _("New time: %(title)s, %(when)s", **values),
+        "message": _("Message about %(title)s, %(when)s", **values),
+    }
+    return subjects[kind]
+
+
+def calendar_file(registration: Registration, description: str = "") -> bytes:
+    """The family's copy of the date as an .ics file in the current language."""
+    event = ics.registration_event(registration, description, utcnow())
+    return single_event_file(event, cancelled=str(event["status"]) == "CANCELLED")
+
+
+def notify(registration: Registration, kind: str, had_place: bool = False, message: str = "") -> bool:
+    """Email the family about their registration; False when there is no address or sending failed.
+
+    ``had_place`` tells, for the kinds that end a registration, whether the
+    family's calendar holds the date (then a cancelling .ics is attached).
+    """
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if not registration.guardian_email:
+        return False
+    ending = kind in ENDING_KINDS
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    with force_locale(registration.language):
+        activity_date = registration.date
+        manage_url = None if ending else mail.external_url("activities.manage", token=manage_token(registration))
+        context = {
+            "registration": registration,
+            "activity_date": activity_date,
+            "activity": activity_date.activity,
+            "kind": kind,
+            "message": message,
+            # The meeting room is for families with a place only.
+            "meeting_url": activity_date.activity.meeting_url if confirmed and not ending else "",
+            "position": waiting_position(registration),
+            "place": ics.place_text(activity_date.activity),
+            "organiser": organiser_text(activity_date.activity),
+            "title": ics.title_with_topic(activity_date),
+            "manage_url": manage_url,
+            "closes_at": closes_at(activity_date),
+            "municipality": pick(current_app.config["MUNICIPALITY_NAME"]),
+        }
+        attachments = []
+        if (confirmed and not ending) or (ending and had_place):
+            attachments.append(
+                mail.Attachment(
+                    "activity.ics",
+                    calendar_file(registration, manage_url or ""),
+                    "text/calendar; method=" + ("CANCEL" if ending else "PUBLISH"),
+                )
+            )
+        email = mail.Email(
+            to=registration.guardian_email,
+            subject=_subject(kind, registration),
+            text=render_template("activities/email/registration.txt", **context),
+            html=render_template("activities/email/registration.html", **context),
+            attachments=attachments,
+        )
+    return mail.send(email)
+
+
+def notify_all(registrations: list[Registration], kind: str, message: str = "") -> list[Registration]:
+    """Email several families (promotions, a cancelled or moved date, a message); returns those not reached."""
+    unreached = []
+    for registration in registrations:
+        had_place = registration.status == RegistrationStatus.CONFIRMED
+        if not notify(registration, kind, had_place=had_place, message=message):
+            unreached.append(registration)
+    return unreached
+
+
+def cancel_and_tell(
+    registration: Registration, now: datetime, by_staff: User | None = None
+) -> tuple[bool, list[Registration], list[Registration]]:
+    """Cancel a registration (raises ``ChangeNotAllowed``), then email the family and those who got its places.
+
+    Returns whether the family was emailed, who was promoted, and who of them could not be emailed.
+    """
+    had_place = registration.status == RegistrationStatus.CONFIRMED
+    promoted = registrations.cancel(registration, now, by_staff=by_staff)
+    unreached = notify_all(promoted, "promoted")
+    emailed = notify(registration, "cancelled_by_staff" if by_staff else "cancelled", had_place=had_place)
+    return emailed, promoted, unreached
