@@ -72,6 +72,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "QUESTIONNAIRE_RETENTION_MONTHS": 24,
         # Appointments: months after the appointment.
         "RETENTION_APPOINTMENT_MONTHS": 24,
+        # Group activity registrations: months after the date, then names and contact details go.
+        "RETENTION_REGISTRATION_MONTHS": 12,
         # Anonymous self-service answers: days after they were started.
         "RETENTION_SELF_SERVICE_DAYS": 30,
         # The audit log of views of client data: the Client Data Act (703/2023) asks for years.

@@ -18,7 +18,7 @@ from blueprints.activities.registration import (
     promote_all,
     waiting_position,
 )
-from blueprints.activities.staff import csv_cell
+from core.downloads import csv_cell
 from core.timeutil import local_to_utc, to_local, utcnow
 from tests.activities_factories import CANCELLED, CONFIRMED, WAITING, make_activity, make_date, make_registration, statuses
 from tests.helpers import make_staff

@@ -458,6 +458,16 @@ def test_the_participant_list_prints_and_downloads_as_csv_with_formula_injection
     assert rows[1][4] == "040 123 4567"
 
 
+def test_a_registration_whose_name_was_removed_still_counts_on_the_list(client, reception, group):
+    forgotten = make_registration(group, 2, 1, "Anna Lindholm")
+    forgotten.guardian_name = forgotten.guardian_email = forgotten.guardian_phone = ""
+    database.session.commit()
+    page = client.get(f"/staff/activities/dates/{group.id}").get_data(as_text=True)
+    assert "Namnet har tagits bort" in page and "Med plats (1)" in page
+    rows = list(csv.reader(io.StringIO(client.get(f"/staff/activities/dates/{group.id}/participants.csv").get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][2:7] == ["Namnet har tagits bort", "", "", "2", "1"]
+
+
 def test_attendance_is_marked_with_htmx_once_the_date_has_begun(client, reception, centre):
     activity_date = make_date(make_activity(centre.id), starts_in=timedelta(minutes=-10))
     registration = Registration(date_id=activity_date.id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=2,

@@ -2,14 +2,19 @@
 
 import json
 import subprocess
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from blueprints.activities import figures
+from blueprints.activities.models import Attendance, Registration, RegistrationStatus
 from blueprints.audit.models import AuditEntry
 from blueprints.booking.models import Appointment
 from blueprints.privacy.requests import Search, find, phone_digits
 from blueprints.questionnaires.models import Child, Visit
+from core.timeutil import utcnow
+from tests.activities_factories import make_activity, make_date, make_registration
 from tests.helpers import make_staff, sign_in
 from tests.test_booking_pages import book
 from tests.test_reports import sent_response
@@ -74,11 +79,44 @@ def test_erasing_needs_the_word_and_keeps_the_audit_log(admin, db, family_centre
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
     audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
-    assert "Raderat: 1 bokningar, 1 enkäter och 1 barns ärenden." in done.get_data(as_text=True)
+    assert "Raderat: 1 bokningar, 0 anmälningar till gruppverksamhet, 1 enkäter och 1 barns ärenden." in done.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
     assert db.session.get(Child, family_centre["child_id"]) is None
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) > audit_before  # kept, and the erasure added
+
+
+def test_group_activity_registrations_are_found_exported_and_forgotten_without_changing_the_figures(admin, db, family_centre, mailbox):
+    activity = make_activity(capacity=3)
+    past, coming = make_date(activity, starts_in=timedelta(days=-2)), make_date(activity, starts_in=timedelta(days=4))
+    attended = make_registration(past, adults=1, children=2, name="Anna", email="anna@example.com", now=utcnow() - timedelta(days=5))
+    attended.attendance = Attendance.ATTENDED
+    db.session.commit()
+    place = make_registration(coming, adults=2, children=1, name="Anna", email="ANNA@example.com")
+    waiting = make_registration(coming, adults=1, name="Bertil", email="bertil@example.com")
+    assert waiting.status == RegistrationStatus.WAITING
+    before = figures.figures_for_term([activity.id], figures.Term.of(past.starts_at), utcnow())
+    query = {"email": "anna@example.com"}
+
+    page = admin.get("/admin/data-requests", query_string=query).get_data(as_text=True)
+    assert "2 anmälningar till gruppverksamhet" in page
+    rows = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)["group_activities"]
+    assert [(row["activity"], row["status"], row["adults"], row["children"]) for row in rows] == [
+        ("Föräldragrupp", "confirmed", 1, 2), ("Föräldragrupp", "confirmed", 2, 1),
+    ]
+    assert rows[0]["attendance"] == "attended" and rows[0]["guardian_email"] == "anna@example.com"
+
+    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
+    assert "Raderat: 0 bokningar, 2 anmälningar till gruppverksamhet, 0 enkäter och 0 barns ärenden." in done.get_data(as_text=True)
+    db.session.expire_all()
+    for registration in (db.session.get(Registration, attended.id), db.session.get(Registration, place.id)):
+        assert (registration.guardian_name, registration.guardian_email, registration.guardian_phone) == ("", "", "")
+    assert db.session.get(Registration, place.id).status == RegistrationStatus.CANCELLED
+    assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
+    assert mailbox.to("bertil@example.com")[-1]["Subject"].startswith("Du fick en plats: Föräldragrupp")
+    assert mailbox.to("anna@example.com") == []  # the person who asked to be forgotten gets no email
+    assert figures.figures_for_term([activity.id], figures.Term.of(past.starts_at), utcnow()) == before
+    assert find(Search(email="anna@example.com")).nothing
 
 
 def test_an_empty_search_is_explained(admin):

@@ -332,6 +332,7 @@ def test_a_public_questionnaire_can_be_taken_anonymously_with_the_result(app, cl
     answer_everything(client, token, {f"gad{n}": "nearly_every_day" for n in range(1, 8)} | {"gad_difficulty": "very_difficult"})
     thanks = client.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review", follow_redirects=True).get_data(as_text=True)
     assert "Ditt resultat" in thanks and "Boka en tid på familjecentret" in thanks
+    assert "Tala med en yrkesperson om din oro" in thanks and "09 2525 0112" in thanks
     response = db.session.scalar(select(Response).where(Response.visit_id.is_(None)))
     assert response.submitted_at is not None
     assert client.submit("/questionnaires/phq9/start", token_from="/questionnaires").status_code == 404  # not public

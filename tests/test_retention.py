@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from blueprints.activities.models import Registration
 from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import LoginAttempt
 from blueprints.booking.models import Appointment
@@ -14,6 +15,7 @@ from blueprints.operations.retention import purge
 from blueprints.questionnaires import answering
 from blueprints.questionnaires.models import Child, Response, ResponseAnswer, Visit
 from core.timeutil import utcnow
+from tests.activities_factories import make_activity, make_date, make_registration
 from tests.test_questionnaire_pages import make_visit
 from tests.test_questionnaires_in_use import OFFER_ANSWERS
 
@@ -97,3 +99,19 @@ def test_the_command_and_the_scheduled_job_report_counts(runner, db, family_cent
     assert result.exit_code == 0 and result.output.startswith("Would delete: appointments: 0")
     jobs = runner.invoke(args=["run-jobs", "--only", "purge"])
     assert jobs.exit_code == 0 and "purge: Deleted: appointments: 0" in jobs.output
+
+
+def test_old_group_activity_registrations_lose_names_and_contacts_but_keep_their_numbers(app, db, client):
+    activity = make_activity()
+    old, recent = make_date(activity, starts_in=timedelta(days=-400)), make_date(activity, starts_in=timedelta(days=-30))
+    gone = make_registration(old, adults=2, children=1, name="Anna", now=utcnow() - timedelta(days=401))
+    kept = make_registration(recent, name="Bertil", now=utcnow() - timedelta(days=31))
+    assert purge(utcnow(), dry_run=True).counts["group activity registrations (names removed)"] == 1
+    assert purge(utcnow()).counts["group activity registrations (names removed)"] == 1
+    db.session.expire_all()
+    forgotten = db.session.get(Registration, gone.id)
+    assert (forgotten.guardian_name, forgotten.guardian_email, forgotten.guardian_phone) == ("", "", "")
+    assert (forgotten.adults, forgotten.children) == (2, 1)
+    assert db.session.get(Registration, kept.id).guardian_name == "Bertil"
+    assert purge(utcnow()).counts["group activity registrations (names removed)"] == 0
+

@@ -1,5 +1,6 @@
 """PHQ-9 and GAD-7 golden vectors: bands at 5/10/15/20 and 5/10/15, the PHQ-9 item 9 flag,
-blanks, and the difficulty question that is asked only when a problem was marked."""
+blanks, the difficulty question that is asked only when a problem was marked, and the advice
+the parent is given."""
 
 import pytest
 
@@ -82,3 +83,22 @@ def test_gad7_bands_start_exactly_at_their_cut_offs(total, band, level):
 def test_gad7_a_blank_item_leaves_the_total_missing():
     answers = {f"gad{number}": "several_days" for number in range(1, 7)}
     assert summary(shipped("gad7"), answers)["scales"]["total"]["missing"] is True
+
+
+ADVICE_BY_TOTAL = [(0, []), (4, []), (5, ["look_after_yourself"]), (9, ["look_after_yourself"]), (10, ["talk_to_a_professional"]), (21, ["talk_to_a_professional"])]
+
+
+@pytest.mark.parametrize("total, outcomes", ADVICE_BY_TOTAL)
+def test_the_parent_is_advised_by_the_total(total, outcomes):
+    for name, prefix, count in (("phq9", "phq", 9), ("gad7", "gad", 7)):
+        assert summary(shipped(name), with_total(name, prefix, count, total))["outcomes"] == outcomes
+
+
+def test_phq9_item_9_above_zero_shows_crisis_help_first_whatever_the_total():
+    low = {f"phq{number}": "not_at_all" for number in range(1, 9)} | {"phq9": "several_days"}
+    assert summary(shipped("phq9"), low)["outcomes"] == ["crisis_help"]
+    high = summary(shipped("phq9"), with_total("phq9", "phq", 9, 27))
+    assert high["outcomes"] == ["crisis_help", "talk_to_a_professional"]
+    texts = shipped("phq9").outcomes[0].text_for_parent
+    assert all("09 2525 0111" in texts[language] and "112" in texts[language] for language in ("sv", "fi", "en"))
+

@@ -239,6 +239,11 @@ class Registration(db.Model):
         """How many places the registration takes: adults and children."""
         return self.adults + self.children
 
+    @property
+    def display_name(self) -> str:
+        """The guardian's name, or a note that it was removed (retention or a data request)."""
+        return self.guardian_name or str(_l("Name removed"))
+
 
 class ActivityMessage(db.Model):
     """A message staff emailed to the families registered for a date (kept as a record of what was said)."""

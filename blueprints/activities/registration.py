@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
 
 from core.tokens import make_token, new_reference, reference_from_token
 from extensions import db
@@ -332,3 +332,15 @@ def set_attendance(registration: Registration, attendance: Attendance | None, no
         raise ChangeNotAllowed()
     registration.attendance = attendance
     db.session.commit()
+
+
+def forget_contact_details(condition: ColumnElement[bool]) -> int:
+    """Remove the names, emails and phone numbers from the registrations matching ``condition``; returns how many.
+
+    The rest stays (numbers of adults and children, attendance), so the
+    figures the municipality reports do not change when people are forgotten.
+    """
+    return db.session.execute(
+        update(Registration).where(condition, Registration.guardian_name != "").values(guardian_name="", guardian_email="", guardian_phone="")
+    ).rowcount or 0
+

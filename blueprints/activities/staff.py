@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from core.access import staff
+from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import localized
 from core.rendering import wants_fragment
@@ -47,8 +48,6 @@ TEXT_FIELDS = (
     "title_sv", "title_fi", "title_en", "description_sv", "description_fi", "description_en",
     "organiser_name", "place_sv", "place_fi", "place_en", "meeting_url",
 )
-# Spreadsheet programs run cells that start with these as formulas (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _me() -> User:
@@ -249,12 +248,6 @@ def participants(date_id: int):
     return render_template("activities/staff/participants.html", **_participants_context(_date(date_id)))
 
 
-def csv_cell(value: object) -> str:
-    """A value for a CSV cell, with a leading quote when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @bp.route("/dates/<int:date_id>/participants.csv")
 @staff(*ROLES)
 def participants_csv(date_id: int):
@@ -270,14 +263,14 @@ def participants_csv(date_id: int):
     ]
     for status, position, row in rows:
         writer.writerow([csv_cell(value) for value in (
-            status, position, row.guardian_name, row.guardian_email, row.guardian_phone, row.adults, row.children,
+            status, position, row.display_name, row.guardian_email, row.guardian_phone, row.adults, row.children,
             row.language, to_local(row.created_at).strftime("%d.%m.%Y %H.%M"), attendance[row.attendance],
         )])
     filename = f"participants-{to_local(activity_date.starts_at).date().isoformat()}.csv"
     return Response(
         "\ufeff" + output.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=attachment_headers(filename),
     )
 
 
@@ -296,9 +289,9 @@ def attendance(registration_id: int):
         message = _("Attendance can be marked once the date has begun, for families with a place.")
     else:
         message = {
-            "attended": _("%(name)s: marked as came.", name=registration.guardian_name),
-            "no_show": _("%(name)s: marked as did not come.", name=registration.guardian_name),
-            "": _("%(name)s: the attendance mark was removed.", name=registration.guardian_name),
+            "attended": _("%(name)s: marked as came.", name=registration.display_name),
+            "no_show": _("%(name)s: marked as did not come.", name=registration.display_name),
+            "": _("%(name)s: the attendance mark was removed.", name=registration.display_name),
         }[wanted]
     if wants_fragment():
         return render_template("activities/staff/_participant_row.html", row=registration, has_begun=True, form=EmptyForm(), announcement=message)
@@ -319,7 +312,7 @@ def cancel_registration(registration_id: int):
         db.session.rollback()
         flash(_("The registration has already been cancelled."), "error")
         return _to_participants(registration.date)
-    flash(_("The registration of %(name)s has been cancelled.", name=registration.guardian_name) + (" " + _("The family has been told by email.") if emailed else ""), "success")
+    flash(_("The registration of %(name)s has been cancelled.", name=registration.display_name) + (" " + _("The family has been told by email.") if emailed else ""), "success")
     if promoted:
         flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(promoted)), "info")
     _report_unreached(unreached)
@@ -357,9 +350,9 @@ def register(date_id: int):
         if registration is not None:
             position = registrations.waiting_position(registration)
             if position:
-                message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.guardian_name, position=position)
+                message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.display_name, position=position)
             else:
-                message = _("%(name)s has a place.", name=registration.guardian_name)
+                message = _("%(name)s has a place.", name=registration.display_name)
             flash(message + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
             return _to_participants(activity_date)
         status = 409

@@ -3,7 +3,9 @@
 Each kind of data has its own period (settings ``RETENTION_*``). Deleting is
 real deleting: rows go (their dependent rows with them, through the foreign
 keys' cascades), and copies of emails in ``instance/outbox`` go too. The PDF
-summaries are never written to disk, so there are none to delete.
+summaries are never written to disk, so there are none to delete. Group
+activity registrations lose their names and contact details but keep their
+numbers, which the municipality's attendance figures are counted from.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from sqlalchemy import and_, delete, exists, func, not_, or_, select
 from core.database import begin_write
 from extensions import db
 
+from ..activities.models import ActivityDate, Registration
+from ..activities.registration import forget_contact_details
 from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment
@@ -86,9 +90,16 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
             report.counts[kind] = db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
         else:
             report.counts[kind] = db.session.execute(delete(model).where(condition)).rowcount or 0
+    ended = Registration.date_id.in_(
+        select(ActivityDate.id).where(ActivityDate.ends_at < now - _months("RETENTION_REGISTRATION_MONTHS"))
+    )
     if dry_run:
+        report.counts["group activity registrations (names removed)"] = db.session.scalar(
+            select(func.count()).select_from(Registration).where(ended, Registration.guardian_name != "")
+        ) or 0
         db.session.rollback()
     else:
+        report.counts["group activity registrations (names removed)"] = forget_contact_details(ended)
         db.session.commit()
     files = _old_outbox_files(now)
     if not dry_run:

@@ -1,8 +1,12 @@
 """Data requests: find everything about a guardian or a child, export it, erase it, and say who looked at it.
 
-A guardian is found by email address or phone number (appointments, the
-email a questionnaire link went to); a child by first name and date of birth
-(the child's case with its questionnaires and linked appointments). The audit
+A guardian is found by email address or phone number (appointments, group
+activity registrations, the email a questionnaire link went to); a child by
+first name and date of birth (the child's case with its questionnaires and
+linked appointments). Erasing deletes appointments, questionnaires and
+children's cases; group activity registrations lose their names and contact
+details (their numbers stay in the attendance figures), and coming ones are
+cancelled first so their places go to the waiting list. The audit
 log answers the client's question "who has looked at my data" (Client Data
 Act 703/2023, section 11); it is never erased with the data.
 """
@@ -11,15 +15,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 
 from core.i18n import localized
 from extensions import db
 
+from ..activities import notifications
+from ..activities.models import Registration, RegistrationStatus
+from ..activities.registration import cancel, forget_contact_details
 from ..audit.models import AuditEntry
+from ..auth.models import User
 from ..booking.models import Appointment
 from ..questionnaires import answering
 from ..questionnaires.models import Child, Response, Visit
@@ -54,6 +62,7 @@ class Found:
     """Everything found about the person."""
 
     appointments: list[Appointment] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
 
@@ -70,7 +79,7 @@ class Found:
     @property
     def nothing(self) -> bool:
         """Whether nothing at all was found."""
-        return not (self.appointments or self.children or self.visits)
+        return not (self.appointments or self.registrations or self.children or self.visits)
 
 
 def find(search: Search) -> Found:
@@ -78,14 +87,7 @@ def find(search: Search) -> Found:
     found = Found()
     if search.empty:
         return found
-    conditions = []
-    if search.email:
-        conditions.append(func.lower(Appointment.guardian_email) == search.email.strip().lower())
-    appointments = list(db.session.scalars(select(Appointment).where(or_(*conditions)))) if conditions else []
-    if search.phone:
-        wanted = phone_digits(search.phone)
-        with_phone = select(Appointment).where(Appointment.guardian_phone != "")
-        appointments += [a for a in db.session.scalars(with_phone) if phone_digits(a.guardian_phone) == wanted and a not in appointments]
+    appointments = _by_contact(Appointment, search)
     children: list[Child] = []
     if search.first_name and search.date_of_birth:
         children = list(db.session.scalars(select(Child).where(
@@ -101,9 +103,22 @@ def find(search: Search) -> Found:
         linked = db.session.scalars(select(Appointment).where(Appointment.child_id.in_([c.id for c in children])))
         appointments += [a for a in linked if a not in appointments]
     found.appointments = sorted(appointments, key=lambda a: a.starts_at)
+    found.registrations = sorted(_by_contact(Registration, search), key=lambda r: r.date.starts_at)
     found.children = children
     found.visits = sorted(visits, key=lambda v: v.created_at)
     return found
+
+
+def _by_contact(model: type[Appointment] | type[Registration], search: Search) -> list:
+    """The rows of ``model`` whose guardian has the email address or phone number searched for."""
+    rows = []
+    if search.email:
+        rows = list(db.session.scalars(select(model).where(func.lower(model.guardian_email) == search.email.strip().lower())))
+    if search.phone:
+        wanted = phone_digits(search.phone)
+        with_phone = select(model).where(model.guardian_phone != "")
+        rows += [row for row in db.session.scalars(with_phone) if phone_digits(row.guardian_phone) == wanted and row not in rows]
+    return rows
 
 
 def views_of(found: Found) -> list[AuditEntry]:
@@ -150,6 +165,16 @@ def export(found: Found, language: str) -> dict[str, Any]:
             }
             for a in found.appointments
         ],
+        "group_activities": [
+            {
+                "activity": localized(r.date.activity, "title", language), "starts": _moment(r.date.starts_at),
+                "ends": _moment(r.date.ends_at), "status": r.status.value, "adults": r.adults, "children": r.children,
+                "guardian_name": r.guardian_name, "guardian_email": r.guardian_email, "guardian_phone": r.guardian_phone,
+                "language": r.language, "attendance": r.attendance.value if r.attendance else None,
+                "registered": _moment(r.created_at), "cancelled": _moment(r.cancelled_at),
+            }
+            for r in found.registrations
+        ],
         "children": [{"first_name": c.first_name, "date_of_birth": c.date_of_birth.isoformat()} for c in found.children],
         "questionnaire_invitations": [
             {"child": v.child.first_name, "sent": _moment(v.created_at), "email": v.email or None, "professional": v.professional.name}
@@ -162,9 +187,22 @@ def export(found: Found, language: str) -> dict[str, Any]:
     }
 
 
-def erase(found: Found) -> dict[str, int]:
-    """Delete everything found (the audit log stays, as the law requires). Commits; returns the counts."""
-    counts = {"appointments": len(found.appointments), "questionnaires": len(found.responses), "children": len(found.children)}
+def erase(found: Found, now: datetime, by_staff: User) -> dict[str, int]:
+    """Erase everything found (the audit log stays, as the law requires). Commits; returns the counts.
+
+    Coming group activity registrations are cancelled first, and the families
+    who get their places are told; the person asking is not emailed.
+    """
+    counts = {
+        "appointments": len(found.appointments), "registrations": len(found.registrations),
+        "questionnaires": len(found.responses), "children": len(found.children),
+    }
+    registration_ids = [r.id for r in found.registrations]
+    for registration in found.registrations:
+        if registration.status != RegistrationStatus.CANCELLED and registration.date.starts_at > now:
+            notifications.notify_all(cancel(registration, now, by_staff=by_staff), "promoted")
+    if registration_ids:
+        forget_contact_details(Registration.id.in_(registration_ids))
     appointment_ids = [a.id for a in found.appointments]
     visit_ids = [v.id for v in found.visits]
     child_ids = found.child_ids

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from config import LANGUAGES
 from core.access import staff
+from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import current_language, date_and_time
 from core.timeutil import local_to_utc, to_local, utcnow
@@ -87,11 +88,7 @@ def export_json():
         abort(404)
     _log(found, "export")
     body = json.dumps(export(found, current_language()), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers=_download_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json"))
-
-
-def _download_headers(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    return Response(body, mimetype="application/json", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json"))
 
 
 @bp.route("/data-requests/export.pdf")
@@ -116,7 +113,7 @@ def export_pdf():
             printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=_me().name),
             page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
         )
-    return Response(render_pdf(html), mimetype="application/pdf", headers=_download_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf"))
+    return Response(render_pdf(html), mimetype="application/pdf", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf"))
 
 
 @bp.route("/data-requests/erase", methods=["POST"])
@@ -132,8 +129,8 @@ def erase_data():
         flash(_("Nothing was erased. Type the word %(word)s to confirm.", word=_("erase")), "error")
         return redirect(url_for("privacy.data_requests", **query))
     _log(found, "erase")
-    counts = erase(found)
-    flash(_("Erased: %(appointments)s appointments, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
+    counts = erase(found, utcnow(), _me())
+    flash(_("Erased: %(appointments)s appointments, %(registrations)s group activity registrations, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
     return redirect(url_for("privacy.data_requests", **query))
 
 
@@ -182,11 +179,6 @@ def audit_csv():
     writer = csv.writer(buffer)
     writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])
     for entry in db.session.scalars(_audit_query()):
-        writer.writerow([entry.at.isoformat(), entry.actor_id, _cell(entry.actor_name), entry.child_id or "", entry.subject, entry.action, entry.page, _cell(entry.basis)])
-    return Response(buffer.getvalue(), mimetype="text/csv", headers=_download_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"))
-
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from reading a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        writer.writerow([entry.at.isoformat(), entry.actor_id, csv_cell(entry.actor_name), entry.child_id or "", entry.subject, entry.action, entry.page, csv_cell(entry.basis)])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers=attachment_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"))
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from config import LANGUAGES
 from core.access import ALL_STAFF, staff
+from core.downloads import attachment_headers
 from core.i18n import current_language, date_and_time, pick
 from core.timeutil import to_local, utcnow
 from extensions import db
@@ -75,7 +76,7 @@ def _pdf_response(template: str, filename: str, title: str, **context) -> Respon
     return Response(
         render_pdf(html),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        headers=attachment_headers(filename),
     )
 
 
