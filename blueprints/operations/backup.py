@@ -247,6 +247,13 @@ def _restore_postgresql(engine: Engine, source: Path) -> None:
             _refuse_unless_empty({name: connection.scalar(select(func.count()).select_from(table(name))) for name in names}, engine)
             # The empty tables of a migrated installation make way for the backup's own.
             connection.execute(text(f"DROP TABLE {quoted} CASCADE"))
+        # So do the migrations' trigger functions (the audit log's guard), which the backup holds too.
+        for (signature,) in connection.execute(text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "WHERE p.pronamespace = current_schema()::regnamespace "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        )).all():
+            connection.execute(text(f"DROP FUNCTION {signature}"))
     engine.dispose()
     _run_client(
         ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", f"--dbname={address}", str(source)],
