@@ -157,3 +157,26 @@ def test_free_slots_never_touch_bookings_or_their_buffers(bookings, duration, bu
         for b in busy:
             gap_needed = timedelta(minutes=buffer_after)
             assert slot.ends_at + gap_needed <= b.starts_at or b.ends_at + gap_needed <= slot.starts_at
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    bookings=st.lists(st.tuples(st.integers(0, 120), st.integers(1, 24)), max_size=8),
+    duration=st.sampled_from([15, 30, 45, 60]),
+    buffer_before=st.sampled_from([0, 10, 15]),
+    now_offset=st.integers(-60, 300),
+)
+def test_every_free_time_on_the_grid_is_offered(bookings, duration, buffer_before, now_offset):
+    """Nothing free is missed, even with bookings off the grid and the minimum notice ending mid-block."""
+    day_start, day_end = local_to_utc(MONDAY, time(8)), local_to_utc(MONDAY, time(18))
+    busy = [Busy(1, day_start + timedelta(minutes=5 * offset), day_start + timedelta(minutes=5 * (offset + length))) for offset, length in bookings]
+    rules = BookingRules(duration=timedelta(minutes=duration), buffer_before=timedelta(minutes=buffer_before), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
+    now = day_start + timedelta(minutes=now_offset)
+    expected = []
+    start = day_start
+    while start + rules.duration <= day_end:
+        if start >= now and all(start + rules.duration <= b.starts_at or b.ends_at + rules.buffer_before <= start for b in busy):
+            expected.append(start)
+        start += rules.interval
+    offered = free_slots(rules, week_blocks(end=time(18)), busy, MONDAY, MONDAY, now)
+    assert [slot.starts_at for slot in offered] == expected

@@ -7,8 +7,10 @@ Nothing here touches the database or Flask; ``slots.py`` gathers the inputs.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -98,13 +100,27 @@ def _blocked_intervals(rules: BookingRules, busy: list[Busy]) -> tuple[list[floa
     return starts, ends
 
 
-def _is_free(starts: list[float], ends: list[float], slot_start: float, slot_end: float) -> bool:
-    """Whether [slot_start, slot_end) misses every blocked interval (sorted and disjoint)."""
-    index = bisect_right(starts, slot_start) - 1
-    if index >= 0 and ends[index] > slot_start:
-        return False
-    following = index + 1
-    return following >= len(starts) or starts[following] >= slot_end
+def _free_starts(
+    starts: list[float], ends: list[float], block_start: float, block_end: float, first: float, duration: float, interval: float
+) -> list[float]:
+    """Slot starts on the block's grid, from ``first`` on, whose [start, start + duration) misses every blocked interval.
+
+    The blocked intervals are sorted and disjoint, so one pass serves the whole
+    block: a slot that hits one jumps straight to the first grid time after it.
+    """
+    found: list[float] = []
+    slot_start = block_start if first <= block_start else block_start + math.ceil((first - block_start) / interval) * interval
+    index = bisect_right(ends, slot_start)  # the first blocked interval still ending after the slot starts
+    while slot_start + duration <= block_end:
+        if index < len(starts) and starts[index] < slot_start + duration:
+            if ends[index] > slot_start:
+                slot_start = block_start + math.ceil((ends[index] - block_start) / interval) * interval
+            else:
+                index += 1
+            continue
+        found.append(slot_start)
+        slot_start += interval
+    return found
 
 
 def free_slots(
@@ -120,8 +136,9 @@ def free_slots(
 
     A slot lies wholly inside a working-hours block, respects the minimum notice
     and the booking horizon, avoids public holidays and ``closed_days``, and keeps
-    the buffers clear of other appointments and of absences. The inner loop
-    counts in epoch seconds: a page of free times checks thousands of candidates.
+    the buffers clear of other appointments and of absences. The work is done in
+    epoch seconds, one pass per block: a page of free times covers thousands of
+    candidate times.
     """
     earliest_at, horizon = bookable_window(rules, now)
     earliest = earliest_at.timestamp()
@@ -134,32 +151,31 @@ def free_slots(
     duration = rules.duration.total_seconds()
     interval = rules.interval.total_seconds()
 
+    blocks_by_weekday: dict[int, list[WorkBlock]] = {}
+    for block in blocks:
+        blocks_by_weekday.setdefault(block.weekday, []).append(block)
+
     found: list[tuple[float, int, int]] = []
     day = first_day
     while day <= last_day:
         if not is_holiday(day) and day not in closed_days:
-            for block in blocks:
+            # Most blocks of a day share their wall-clock times: convert each once.
+            epoch_of: dict[time, float] = {}
+            for block in blocks_by_weekday.get(day.weekday(), ()):
                 if not block.applies_on(day):
                     continue
+                for clock in (block.start, block.end):
+                    if clock not in epoch_of:
+                        epoch_of[clock] = local_to_utc(day, clock).timestamp()
                 starts, ends = blocked.get(block.professional_id, no_blocks)
-                block_end = local_to_utc(day, block.end).timestamp()
-                slot_start = local_to_utc(day, block.start).timestamp()
-                while slot_start + duration <= block_end:
-                    if slot_start >= earliest and _is_free(starts, ends, slot_start, slot_start + duration):
-                        found.append((slot_start, block.professional_id, block.centre_id))
-                    slot_start += interval
+                free = _free_starts(starts, ends, epoch_of[block.start], epoch_of[block.end], earliest, duration, interval)
+                found.extend(zip(free, repeat(block.professional_id), repeat(block.centre_id)))
         day += timedelta(days=1)
     found.sort()
     # Many professionals share the same start times: make each datetime once.
-    moments: dict[float, tuple[datetime, datetime]] = {}
-    slots = []
-    for timestamp, professional_id, centre_id in found:
-        if timestamp not in moments:
-            start = datetime.fromtimestamp(timestamp, UTC)
-            moments[timestamp] = (start, start + rules.duration)
-        start, end = moments[timestamp]
-        slots.append(Slot(start, professional_id, centre_id, end))
-    return slots
+    starts_at = {timestamp: datetime.fromtimestamp(timestamp, UTC) for timestamp in {item[0] for item in found}}
+    ends_at = {timestamp: start + rules.duration for timestamp, start in starts_at.items()}
+    return [Slot(starts_at[timestamp], pid, centre, ends_at[timestamp]) for timestamp, pid, centre in found]
 
 
 def one_per_time(slots: list[Slot], load: dict[int, int], by_centre: bool = True) -> list[Slot]:

@@ -112,7 +112,9 @@ class Appointment(db.Model):
             postgresql_where=text("status IN ('booked', 'attended', 'no_show')"),
         ),
         Index("ix_appointment_professional_time", "professional_id", "starts_at", "ends_at"),
-        Index("ix_appointment_reminder", "status", "reminder_sent_at", "starts_at"),
+        # Led by reminder_sent_at, so that queries about a professional's time never pick it
+        # over ix_appointment_professional_time (SQLite has no statistics to tell them apart).
+        Index("ix_appointment_reminder", "reminder_sent_at", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,6 +7,7 @@ choice travels through plain HTML forms; the value is re-checked on booking.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -57,13 +58,19 @@ def profiles_by_user(user_ids: list[int]) -> dict[int, ProfessionalProfile]:
 
 def load_blocks(professional_ids: list[int], centre_id: int | None = None) -> list[WorkBlock]:
     """The weekly working hours of these professionals, at one centre or all."""
-    query = select(WorkingHours).where(WorkingHours.user_id.in_(professional_ids))
+    query = select(
+        WorkingHours.user_id, WorkingHours.centre_id, WorkingHours.weekday, WorkingHours.start_time,
+        WorkingHours.end_time, WorkingHours.valid_from, WorkingHours.valid_until,
+    ).where(WorkingHours.user_id.in_(professional_ids))
     if centre_id is not None:
         query = query.where(WorkingHours.centre_id == centre_id)
-    return [
-        WorkBlock(row.user_id, row.centre_id, row.weekday, row.start_time, row.end_time, row.valid_from, row.valid_until)
-        for row in db.session.scalars(query)
-    ]
+    return [WorkBlock(*row) for row in db.session.execute(query)]
+
+
+@cache
+def _minutes(count: int) -> timedelta:
+    """A buffer as a timedelta; there are only a few different ones, and a page loads thousands."""
+    return timedelta(minutes=count)
 
 
 def load_busy(professional_ids: list[int], start: datetime, end: datetime, ignore_appointment: int | None = None) -> list[Busy]:
@@ -83,7 +90,7 @@ def load_busy(professional_ids: list[int], start: datetime, end: datetime, ignor
     if ignore_appointment is not None:
         appointments = appointments.where(Appointment.id != ignore_appointment)
     busy = [
-        Busy(pid, starts, ends, timedelta(minutes=before), timedelta(minutes=after))
+        Busy(pid, starts, ends, _minutes(before), _minutes(after))
         for pid, starts, ends, before, after in db.session.execute(appointments)
     ]
     absences = select(Absence.user_id, Absence.starts_at, Absence.ends_at).where(
