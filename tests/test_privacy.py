@@ -11,9 +11,9 @@ from blueprints.activities import figures
 from blueprints.activities.models import Attendance, Registration, RegistrationStatus
 from blueprints.audit.models import AuditEntry
 from blueprints.booking.models import Appointment
-from blueprints.privacy.requests import Search, find, phone_digits
+from blueprints.privacy.requests import Search, find, phone_digits, views_of
 from blueprints.questionnaires.models import Child, Visit
-from core.timeutil import utcnow
+from core.timeutil import to_local, utcnow
 from tests.activities_factories import make_activity, make_date, make_registration
 from tests.helpers import make_staff, sign_in
 from tests.test_booking_pages import book
@@ -117,6 +117,35 @@ def test_group_activity_registrations_are_found_exported_and_forgotten_without_c
     assert mailbox.to("anna@example.com") == []  # the person who asked to be forgotten gets no email
     assert figures.figures_for_term([activity.id], figures.Term.of(past.starts_at), utcnow()) == before
     assert find(Search(email="anna@example.com")).nothing
+
+
+def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(app, client, db, world):
+    book(client, world, guardian_email="anna@example.com")
+    appointment = db.session.scalar(select(Appointment))
+    activity = make_activity(capacity=5)
+    coming = make_date(activity)
+    anna, bertil = (make_registration(coming, name=name, email=f"{name.lower()}@example.com") for name in ("Anna", "Bertil"))
+    professional = app.test_client()
+    professional.html_checker = client.html_checker
+    sign_in(professional, app, world.professional)
+    professional.get(f"/staff/agenda?day={to_local(appointment.starts_at).date().isoformat()}")
+    reception = app.test_client()
+    reception.html_checker = client.html_checker
+    sign_in(reception, app, make_staff({"admin"}, email="pia@famnen.example", name="Pia Holmström"))
+    reception.get(f"/staff/activities/dates/{coming.id}")
+    reception.get(f"/staff/activities/dates/{coming.id}/participants.csv")
+
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.subject, e.action, e.basis, e.actor_id) for e in entries if e.subject.startswith("appointment:")] == [
+        (f"appointment:{appointment.id}", "view", "own appointments", world.professional.id),
+    ]
+    assert sorted((e.subject, e.action) for e in entries if e.subject.startswith("registration:")) == sorted(
+        [(f"registration:{anna.id}", "view"), (f"registration:{bertil.id}", "view"),
+         (f"registration:{anna.id}", "download"), (f"registration:{bertil.id}", "download")]
+    )
+    looked = {(e.actor_name, e.action) for e in views_of(find(Search(email="anna@example.com")))}
+    assert looked == {(entries[0].actor_name, "view"), ("Pia Holmström", "view"), ("Pia Holmström", "download")}
+    assert {e.actor_name for e in views_of(find(Search(email="bertil@example.com")))} == {"Pia Holmström"}
 
 
 def test_an_empty_search_is_explained(admin):

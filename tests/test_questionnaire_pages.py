@@ -88,6 +88,14 @@ def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, 
     assert "Neljävuotistarkastus" in message.get_body(preferencelist=("plain",)).get_content()
 
 
+def test_the_list_of_invitations_shows_each_child_and_is_audit_logged(nurse_client, db, family_centre):
+    visit = make_visit(db, family_centre)
+    page = nurse_client.get("/staff/questionnaires").get_data(as_text=True)
+    assert "Elsa" in page and "15.09.2022" in page
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"visit:{visit.id}"))
+    assert (entry.child_id, entry.action, entry.basis, entry.page) == (visit.child_id, "list", "own invitations", "GET /staff/questionnaires")
+
+
 def test_the_handout_is_in_the_familys_language(nurse_client, db, family_centre):
     visit = make_visit(db, family_centre, language="fi")
     handout = nurse_client.get(f"/staff/questionnaires/visits/{visit.id}/handout").get_data(as_text=True)

@@ -51,3 +51,13 @@ def centres_for(user: User) -> tuple[list[Centre], bool]:
         return centres, True
     own = centre_ids(user)
     return [centre for centre in centres if centre.id in own], False
+
+
+def access_basis(user: User, activity: Activity) -> str:
+    """Why ``user`` may see the activity's participants, for the audit log (``can_manage`` has said yes)."""
+    if user.has_role("professional") and any(leader.id == user.id for leader in activity.leaders):
+        return "leads the activity"
+    if user.has_role("admin"):
+        return "administrator"
+    return "reception at the family centre"
+

@@ -21,6 +21,7 @@ from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
+from ..audit.log import record_each
 from ..auth.models import StaffRole, User
 from . import figures as figure_sums
 from . import notifications, permissions, series
@@ -73,12 +74,21 @@ def _date(date_id: int) -> ActivityDate:
 
 
 def _registration(registration_id: int) -> Registration:
+    """The registration a staff member changes (attendance, cancelling); the change is audit-logged."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         abort(404)
     if not permissions.can_manage(_me(), registration.date.activity):
         abort(403)
+    _log_shown([registration], "update")
     return registration
+
+
+def _log_shown(rows: list[Registration], action: str) -> None:
+    """Audit-log that the families' registrations were seen (or changed, or downloaded)."""
+    if rows:
+        basis = permissions.access_basis(_me(), rows[0].date.activity)
+        record_each(_me(), [(None, f"registration:{row.id}") for row in rows], action, basis)
 
 
 def _to_participants(activity_date: ActivityDate):
@@ -245,7 +255,14 @@ def _participants_context(activity_date: ActivityDate, **extra) -> dict:
 @staff(*ROLES)
 def participants(date_id: int):
     """The participant list of a date: places, waiting list, attendance. Prints cleanly."""
-    return render_template("activities/staff/participants.html", **_participants_context(_date(date_id)))
+    return _participants_page(_date(date_id))
+
+
+def _participants_page(activity_date: ActivityDate, status: int = 200, **extra):
+    """The participant list, audit-logged as a view of every family on it."""
+    context = _participants_context(activity_date, **extra)
+    _log_shown(context["confirmed"] + context["waiting"] + context["cancelled"], "view")
+    return render_template("activities/staff/participants.html", **context), status
 
 
 @bp.route("/dates/<int:date_id>/participants.csv")
@@ -254,6 +271,7 @@ def participants_csv(date_id: int):
     """The participant list as a CSV file for spreadsheets (semicolons and a BOM, as Excel in Finland expects)."""
     activity_date = _date(date_id)
     context = _participants_context(activity_date)
+    _log_shown(context["confirmed"] + context["waiting"], "download")
     attendance = {Attendance.ATTENDED: _("Came"), Attendance.NO_SHOW: _("Did not come"), None: ""}
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")
@@ -326,7 +344,7 @@ def visitors(date_id: int):
     activity_date = _date(date_id)
     form = VisitorsForm(prefix="visitors")
     if not form.validate_on_submit():
-        return render_template("activities/staff/participants.html", **_participants_context(activity_date, visitors_form=form)), 422
+        return _participants_page(activity_date, 422, visitors_form=form)
     try:
         series.set_visitors(activity_date, form.adults.data, form.children.data, utcnow())
     except ChangeNotAllowed:

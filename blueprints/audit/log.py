@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import request
+from sqlalchemy import insert
 
 from core.timeutil import utcnow
 from extensions import db
@@ -13,17 +16,18 @@ from .models import AuditEntry
 
 def record(actor: User, child_id: int | None, subject: str, action: str, basis: str) -> None:
     """Add an entry for the current request's page. Commits, so the entry survives a later error."""
+    record_each(actor, [(child_id, subject)], action, basis)
+
+
+def record_each(actor: User, shown: Iterable[tuple[int | None, str]], action: str, basis: str) -> None:
+    """Add one entry per (child id, subject) shown on the current page, in one statement. Commits.
+
+    A list page (an agenda, a participant list) shows many families at once;
+    each of them must be able to learn that it was seen.
+    """
     rule = request.url_rule.rule if request.url_rule is not None else request.path
-    db.session.add(
-        AuditEntry(
-            at=utcnow(),
-            actor_id=actor.id,
-            actor_name=actor.name,
-            child_id=child_id,
-            subject=subject,
-            action=action,
-            page=f"{request.method} {rule}",
-            basis=basis,
-        )
-    )
+    common = {"at": utcnow(), "actor_id": actor.id, "actor_name": actor.name, "action": action, "page": f"{request.method} {rule}", "basis": basis}
+    rows = [{**common, "child_id": child_id, "subject": subject} for child_id, subject in dict.fromkeys(shown)]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)
     db.session.commit()

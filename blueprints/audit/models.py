@@ -24,6 +24,8 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_entry_child_at", "child_id", "at"),
         Index("ix_audit_entry_actor_at", "actor_id", "at"),
+        # Data requests look up the appointments and registrations of a guardian.
+        Index("ix_audit_entry_subject", "subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

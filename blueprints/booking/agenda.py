@@ -18,6 +18,7 @@ from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
+from ..audit.log import record_each
 from ..organisation.models import Service
 from ..questionnaires.invitations import children_of
 from . import booking, finder, ics, permissions
@@ -45,12 +46,25 @@ def _parse_day(value: str | None) -> date:
 
 
 def _appointment(appointment_id: int) -> Appointment:
+    """The appointment a staff member opens or changes; audit-logged as a view or an update."""
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None:
         abort(404)
     if not permissions.can_manage(_me(), appointment):
         abort(403)
+    _log_shown([appointment], "view" if request.method == "GET" else "update")
     return appointment
+
+
+def _log_shown(appointments: list[Appointment], action: str) -> None:
+    """Audit-log that these appointments (the family's details and message) were seen or changed."""
+    for professional_id in {appointment.professional_id for appointment in appointments}:
+        record_each(
+            _me(),
+            [(a.child_id, f"appointment:{a.id}") for a in appointments if a.professional_id == professional_id],
+            action,
+            permissions.access_basis(_me(), professional_id),
+        )
 
 
 def _chosen_professional() -> int:
@@ -86,10 +100,12 @@ def agenda():
     first = day - timedelta(days=day.weekday()) if view == "week" else day
     last = first + timedelta(days=6 if view == "week" else 0)
     step = timedelta(days=7 if view == "week" else 1)
+    days = schedule(professional_id, first, last)
+    _log_shown([appointment for agenda_day in days for appointment in agenda_day.appointments], "view")
     return render_page_or_fragment(
         "booking/agenda.html",
         "booking/_agenda.html",
-        days=schedule(professional_id, first, last),
+        days=days,
         professional_id=professional_id,
         professionals=permissions.professionals_visible_to(_me()),
         view=view,

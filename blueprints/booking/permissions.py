@@ -44,3 +44,13 @@ def can_manage(user: User, appointment: Appointment) -> bool:
     if user.has_role("professional") and appointment.professional_id == user.id:
         return True
     return user.has_role("reception") and appointment.centre_id in centre_ids(user)
+
+
+def access_basis(user: User, professional_id: int) -> str:
+    """Why ``user`` may see an appointment with ``professional_id``, for the audit log."""
+    if professional_id == user.id:
+        return "own appointments"
+    if user.has_role("admin"):
+        return "administrator"
+    return "reception at the family centre"
+

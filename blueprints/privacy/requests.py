@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from core.i18n import localized
 from extensions import db
@@ -122,12 +122,24 @@ def _by_contact(model: type[Appointment] | type[Registration], search: Search) -
 
 
 def views_of(found: Found) -> list[AuditEntry]:
-    """Every logged view or use of the children's data, newest first: who, when, where and why."""
-    if not found.child_ids:
+    """Every logged view or use of the data found, newest first: who, when, where and why.
+
+    Entries name a child, or an appointment, registration or invitation; the
+    person asking may have been seen through any of them.
+    """
+    subjects = (
+        [f"appointment:{a.id}" for a in found.appointments]
+        + [f"registration:{r.id}" for r in found.registrations]
+        + [f"visit:{v.id}" for v in found.visits]
+    )
+    conditions = []
+    if found.child_ids:
+        conditions.append(AuditEntry.child_id.in_(found.child_ids))
+    if subjects:
+        conditions.append(AuditEntry.subject.in_(subjects))
+    if not conditions:
         return []
-    return list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.child_id.in_(found.child_ids)).order_by(AuditEntry.at.desc())
-    ))
+    return list(db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.at.desc())))
 
 
 def _moment(value) -> str | None:

@@ -22,7 +22,7 @@ from core.qr import qr_svg
 from core.timeutil import utcnow
 from extensions import db
 
-from ..audit.log import record
+from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
 from . import invitations, results
 from .definition import Definition
@@ -73,8 +73,10 @@ def _invite_form() -> InviteForm:
 @bp.route("/staff/questionnaires")
 @staff("professional")
 def invitations_list():
-    """The professional's invitations and where each questionnaire stands."""
-    return render_template("questionnaires/staff/list.html", rows=invitations.visits_of(_me(), utcnow()), titles=_titles())
+    """The professional's invitations and where each questionnaire stands (audit-logged per child shown)."""
+    rows = invitations.visits_of(_me(), utcnow())
+    record_each(_me(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations")
+    return render_template("questionnaires/staff/list.html", rows=rows, titles=_titles())
 
 
 def _titles() -> dict[str, str]:
