@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pyotp
 from flask import has_app_context
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 
 from blueprints.auth import accounts
 from blueprints.auth.models import User
-from core.timeutil import utcnow
+from core.timeutil import to_local, utcnow
 from extensions import db
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
@@ -97,3 +98,15 @@ def sign_in(client, app, login: StaffLogin, follow_redirects: bool = True):
     assert response.status_code == 302, response.get_data(as_text=True)
     code_path = response.headers["Location"]
     return client.submit(code_path, {"code": next_code(app, login)}, token_from=code_path, follow_redirects=follow_redirects)
+
+
+def next_week(path: str) -> str:
+    """``path`` asking for next week's free times.
+
+    This week's first free time can pass its minimum notice between loading a page
+    and booking it; next week's times are all hours away whenever the test runs.
+    """
+    today = to_local(utcnow()).date()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}week={monday.isoformat()}"

@@ -13,7 +13,7 @@ from blueprints.booking.models import Appointment, AppointmentStatus, Profession
 from blueprints.organisation.models import Centre, Service
 from core.timeutil import utcnow
 from tests.factories import make_centre, make_professional
-from tests.helpers import make_staff, sign_in
+from tests.helpers import make_staff, next_week, sign_in
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 FAMILY = {"guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "child_first_name": "Elsa", "child_age_years": "4", "language": "sv", "message": ""}
@@ -24,7 +24,7 @@ def free_slots(client, path):
 
 
 def book(client, world, slot=None, **changes):
-    slot = slot or free_slots(client, f"/book/{world.service_slug}")[0]
+    slot = slot or free_slots(client, next_week(f"/book/{world.service_slug}"))[0]
     details = f"/book/{world.service_slug}/details?slot={slot}"
     return client.submit(f"/book/{world.service_slug}/details", {**FAMILY, "slot": slot, **changes}, token_from=details)
 
@@ -47,13 +47,13 @@ def test_each_free_time_says_everything_in_its_accessible_name(client, db, world
 
 def test_week_navigation_serves_a_fragment_to_htmx(client, db, world):
     page = client.get(f"/book/{world.service_slug}").get_data(as_text=True)
-    next_week = re.search(r'href="([^"]+)"[^>]*rel="next"', page).group(1).replace("&amp;", "&")
-    fragment = client.get(next_week, headers={"HX-Request": "true"})
+    following = re.search(r'href="([^"]+)"[^>]*rel="next"', page).group(1).replace("&amp;", "&")
+    fragment = client.get(following, headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
     assert "<html" not in body and 'id="week-title"' in body
     assert 'data-hx-swap-oob="innerHTML:#live-region"' in body
     assert "HX-Request" in fragment.headers["Vary"]
-    full = client.get(next_week).get_data(as_text=True)
+    full = client.get(following).get_data(as_text=True)
     assert "<html" in full and 'id="slot-results"' in full
 
 
@@ -106,7 +106,7 @@ def test_bad_details_get_a_clear_message_and_keep_the_input(client, db, world, c
 
 
 def test_a_taken_time_gives_409_with_nearby_times_and_keeps_the_details(client, db, world, app):
-    slot = free_slots(client, f"/book/{world.service_slug}")[0]
+    slot = free_slots(client, next_week(f"/book/{world.service_slug}"))[0]
     assert book(client, world, slot).status_code == 302
     other = app.test_client()
     other.html_checker = client.html_checker
@@ -128,7 +128,7 @@ def test_a_tampered_slot_value_is_refused_without_crashing(client, db, world):
         response = client.get(f"/book/{world.service_slug}/details?slot={value}", follow_redirects=True)
         assert response.status_code == 200
         assert "Den tiden kan inte bokas" in response.get_data(as_text=True)
-    real = free_slots(client, f"/book/{world.service_slug}")[0]
+    real = free_slots(client, next_week(f"/book/{world.service_slug}"))[0]
     mode, pid, cid, timestamp = real.split(".")
     shifted = f"{mode}.{pid}.{cid}.{int(timestamp) + 7 * 60}"  # off the grid
     assert book(client, world, shifted).status_code == 409
@@ -143,7 +143,7 @@ def test_unknown_or_forged_manage_links_explain_whom_to_contact(client, db, worl
 
 def test_family_moves_and_cancels_through_the_link(client, db, world, mailbox):
     manage = book(client, world).headers["Location"]
-    move_page = client.get(manage + "/move").get_data(as_text=True)
+    move_page = client.get(next_week(manage + "/move")).get_data(as_text=True)
     new_slot = SLOT.findall(move_page)[3]
     response = client.submit(manage + "/move/confirm", {"slot": new_slot}, token_from=manage + f"/move/confirm?slot={new_slot}")
     assert response.status_code == 302
@@ -229,7 +229,7 @@ def test_reception_books_for_a_family_and_only_at_its_own_centres(client, db, wo
     user.centres = [db.session.get(Centre, world.centre_id)]
     db.session.commit()
     sign_in(client, app, reception)
-    slot = SLOT.findall(client.get(f"/staff/book/{world.service_slug}").get_data(as_text=True))[0]
+    slot = SLOT.findall(client.get(next_week(f"/staff/book/{world.service_slug}")).get_data(as_text=True))[0]
     details = f"/staff/book/{world.service_slug}/details?slot={slot}"
     response = client.submit(f"/staff/book/{world.service_slug}/details", {**FAMILY, "guardian_email": "", "slot": slot}, token_from=details)
     assert response.status_code == 302

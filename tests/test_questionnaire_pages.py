@@ -12,7 +12,7 @@ from blueprints.booking.models import Appointment
 from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child, InstrumentSetting, Response, Visit
 from core.timeutil import utcnow
-from tests.helpers import make_staff, sign_in
+from tests.helpers import make_staff, next_week, sign_in
 from tests.test_questionnaires_in_use import OFFER_ANSWERS
 
 PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
@@ -232,7 +232,7 @@ def send_offer_answers(app, client, db, family_centre):
 
 def test_the_offer_books_the_first_coach_call(app, client, db, family_centre, mailbox):
     phone, token, response_id = send_offer_answers(app, client, db, family_centre)
-    times = phone.get(f"/q/r/{token}/offer").get_data(as_text=True)
+    times = phone.get(next_week(f"/q/r/{token}/offer")).get_data(as_text=True)
     slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
     assert "Katja Lehtonen" in times
     booked = phone.submit(
