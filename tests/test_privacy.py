@@ -148,6 +148,24 @@ def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(
     assert {e.actor_name for e in views_of(find(Search(email="bertil@example.com")))} == {"Pia Holmström"}
 
 
+def test_a_group_visit_linked_to_the_childs_case_is_found_by_the_child_and_forgotten_with_it(admin, db, family_centre):
+    activity = make_activity()
+    visit = make_registration(make_date(activity, starts_in=timedelta(days=-2)), name="Anna", now=utcnow() - timedelta(days=5))
+    other_family = make_registration(visit.date, name="Bertil", now=utcnow() - timedelta(days=4))
+    visit.child_id = family_centre["child_id"]
+    db.session.commit()
+    child = db.session.get(Child, family_centre["child_id"])
+    query = {"first_name": "Elsa", "date_of_birth": child.date_of_birth.isoformat()}
+
+    assert [r.id for r in find(Search(first_name="Elsa", date_of_birth=child.date_of_birth)).registrations] == [visit.id]
+    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
+    assert "1 anmälningar till gruppverksamhet" in done.get_data(as_text=True)
+    db.session.expire_all()
+    forgotten = db.session.get(Registration, visit.id)
+    assert (forgotten.guardian_name, forgotten.guardian_email, forgotten.child_id) == ("", "", None)
+    assert db.session.get(Registration, other_family.id).guardian_name == "Bertil"
+
+
 def test_an_empty_search_is_explained(admin):
     response = admin.get("/admin/data-requests?email=")
     assert response.status_code == 422

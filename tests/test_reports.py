@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from blueprints.activities.models import Registration
 from blueprints.audit.models import AuditEntry
+from blueprints.auth.models import User
 from blueprints.booking.models import Appointment, AppointmentStatus
+from blueprints.organisation.models import Centre
 from blueprints.questionnaires import answering
 from blueprints.questionnaires.models import Child
 from blueprints.reports.pdf import StaticOnlyFetcher
 from blueprints.reports.routes import page_counter_css
 from core.timeutil import to_local, utcnow
+from tests.activities_factories import make_activity, make_date, make_registration
 from tests.conftest import unavailable
 from tests.helpers import make_staff, sign_in
 from tests.test_booking_pages import book
@@ -204,3 +208,61 @@ def test_linking_an_appointment_to_the_childs_case(nurse, app, client, db, famil
     nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
     assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
     assert nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
+
+
+def led_date_with_families(db, family_centre):
+    """A parent group the nurse leads, begun half an hour ago, with one family with a place and one waiting."""
+    nurse_user = db.session.get(User, family_centre["nurse"].id)
+    activity = make_activity(family_centre["world"].centre_id, capacity=1, title_sv="Babycafé", title_fi="Vauvakahvila")
+    activity.leaders.append(nurse_user)
+    begun = make_date(activity, starts_in=timedelta(minutes=-30), topic_sv="Sömn och vila", topic_fi="Uni ja lepo")
+    placed = make_registration(begun, name="Anna Lindholm", now=utcnow() - timedelta(days=1))
+    waiting = make_registration(begun, name="Ville Waiting", now=utcnow() - timedelta(days=1))
+    return begun, placed, waiting
+
+
+def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summary(nurse, db, family_centre, tmp_path):
+    begun, placed, waiting = led_date_with_families(db, family_centre)
+    child_id = family_centre["child_id"]
+    participants = nurse.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
+    assert "Elsa (15.09.2022)" in participants
+
+    linked = nurse.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    assert "Anna Lindholm: kopplad till ärendet för Elsa." in linked.get_data(as_text=True)
+    nurse.submit(f"/staff/activities/registrations/{placed.id}/attendance", {"attendance": "attended"}, token_from=f"/staff/activities/dates/{begun.id}")
+    db.session.expire_all()
+    assert db.session.get(Registration, placed.id).child_id == child_id
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"registration:{placed.id}", AuditEntry.child_id == child_id)) is not None
+
+    text = pdf_text(nurse.get(f"/staff/reports/children/{child_id}.pdf?lang=fi").data, tmp_path)
+    assert "Ryhmätoiminnot, joihin lapsi on osallistunut" in text and "Vauvakahvila" in text and "Uni ja lepo" in text
+
+    # A family on the waiting list did not come, and someone else's child's case cannot be chosen.
+    refused = nurse.submit(f"/staff/activities/registrations/{waiting.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    assert "Endast en familj som har en plats kan kopplas till ett barns ärende." in refused.get_data(as_text=True)
+    assert nurse.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": "999"}, token_from=f"/staff/activities/dates/{begun.id}").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Registration, waiting.id).child_id is None
+
+
+def test_a_visit_not_marked_as_attended_stays_out_of_the_child_summary(nurse, db, family_centre, tmp_path):
+    begun, placed, _waiting = led_date_with_families(db, family_centre)
+    row = nurse.submit(
+        f"/staff/activities/registrations/{placed.id}/child", {"child": str(family_centre["child_id"])},
+        token_from=f"/staff/activities/dates/{begun.id}", headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<html" not in row and f'id="registration-{placed.id}"' in row and "kopplad till ärendet för Elsa" in row
+    text = pdf_text(nurse.get(f"/staff/reports/children/{family_centre['child_id']}.pdf?lang=sv").data, tmp_path)
+    assert "Babycafé" not in text
+    assert "Inga deltaganden i gruppverksamheter är kopplade till barnet." in text
+
+
+def test_reception_sees_no_child_cases_on_the_participant_list(app, client, db, family_centre):
+    begun, _placed, _waiting = led_date_with_families(db, family_centre)
+    reception = make_staff({"reception"}, email="pia@famnen.example", name="Pia Holmström")
+    user = db.session.get(User, reception.id)
+    user.centres = [db.session.get(Centre, family_centre["world"].centre_id)]
+    db.session.commit()
+    sign_in(client, app, reception)
+    page = client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
+    assert "Anna Lindholm" in page and "Elsa (15.09.2022)" not in page

@@ -106,12 +106,17 @@ def test_old_group_activity_registrations_lose_names_and_contacts_but_keep_their
     old, recent = make_date(activity, starts_in=timedelta(days=-400)), make_date(activity, starts_in=timedelta(days=-30))
     gone = make_registration(old, adults=2, children=1, name="Anna", now=utcnow() - timedelta(days=401))
     kept = make_registration(recent, name="Bertil", now=utcnow() - timedelta(days=31))
+    child = Child(first_name="Elsa", date_of_birth=utcnow().date() - timedelta(days=800))
+    db.session.add(child)
+    db.session.flush()
+    gone.child_id = kept.child_id = child.id
+    db.session.commit()
     assert purge(utcnow(), dry_run=True).counts["group activity registrations (names removed)"] == 1
     assert purge(utcnow()).counts["group activity registrations (names removed)"] == 1
     db.session.expire_all()
     forgotten = db.session.get(Registration, gone.id)
     assert (forgotten.guardian_name, forgotten.guardian_email, forgotten.guardian_phone) == ("", "", "")
-    assert (forgotten.adults, forgotten.children) == (2, 1)
-    assert db.session.get(Registration, kept.id).guardian_name == "Bertil"
+    assert (forgotten.adults, forgotten.children, forgotten.child_id) == (2, 1, None)  # nothing left that points to the family
+    assert (db.session.get(Registration, kept.id).guardian_name, db.session.get(Registration, kept.id).child_id) == ("Bertil", child.id)
     assert purge(utcnow()).counts["group activity registrations (names removed)"] == 0
 

@@ -231,6 +231,8 @@ class Registration(db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, length=10))
+    # The child's case a professional linked the family's visit to, so the child's summary lists it.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="SET NULL"), index=True)
 
     date: Mapped[ActivityDate] = relationship(lazy="joined", innerjoin=True)
 

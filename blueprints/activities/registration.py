@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from core.tokens import make_token, new_reference, reference_from_token
 from extensions import db
@@ -334,13 +334,27 @@ def set_attendance(registration: Registration, attendance: Attendance | None, no
     db.session.commit()
 
 
+def link_to_child(registration: Registration, child_id: int | None) -> None:
+    """Link a family with a place to a child's case (None removes the link), so the child's summary lists the date. Commits."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ChangeNotAllowed()
+    registration.child_id = child_id
+    db.session.commit()
+
+
+def identifies_someone() -> ColumnElement[bool]:
+    """Registrations that still name a family or link to a child's case (not yet forgotten)."""
+    return or_(Registration.guardian_name != "", Registration.child_id.is_not(None))
+
+
 def forget_contact_details(condition: ColumnElement[bool]) -> int:
-    """Remove the names, emails and phone numbers from the registrations matching ``condition``; returns how many.
+    """Remove the names, emails, phone numbers and links to a child's case from the registrations matching ``condition``.
 
     The rest stays (numbers of adults and children, attendance), so the
     figures the municipality reports do not change when people are forgotten.
+    Returns how many registrations were forgotten.
     """
     return db.session.execute(
-        update(Registration).where(condition, Registration.guardian_name != "").values(guardian_name="", guardian_email="", guardian_phone="")
+        update(Registration).where(condition, identifies_someone()).values(guardian_name="", guardian_email="", guardian_phone="", child_id=None)
     ).rowcount or 0
 

@@ -23,6 +23,7 @@ from extensions import db
 
 from ..audit.log import record_each
 from ..auth.models import StaffRole, User
+from ..questionnaires.invitations import case_to_link, linkable_children
 from . import figures as figure_sums
 from . import notifications, permissions, series
 from . import registration as registrations
@@ -85,10 +86,14 @@ def _registration(registration_id: int) -> Registration:
 
 
 def _log_shown(rows: list[Registration], action: str) -> None:
-    """Audit-log that the families' registrations were seen (or changed, or downloaded)."""
+    """Audit-log that the families' registrations were seen (or changed, or downloaded).
+
+    A registration linked to a child's case is logged against the child, so the
+    family's question "who has looked at my data" finds it.
+    """
     if rows:
         basis = permissions.access_basis(_me(), rows[0].date.activity)
-        record_each(_me(), [(None, f"registration:{row.id}") for row in rows], action, basis)
+        record_each(_me(), [(row.child_id, f"registration:{row.id}") for row in rows], action, basis)
 
 
 def _to_participants(activity_date: ActivityDate):
@@ -247,6 +252,7 @@ def _participants_context(activity_date: ActivityDate, **extra) -> dict:
         "messages": db.session.scalars(select(ActivityMessage).where(ActivityMessage.date_id == activity_date.id).order_by(ActivityMessage.sent_at)).all(),
         "visitors_form": extra.pop("visitors_form", None) or VisitorsForm(formdata=None, prefix="visitors", adults=activity_date.visitors_adults, children=activity_date.visitors_children),
         "form": EmptyForm(),
+        "my_children": linkable_children(_me()),
         **extra,
     }
 
@@ -312,8 +318,43 @@ def attendance(registration_id: int):
             "": _("%(name)s: the attendance mark was removed.", name=registration.display_name),
         }[wanted]
     if wants_fragment():
-        return render_template("activities/staff/_participant_row.html", row=registration, has_begun=True, form=EmptyForm(), announcement=message)
+        return _participant_row(registration, message)
     flash(message, "success")
+    return _to_participants(registration.date)
+
+
+def _participant_row(registration: Registration, announcement: str):
+    """One family's row of the participant list, for htmx to swap in, with what changed for the live region."""
+    return render_template(
+        "activities/staff/_participant_row.html", row=registration, has_begun=registration.date.starts_at <= utcnow(),
+        form=EmptyForm(), my_children=linkable_children(_me()), announcement=announcement,
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/child", methods=["POST"])
+@staff("professional")
+def link_child(registration_id: int):
+    """Link a family's visit to a child's case, so the child's summary for the network meeting lists it."""
+    registration = _registration(registration_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        child = case_to_link(_me(), request.form.get("child", type=int))
+        registrations.link_to_child(registration, child.id if child else None)
+    except PermissionError:
+        abort(403)
+    except ChangeNotAllowed:
+        message, category = _("Only a family with a place can be linked to a child's case."), "error"
+    else:
+        category = "success"
+        message = _("%(name)s: linked to %(child)s's case.", name=registration.display_name, child=child.first_name) if child else _(
+            "%(name)s: the link to the child's case was removed.", name=registration.display_name
+        )
+        if child:
+            _log_shown([registration], "update")
+    if wants_fragment():
+        return _participant_row(registration, message)
+    flash(message, category)
     return _to_participants(registration.date)
 
 

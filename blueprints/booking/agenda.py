@@ -20,7 +20,7 @@ from extensions import db
 
 from ..audit.log import record_each
 from ..organisation.models import Service
-from ..questionnaires.invitations import children_of
+from ..questionnaires.invitations import case_to_link, linkable_children
 from . import booking, finder, ics, permissions
 from .booking import ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .forms import BlockTimeForm, CancelForm
@@ -115,13 +115,8 @@ def agenda():
         today=to_local(utcnow()).date(),
         now=utcnow(),
         form=EmptyForm(),
-        my_children=_my_children(),
+        my_children=linkable_children(_me()),
     )
-
-
-def _my_children() -> list:
-    """The children whose cases the signed-in professional takes part in, for linking appointments."""
-    return children_of(_me()) if _me().has_role("professional") else []
 
 
 @bp.route("/appointments/<int:appointment_id>/child", methods=["POST"])
@@ -131,9 +126,9 @@ def link_child(appointment_id: int):
     appointment = _appointment(appointment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    wanted = request.form.get("child", type=int)
-    child = next((c for c in _my_children() if c.id == wanted), None) if wanted else None
-    if wanted and child is None:
+    try:
+        child = case_to_link(_me(), request.form.get("child", type=int))
+    except PermissionError:
         abort(403)
     appointment.child_id = child.id if child else None
     db.session.commit()
@@ -170,7 +165,7 @@ def outcome(appointment_id: int):
         abort(400)
     if wants_fragment():
         return render_template(
-            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=_my_children()
+            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(_me())
         )
     flash(message, "success")
     return _back_to_agenda(appointment)

@@ -22,7 +22,7 @@ from core.database import begin_write
 from extensions import db
 
 from ..activities.models import ActivityDate, Registration
-from ..activities.registration import forget_contact_details
+from ..activities.registration import forget_contact_details, identifies_someone
 from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment
@@ -95,7 +95,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     )
     if dry_run:
         report.counts["group activity registrations (names removed)"] = db.session.scalar(
-            select(func.count()).select_from(Registration).where(ended, Registration.guardian_name != "")
+            select(func.count()).select_from(Registration).where(ended, identifies_someone())
         ) or 0
         db.session.rollback()
     else:

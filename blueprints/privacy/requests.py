@@ -87,7 +87,6 @@ def find(search: Search) -> Found:
     found = Found()
     if search.empty:
         return found
-    appointments = _by_contact(Appointment, search)
     children: list[Child] = []
     if search.first_name and search.date_of_birth:
         children = list(db.session.scalars(select(Child).where(
@@ -99,14 +98,20 @@ def find(search: Search) -> Found:
     for visit in visits:
         if visit.child not in children:
             children.append(visit.child)
-    if children:
-        linked = db.session.scalars(select(Appointment).where(Appointment.child_id.in_([c.id for c in children])))
-        appointments += [a for a in linked if a not in appointments]
-    found.appointments = sorted(appointments, key=lambda a: a.starts_at)
-    found.registrations = sorted(_by_contact(Registration, search), key=lambda r: r.date.starts_at)
+    child_ids = [c.id for c in children]
+    found.appointments = sorted(_and_linked(Appointment, _by_contact(Appointment, search), child_ids), key=lambda a: a.starts_at)
+    found.registrations = sorted(_and_linked(Registration, _by_contact(Registration, search), child_ids), key=lambda r: r.date.starts_at)
     found.children = children
     found.visits = sorted(visits, key=lambda v: v.created_at)
     return found
+
+
+def _and_linked(model: type[Appointment] | type[Registration], rows: list, child_ids: list[int]) -> list:
+    """``rows`` and the rows of ``model`` a professional linked to one of the children's cases."""
+    if not child_ids:
+        return rows
+    linked = db.session.scalars(select(model).where(model.child_id.in_(child_ids)))
+    return rows + [row for row in linked if row not in rows]
 
 
 def _by_contact(model: type[Appointment] | type[Registration], search: Search) -> list:

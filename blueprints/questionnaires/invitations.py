@@ -59,6 +59,21 @@ def children_of(professional: User) -> list[Child]:
     )
 
 
+def linkable_children(user: User) -> list[Child]:
+    """The children's cases ``user`` may link appointments and group activity visits to: their own, as a professional."""
+    return children_of(user) if user.has_role("professional") else []
+
+
+def case_to_link(user: User, wanted: int | None) -> Child | None:
+    """The case ``user`` chose to link a visit to (None: remove the link); PermissionError when it is not theirs."""
+    if not wanted:
+        return None
+    child = next((c for c in linkable_children(user) if c.id == wanted), None)
+    if child is None:
+        raise PermissionError(wanted)
+    return child
+
+
 def membership(user: User, child: Child) -> CaseMember | None:
     """The user's membership of the child's case, or None when they have no part in it."""
     return next((member for member in child.members if member.user_id == user.id), None)

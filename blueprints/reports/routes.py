@@ -102,7 +102,7 @@ def response_pdf(response_id: int):
 @bp.route("/children/<int:child_id>.pdf")
 @staff(*ALL_STAFF)
 def child_pdf(child_id: int):
-    """All of a child's responses over time and the appointments attended, for a network meeting."""
+    """All of a child's responses over time and the appointments and group activities attended, for a network meeting."""
     child = db.session.get(Child, child_id)
     if child is None:
         abort(404)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.i18n import localized, pick
 from extensions import db
 
+from ..activities.models import ActivityDate, Attendance, Registration
 from ..auth.models import User
 from ..booking.models import Appointment, AppointmentStatus, ProfessionalProfile, WorkingHours
 from ..organisation.models import Centre
@@ -125,10 +126,11 @@ class ChildSummary:
     age_months: int
     instruments: list[InstrumentTrend]
     appointments: list[Appointment]
+    activity_visits: list[Registration]
 
 
 def child_summary(child: Child, reader: User, language: str, today: date) -> ChildSummary:
-    """All of a child's responses with a trend per scale, and the appointments they came to."""
+    """All of a child's responses with a trend per scale, and the appointments and group activities they came to."""
     trends = []
     for group in results.history(child, language):
         latest = results.definition_of(group.columns[-1].response)
@@ -145,7 +147,15 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         .where(Appointment.child_id == child.id, Appointment.status == AppointmentStatus.ATTENDED)
         .order_by(Appointment.starts_at)
     ).all()
-    return ChildSummary(heading(reader, language), child, age_in_months(child.date_of_birth, today), trends, list(appointments))
+    activity_visits = db.session.scalars(
+        select(Registration)
+        .join(Registration.date)
+        .where(Registration.child_id == child.id, Registration.attendance == Attendance.ATTENDED)
+        .order_by(ActivityDate.starts_at)
+    ).all()
+    return ChildSummary(
+        heading(reader, language), child, age_in_months(child.date_of_birth, today), trends, list(appointments), list(activity_visits)
+    )
 
 
 def number(value) -> str:
