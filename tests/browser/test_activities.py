@@ -25,6 +25,7 @@ TEXTS = {
         "confirmed_subject": "Anmälan bekräftad: Familjecafé", "waiting_subject": "På reservlistan: Familjecafé",
         "promoted_subject": "Du fick en plats: Familjecafé", "staff_nav": "Gruppverksamhet", "participants": "Deltagare",
         "print": "Skriv ut listan", "came": "Kom", "marked": "Bertil Berg: antecknad som kom.",
+        "case": "Barnets ärende", "link": "Koppla till ärendet", "linked": "Bertil Berg: kopplad till ärendet för Elsa.",
     },
     "fi": {
         "nav": "Kohtaamispaikat", "type": "Tyyppi", "shown": "1 toiminta näytetään.", "title": "Perhekahvila", "name": "Nimesi",
@@ -34,6 +35,7 @@ TEXTS = {
         "confirmed_subject": "Ilmoittautuminen vahvistettu: Perhekahvila", "waiting_subject": "Varasijalla: Perhekahvila",
         "promoted_subject": "Sait paikan: Perhekahvila", "staff_nav": "Ryhmätoiminta", "participants": "Osallistujat",
         "print": "Tulosta lista", "came": "Saapui", "marked": "Bertil Berg: merkitty saapuneeksi.",
+        "case": "Lapsen asia", "link": "Liitä asiaan", "linked": "Bertil Berg: liitetty lapsen Elsa asiaan.",
     },
 }
 MANAGE_LINK = re.compile(r"http://localhost(/activities/registration/\S+)")
@@ -157,3 +159,30 @@ def test_staff_mark_attendance_without_leaving_the_list(new_ui, cafe, language):
     staff.check()
     database.session.expire_all()
     assert database.session.get(Registration, 1).attendance.value == "attended"
+
+
+def test_the_leader_links_a_visit_to_a_childs_case_on_the_list(new_ui, cafe, language):
+    texts = TEXTS[language]
+    date_id, _reception = cafe
+    from datetime import date
+
+    from blueprints.activities.models import ActivityDate
+    from blueprints.questionnaires import invitations
+
+    activity_date = database.session.get(ActivityDate, date_id)
+    nurse = make_staff({"professional"}, email="sara@famnen.example", name="Sara Nyström")
+    activity_date.activity.leaders.append(database.session.get(User, nurse.id))
+    child = invitations.open_case("Elsa", date(2022, 9, 15), database.session.get(User, nurse.id))
+    database.session.add(Registration(date_id=date_id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=1,
+                                      guardian_name="Bertil Berg", language=language, reference="ref-bertil"))
+    database.session.commit()
+    staff = new_ui()
+    sign_in_staff(staff, nurse)
+    staff.goto(f"/staff/activities/dates/{date_id}")
+    staff.check()
+    staff.page.get_by_label(re.compile("^" + texts["case"] + r" ?: Bertil Berg")).select_option(label="Elsa (15.09.2022)")
+    staff.page.get_by_role("button", name=re.compile("^" + texts["link"] + r" ?: Bertil Berg")).click()
+    expect(staff.page.locator("#live-region")).to_have_text(texts["linked"])
+    staff.check()
+    database.session.expire_all()
+    assert database.session.get(Registration, 1).child_id == child.id
