@@ -147,6 +147,13 @@ def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(
     assert looked == {(entries[0].actor_name, "view"), ("Pia Holmström", "view"), ("Pia Holmström", "download")}
     assert {e.actor_name for e in views_of(find(Search(email="bertil@example.com")))} == {"Pia Holmström"}
 
+    # The data protection officer reads the answer in words, in the page's language.
+    page = reception.get("/admin/data-requests?email=anna@example.com").get_data(as_text=True)
+    assert "Öppnade: bokning" in page and "egna bokningar" in page
+    assert "Laddade ner: anmälan till gruppverksamhet" in page and "administratör" in page
+    exported = json.loads(reception.get("/admin/data-requests/export.json?email=anna@example.com", headers={"Accept-Language": "fi"}).data)
+    assert {(row["what"], row["basis"]) for row in exported["who_has_looked_at_the_data"]} >= {("Katsoi: ajanvaraus", "omat ajanvaraukset")}
+
 
 def test_a_group_visit_linked_to_the_childs_case_is_found_by_the_child_and_forgotten_with_it(admin, db, family_centre):
     activity = make_activity()
@@ -187,3 +194,20 @@ def test_only_admins_handle_data_requests(app, client, db, family_centre):
     sign_in(client, app, family_centre["nurse"])
     assert client.get("/admin/data-requests").status_code == 403
     assert client.get("/admin/audit").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "what", "basis"),
+    [("sv", "Såg i en lista: enkätinbjudan", "ärendet delat av Sara Nyström 2.11.2026"),
+     ("fi", "Näki listassa: kyselykutsu", "asian jakoi Sara Nyström 2.11.2026")],
+)
+def test_audit_entries_are_told_in_the_readers_language(app, language, what, basis):
+    from flask_babel import force_locale
+
+    from blueprints.audit.words import on_what_basis, what_was_done
+
+    entry = AuditEntry(action="list", subject="visit:7", basis="case shared by Sara Nyström on 2026-11-02")
+    with app.test_request_context(), force_locale(language):
+        assert (what_was_done(entry), on_what_basis(entry.basis)) == (what, basis)
+        # A code from a newer version is still shown, as it was stored, rather than hidden.
+        assert what_was_done(AuditEntry(action="archive", subject="letter:1")) == "archive: letter:1"

@@ -27,6 +27,7 @@ from ..activities import notifications
 from ..activities.models import Registration, RegistrationStatus
 from ..activities.registration import cancel, forget_contact_details
 from ..audit.models import AuditEntry
+from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
 from ..booking.models import Appointment
 from ..questionnaires import answering
@@ -199,7 +200,8 @@ def export(found: Found, language: str) -> dict[str, Any]:
         ],
         "questionnaires": responses,
         "who_has_looked_at_the_data": [
-            {"when": _moment(e.at), "who": e.actor_name, "what": e.action, "page": e.page, "basis": e.basis} for e in views_of(found)
+            {"when": _moment(e.at), "who": e.actor_name, "what": what_was_done(e), "page": e.page, "basis": on_what_basis(e.basis)}
+            for e in views_of(found)
         ],
     }
 

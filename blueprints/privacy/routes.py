@@ -26,12 +26,15 @@ from extensions import db
 
 from ..audit.log import record
 from ..audit.models import AuditEntry
+from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
 from ..reports.pdf import render_pdf
 from ..reports.routes import page_counter_css
 from .requests import Search, erase, export, find, views_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
+for _helper in (what_was_done, on_what_basis):
+    bp.add_app_template_global(_helper)
 BASIS = "data request"
 PAGE_SIZE = 100
 
