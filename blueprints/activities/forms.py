@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
+
+from core.forms import email_address
 
 from ..admin.forms import CheckboxesField
 from ..booking.admin_forms import _text, _tidy
@@ -72,7 +74,7 @@ class RegistrationForm(PartyForm):
         _l("Email address"),
         validators=[
             InputRequired(message=_l("Enter your email address: the confirmation and your link to the registration come by email.")),
-            Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False),
+            email_address(),
             Length(max=254),
         ],
     )
@@ -96,7 +98,7 @@ class PhoneRegistrationForm(RegistrationForm):
         _l("Email address"),
         validators=[
             Optional(),
-            Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False),
+            email_address(),
             Length(max=254),
         ],
     )

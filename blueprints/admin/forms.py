@@ -4,10 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.access import ROLE_LABELS
+from core.forms import email_address
 
 
 
@@ -28,7 +29,7 @@ class StaffForm(FlaskForm):
         _l("Email address"),
         validators=[
             InputRequired(message=_l("Enter the person's work email address.")),
-            Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False),
+            email_address(),
             Length(max=254),
         ],
     )

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, URL, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, URL, ValidationError
+
+from core.forms import email_address
 
 from ..admin.forms import CheckboxesField
 
@@ -53,7 +55,7 @@ class CentreForm(FlaskForm):
     city_fi = _text(_l("Town in Finnish"), max_length=100)
     city_en = _text(_l("Town in English"), max_length=100)
     phone = _text(_l("Phone"), max_length=40)
-    email = EmailField(_l("Email address"), validators=[Optional(), Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False)])
+    email = EmailField(_l("Email address"), validators=[Optional(), email_address()])
     directions_sv = _text(_l("Directions in Swedish"), max_length=2000, area=True)
     directions_fi = _text(_l("Directions in Finnish"), max_length=2000, area=True)
     directions_en = _text(_l("Directions in English"), max_length=2000, area=True)

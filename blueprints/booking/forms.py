@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from core.forms import email_address
 from core.i18n import LANGUAGE_NAMES
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
@@ -68,7 +69,7 @@ class DetailsForm(FlaskForm):
         _l("Email address"),
         validators=[
             Optional(),
-            Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False),
+            email_address(),
             Length(max=254),
         ],
     )

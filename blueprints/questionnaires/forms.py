@@ -7,7 +7,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from core.forms import email_address
 
 from ..admin.forms import CheckboxesField
 
@@ -31,7 +33,7 @@ class InviteForm(FlaskForm):
     )
     email = EmailField(
         _l("Send the link to this email address"),
-        validators=[Optional(), Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False)],
+        validators=[Optional(), email_address()],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -72,6 +74,6 @@ class EmailLinkForm(FlaskForm):
         _l("Email address"),
         validators=[
             InputRequired(message=_l("Enter the family's email address.")),
-            Email(message=_l("Enter an email address like name@example.fi."), check_deliverability=False),
+            email_address(),
         ],
     )
