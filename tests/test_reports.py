@@ -16,7 +16,7 @@ from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import User
 from blueprints.booking.models import Appointment, AppointmentStatus
 from blueprints.organisation.models import Centre
-from blueprints.questionnaires import answering
+from blueprints.questionnaires import answering, results
 from blueprints.questionnaires.models import Child
 from blueprints.reports.pdf import StaticOnlyFetcher
 from blueprints.reports.routes import page_counter_css
@@ -188,6 +188,8 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, 
     assert "Sammanfattning för nätverksmötet: Elsa" in text
     assert "sjunkande" in text  # the PSC-17 total fell from the earlier response to the package's
     assert "Barnrådgivning" in text  # the appointment attended
+    # The PSC-17 on its own and inside the package count as one instrument, on the result page's link too.
+    assert results.instruments_answered(child) == len(results.history(child, "sv")) == 1
     assert pdf_info(download.data, tmp_path)["Tagged"] == "yes"
 
 

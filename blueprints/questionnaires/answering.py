@@ -171,6 +171,9 @@ def submit(response: Response, now: datetime) -> Result:
     return result
 
 
-def result_of(response: Response) -> Result:
-    """Score a sent response again, exactly as when it was sent (same version, same age)."""
-    return score_response(definition_of(response), response.answer_values, response.age_months)
+def result_of(response: Response, definition: Definition | None = None) -> Result:
+    """Score a sent response again, exactly as when it was sent (same version, same age).
+
+    A caller that has already loaded the response's ``definition`` passes it, saving a query.
+    """
+    return score_response(definition or definition_of(response), response.answer_values, response.age_months)

@@ -110,7 +110,7 @@ def _needed(scale: Scale) -> int:
 def result_view(response: Response, language: str) -> ResultView:
     """The result page of a sent response, in ``language``."""
     definition = definition_of(response)
-    result = result_of(response)
+    result = result_of(response, definition)
     answers = response.answer_values
     page_answers = []
     for page in pages(definition, answers, response.age_months):
@@ -136,6 +136,9 @@ class InstrumentHistory:
     """A child's responses to one instrument, oldest first, side by side."""
 
     title: str
+    # The instrument the scores come from (see ``scale_source``) and the newest definition answered.
+    source: str
+    latest: Definition
     scale_titles: list[tuple[str, str]]
     columns: list[HistoryColumn]
 
@@ -153,24 +156,34 @@ def scale_source(definition: Definition) -> str:
     return definition.id
 
 
-def history(child: Child, language: str) -> list[InstrumentHistory]:
-    """The child's sent responses grouped by the instrument their scores come from, oldest first."""
-    responses = db.session.scalars(
+def _sent_responses(child: Child) -> list[Response]:
+    """The child's sent responses, oldest first."""
+    return list(db.session.scalars(
         select(Response)
         .join(Visit)
         .where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
         .order_by(Response.submitted_at)
-    ).all()
+    ))
+
+
+def instruments_answered(child: Child) -> int:
+    """How many instruments the child's history shows (as ``len(history(child))``, without scoring anything)."""
+    return len({scale_source(definition_of(response)) for response in _sent_responses(child)})
+
+
+def history(child: Child, language: str) -> list[InstrumentHistory]:
+    """The child's sent responses grouped by the instrument their scores come from, oldest first."""
     grouped: dict[str, InstrumentHistory] = {}
-    for response in responses:
+    for response in _sent_responses(child):
         definition = definition_of(response)
         source = scale_source(definition)
         group = grouped.get(source)
         if group is None:
-            group = grouped[source] = InstrumentHistory(pick(_source_title(definition, source), language), [], [])
+            group = grouped[source] = InstrumentHistory(pick(_source_title(definition, source), language), source, definition, [], [])
         # The newest version's titles head the rows; scale ids stay the same across versions.
+        group.latest = definition
         group.scale_titles = [(scale.id, pick(scale.title, language)) for scale in definition.scales.values()]
-        group.columns.append(HistoryColumn(response, result_of(response)))
+        group.columns.append(HistoryColumn(response, result_of(response, definition)))
     return list(grouped.values())
 
 

@@ -295,7 +295,7 @@ def thanks(token: str):
     if response.submitted_at is None:
         return redirect(url_for("questionnaires.start", token=token))
     definition = answering.definition_of(response)
-    result = answering.result_of(response)
+    result = answering.result_of(response, definition)
     self_service = response.visit is None
     appointment = db.session.get(Appointment, response.offer_appointment_id) if response.offer_appointment_id else None
     return render_template(

@@ -248,7 +248,7 @@ def response(response_id: int):
         view=results.result_view(found, current_language()),
         child=found.visit.child,
         form=form,
-        earlier=len(results.history(found.visit.child, current_language())),
+        earlier=results.instruments_answered(found.visit.child),
     ), 422 if form.errors else 200
 
 

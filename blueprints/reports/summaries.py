@@ -85,8 +85,8 @@ def response_summary(response: Response, reader: User, language: str) -> Respons
         bars.append(charts.Bar(pick(scale.title, language), scored.score, scale.minimum, scale.maximum, scored.level, cutoffs(scale, scored.band)))
     child = response.visit.child
     source = results.scale_source(view.definition)
-    same_scores = [g for g in results.history(child, language) if results.scale_source(results.definition_of(g.columns[0].response)) == source]
-    earlier = same_scores[0] if same_scores and len(same_scores[0].columns) > 1 else None
+    same_scores = next((group for group in results.history(child, language) if group.source == source), None)
+    earlier = same_scores if same_scores and len(same_scores.columns) > 1 else None
     return ResponseSummary(heading(reader, language), view, child, charts.bar_chart(bars, pick(view.definition.title, language)), earlier)
 
 
@@ -133,13 +133,14 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
     """All of a child's responses with a trend per scale, and the appointments and group activities they came to."""
     trends = []
     for group in results.history(child, language):
-        latest = results.definition_of(group.columns[-1].response)
+        latest = group.latest
         rows = []
         for scale_id, title in group.scale_titles:
-            scores = [column.result.scales[scale_id].score if scale_id in column.result.scales else None for column in group.columns]
-            levels = [column.result.scales[scale_id].level if scale_id in column.result.scales else None for column in group.columns]
+            scored = [column.result.scales.get(scale_id) for column in group.columns]
+            scores = [each.score if each else None for each in scored]
+            levels = [each.level if each else None for each in scored]
             scale = latest.scales[scale_id]
-            last_band = group.columns[-1].result.scales[scale_id].band if scale_id in group.columns[-1].result.scales else None
+            last_band = scored[-1].band if scored[-1] else None
             rows.append(Trend(title, scores, levels, _direction(scores), charts.sparkline(scores, scale.maximum, cutoffs(scale, last_band), title)))
         trends.append(InstrumentTrend(group.title, [column.response.submitted_at for column in group.columns], rows))
     appointments = db.session.scalars(
