@@ -232,14 +232,15 @@ def date_page(date_id: int):
     elif form.is_submitted():
         status = 422
     now = utcnow()
+    state = availability([activity_date], now)[activity_date.id]
     return render_template(
         "activities/date.html",
         activity_date=activity_date,
         activity=activity_date.activity,
         form=form,
-        state=availability([activity_date], now)[activity_date.id],
+        state=state,
         closes_at=registrations.closes_at(activity_date),
-        closed_message=CLOSED_MESSAGES.get(registrations.closed_reason(activity_date, now) or ""),
+        closed_message=CLOSED_MESSAGES.get(state.state),
         other_dates=[item for item in calendar.coming_dates(activity_date.activity, now) if item.id != activity_date.id][:6],
     ), status
 

@@ -276,14 +276,16 @@ def _participants_page(activity_date: ActivityDate, status: int = 200, **extra):
 def participants_csv(date_id: int):
     """The participant list as a CSV file for spreadsheets (semicolons and a BOM, as Excel in Finland expects)."""
     activity_date = _date(date_id)
-    context = _participants_context(activity_date)
-    _log_shown(context["confirmed"] + context["waiting"], "download")
+    families = registrations.registered_families(activity_date.id)
+    confirmed = [row for row in families if row.status == RegistrationStatus.CONFIRMED]
+    waiting = [row for row in families if row.status == RegistrationStatus.WAITING]
+    _log_shown(confirmed + waiting, "download")
     attendance = {Attendance.ATTENDED: _("Came"), Attendance.NO_SHOW: _("Did not come"), None: ""}
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")
     writer.writerow([_("Status"), _("Place in line"), _("Name"), _("Email address"), _("Phone"), _("Adults"), _("Children"), _("Language"), _("Registered at"), _("Attendance")])
-    rows = [(_("Has a place"), "", row) for row in context["confirmed"]] + [
-        (_("Waiting list"), position, row) for position, row in enumerate(context["waiting"], start=1)
+    rows = [(_("Has a place"), "", row) for row in confirmed] + [
+        (_("Waiting list"), position, row) for position, row in enumerate(waiting, start=1)
     ]
     for status, position, row in rows:
         writer.writerow([csv_cell(value) for value in (
@@ -498,10 +500,11 @@ def message(date_id: int):
         return _to_participants(activity_date)
     elif form.is_submitted():
         status = 422
+    standing = registrations.registered_families(activity_date.id)
     return render_template(
         "activities/staff/message.html", activity_date=activity_date, activity=activity_date.activity, form=form,
-        confirmed=len(registrations.registered_families(activity_date.id, include_waiting=False)),
-        everyone=len(registrations.registered_families(activity_date.id)),
+        confirmed=sum(row.status == RegistrationStatus.CONFIRMED for row in standing),
+        everyone=len(standing),
     ), status
 
 
