@@ -19,6 +19,7 @@ from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
 from ..audit.log import record_each
+from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
 from . import booking, finder, ics, permissions
@@ -26,7 +27,7 @@ from .booking import ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .forms import BlockTimeForm, CancelForm
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
-from .routes import chosen_slot, details_page
+from .routes import chosen_slot, details_page, service_or_404
 from .schedule import schedule
 
 bp = Blueprint("agenda", __name__, url_prefix="/staff")
@@ -67,9 +68,8 @@ def _log_shown(appointments: list[Appointment], action: str) -> None:
         )
 
 
-def _chosen_professional() -> int:
-    """The professional whose agenda is shown: asked for, else oneself, else the first one visible."""
-    visible = permissions.professionals_visible_to(_me())
+def _chosen_professional(visible: list[User]) -> int:
+    """The professional whose agenda is shown, of those ``visible``: asked for, else oneself, else the first."""
     if not visible:
         raise NoAgenda()
     asked = request.args.get("professional", type=int)
@@ -94,7 +94,8 @@ def _no_agenda(error: NoAgenda):
 @staff(*BOOKING_ROLES)
 def agenda():
     """A professional's appointments for a day or a week."""
-    professional_id = _chosen_professional()
+    visible = permissions.professionals_visible_to(_me())
+    professional_id = _chosen_professional(visible)
     day = _parse_day(request.args.get("day"))
     view = "week" if request.args.get("view") == "week" else "day"
     first = day - timedelta(days=day.weekday()) if view == "week" else day
@@ -107,7 +108,7 @@ def agenda():
         "booking/_agenda.html",
         days=days,
         professional_id=professional_id,
-        professionals=permissions.professionals_visible_to(_me()),
+        professionals=visible,
         view=view,
         day=day,
         previous_day=day - step,
@@ -231,18 +232,11 @@ def book_services():
     return render_template("booking/staff_services.html", services=[s for s in services if s.professionals])
 
 
-def _staff_service(slug: str) -> Service:
-    service = db.session.scalar(select(Service).where(Service.slug == slug, Service.active))
-    if service is None:
-        abort(404)
-    return service
-
-
 @bp.route("/book/<slug>")
 @staff(*BOOKING_ROLES)
 def book_times(slug: str):
     """Free times for a phone booking; staff are not held to the minimum notice."""
-    service = _staff_service(slug)
+    service = service_or_404(slug, include_reserved=True)
     return finder.render_times(
         service,
         family=False,
@@ -257,7 +251,7 @@ def book_times(slug: str):
 @staff(*BOOKING_ROLES)
 def book_details(slug: str):
     """The family's details, taken on the phone; booking happens here."""
-    service = _staff_service(slug)
+    service = service_or_404(slug, include_reserved=True)
 
     def booked(appointment: Appointment, emailed: bool):
         flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")

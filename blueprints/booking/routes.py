@@ -25,7 +25,8 @@ from .slots import SlotChoice, decode_slot, profiles_by_user, services_for_famil
 bp = Blueprint("booking", __name__, url_prefix="/book")
 
 
-def _service(slug: str, include_reserved: bool = False) -> Service:
+def service_or_404(slug: str, include_reserved: bool = False) -> Service:
+    """The active service with ``slug``; reserved ones (booked only through an offer or by staff) if asked for."""
     service = db.session.scalar(select(Service).where(Service.slug == slug, Service.active))
     if service is None or (service.reserved and not include_reserved):
         abort(404)
@@ -43,7 +44,7 @@ def services():
 @public
 def times(slug: str):
     """Step 2: free times week by week, narrowed by centre, language, professional and mode."""
-    service = _service(slug)
+    service = service_or_404(slug)
     return finder.render_times(
         service,
         family=True,
@@ -126,7 +127,7 @@ def details_page(service: Service, form_action: str, times_url: str, on_booked, 
 @public
 def details(slug: str):
     """Step 3: the family's details for the chosen time; booking happens here."""
-    service = _service(slug)
+    service = service_or_404(slug)
     return details_page(
         service,
         form_action=url_for("booking.details", slug=service.slug),
