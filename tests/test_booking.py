@@ -189,3 +189,18 @@ def test_forged_manage_tokens_find_nothing(db, world):
     assert booking.appointment_for_token(reference) is None
     assert booking.appointment_for_token(reference + "." + signature[:-2] + "AA") is None
     assert booking.appointment_for_token("") is None
+
+
+def test_moving_between_in_person_and_video_gives_and_takes_the_meeting_link(db, world):
+    from blueprints.booking.models import ProfessionalProfile
+
+    db.session.get(Service, world.service_id).by_video = True
+    db.session.merge(ProfessionalProfile(user_id=world.professional.id, video_url="https://meet.example.fi/sara"))
+    db.session.commit()
+    appointment = booking.book(service(db, world), choice_at(world, 9), FAMILY, NOW)
+    assert appointment.video_url == ""
+    # The same professional, now by video: the family needs the link to join.
+    booking.move(appointment, choice_at(world, 11, mode="video"), NOW)
+    assert (appointment.mode, appointment.video_url) == ("video", "https://meet.example.fi/sara")
+    booking.move(appointment, choice_at(world, 13), NOW)
+    assert (appointment.mode, appointment.video_url) == ("in_person", "")

@@ -101,11 +101,18 @@ def _flush_or_unavailable() -> None:
         raise SlotUnavailable() from error
 
 
+def _meeting_link(professional_id: int, mode: str) -> str:
+    """The professional's video meeting room for a video appointment; empty for every other mode."""
+    if mode != "video":
+        return ""
+    profile = db.session.get(ProfessionalProfile, professional_id)
+    return profile.video_url if profile else ""
+
+
 def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None) -> Appointment:
     """Book the chosen slot for a family, or raise ``SlotUnavailable``. Commits."""
     _lock_professional(choice.professional_id)
     slot = _verified_slot(service, choice, now, family=booked_by is None)
-    profile = db.session.get(ProfessionalProfile, slot.professional_id)
     appointment = Appointment(
         service_id=service.id,
         professional_id=slot.professional_id,
@@ -123,7 +130,7 @@ def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: date
         child_age_years=details.child_age_years,
         language=details.language,
         message=details.message,
-        video_url=profile.video_url if profile and choice.mode == "video" else "",
+        video_url=_meeting_link(slot.professional_id, choice.mode),
         reference=new_reference(),
         booked_by_id=booked_by.id if booked_by else None,
         created_at=now,
@@ -152,9 +159,8 @@ def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: 
         raise ChangeNotAllowed()
     _lock_professional(choice.professional_id)
     slot = _verified_slot(appointment.service, choice, now, family=by_staff is None, moving=appointment.id)
-    if slot.professional_id != appointment.professional_id:
-        profile = db.session.get(ProfessionalProfile, slot.professional_id)
-        appointment.video_url = profile.video_url if profile and choice.mode == "video" else ""
+    # Follows both the professional and the mode: a move to video with the same professional needs the link too.
+    appointment.video_url = _meeting_link(slot.professional_id, choice.mode)
     appointment.professional_id = slot.professional_id
     appointment.centre_id = slot.centre_id
     appointment.mode = choice.mode
