@@ -68,7 +68,7 @@ def index():
 def staff_list():
     """All staff accounts with their roles and whether their authenticator is set up."""
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/staff_list.html", users=users, action_form=EmptyForm())
+    return render_template("admin/staff_list.html", users=users)
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -123,7 +123,7 @@ def staff_edit(user_id: int):
     elif form.is_submitted():
         status = 422
     return render_template(
-        "admin/staff_form.html", form=form, user=user, action_form=EmptyForm(), password_form=TemporaryPasswordForm()
+        "admin/staff_form.html", form=form, user=user, password_form=TemporaryPasswordForm()
     ), status
 
 
@@ -157,6 +157,5 @@ def staff_set_password(user_id: int):
         "admin/staff_form.html",
         form=_with_centres(StaffForm(formdata=None, data=_form_data(user))),
         user=user,
-        action_form=EmptyForm(),
         password_form=form,
     ), 422

@@ -175,7 +175,6 @@ def _professional_page(user: User, profile_form=None, hours_form=None, absence_f
         absences=absences,
         conflicts=conflicts or [],
         weekdays=WEEKDAYS,
-        action_form=EmptyForm(),
     ), status
 
 

@@ -24,7 +24,7 @@ from core.i18n import current_language, date_and_time
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
-from ..audit.log import record
+from ..audit.log import record, record_each
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
@@ -58,8 +58,7 @@ def _search() -> Search:
 
 def _log(found, action: str) -> None:
     """One audit entry per child concerned (or one without a child for bookings only)."""
-    for child_id in found.child_ids or [None]:
-        record(_me(), child_id, "data-request", action, BASIS)
+    record_each(_me(), [(child_id, "data-request") for child_id in found.child_ids or [None]], action, BASIS)
 
 
 @bp.route("/data-requests")

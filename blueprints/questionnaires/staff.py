@@ -122,11 +122,14 @@ def _own_visit(visit_id: int) -> Visit:
     return visit
 
 
-def _email_link(visit: Visit) -> None:
-    titles = []
+def _titles_for_family(visit: Visit) -> list[str]:
+    """The titles of the visit's questionnaires in the family's language, for the email and the handout."""
     with force_locale(visit.language):
-        titles = [pick(results.definition_of(response).title) for response in visit.responses]
-    if send_invitation(visit, titles):
+        return [pick(results.definition_of(response).title) for response in visit.responses]
+
+
+def _email_link(visit: Visit) -> None:
+    if send_invitation(visit, _titles_for_family(visit)):
         visit.last_sent_at = utcnow()
         db.session.commit()
         flash(_("The link has been emailed to %(email)s.", email=visit.email), "success")
@@ -174,7 +177,7 @@ def handout(visit_id: int):
             visit=found,
             link=link,
             qr=qr_svg(link, _("QR code of the link to the questionnaires"), scale=6),
-            titles=[pick(results.definition_of(response).title) for response in found.responses],
+            titles=_titles_for_family(found),
         )
 
 

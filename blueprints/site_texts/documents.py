@@ -82,7 +82,6 @@ class ShownText:
     source: str
     language: str
     changed_on: date
-    own_text: bool
 
     @property
     def html(self) -> Markup:
@@ -108,13 +107,12 @@ def built_in_text(document: Document, language: str) -> str:
 def shown_text(document: Document, language: str) -> ShownText:
     """The text to show in ``language``: the saved one (falling back between languages) or the built-in one."""
     saved = saved_text(document)
-    if saved is None:
-        return ShownText(built_in_text(document, language), language, DEFAULTS_REVISED_ON, own_text=False)
-    for code in (language, *FALLBACKS[language]):
-        text = getattr(saved, f"body_{code}")
-        if text:
-            return ShownText(text, code, to_local(saved.updated_at).date(), own_text=True)
-    return ShownText(built_in_text(document, language), language, DEFAULTS_REVISED_ON, own_text=False)
+    if saved is not None:
+        for code in (language, *FALLBACKS[language]):
+            text = getattr(saved, f"body_{code}")
+            if text:
+                return ShownText(text, code, to_local(saved.updated_at).date())
+    return ShownText(built_in_text(document, language), language, DEFAULTS_REVISED_ON)
 
 
 def version_of(saved: SiteText | None) -> str:

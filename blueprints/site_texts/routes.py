@@ -65,7 +65,7 @@ def edit(name: str):
     elif form.is_submitted():
         status = 422
     return render_template(
-        "site_texts/edit.html", document=document, saved=saved, form=form, previews=previews, reset_form=EmptyForm()
+        "site_texts/edit.html", document=document, saved=saved, form=form, previews=previews
     ), status
 
 
