@@ -1,7 +1,7 @@
 """Questionnaire pages over HTTP: inviting, answering without JavaScript and with htmx, results, access, audit."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -102,6 +102,14 @@ def test_the_handout_is_in_the_familys_language(nurse_client, db, family_centre)
     assert '<html lang="fi">' in handout and "Kyselyt ennen käyntiänne" in handout
     visit_page = nurse_client.get(f"/staff/questionnaires/visits/{visit.id}").get_data(as_text=True)
     assert "Perhekeskus pyytää sinua vastaamaan kyselyyn" in visit_page  # the text message to copy
+
+
+def test_the_text_message_gives_the_expiry_date_in_helsinki(nurse_client, db, family_centre):
+    visit = make_visit(db, family_centre)
+    visit.expires_at = datetime(2027, 1, 14, 23, 30, tzinfo=UTC)  # already 15 January in Helsinki
+    db.session.commit()
+    visit_page = nurse_client.get(f"/staff/questionnaires/visits/{visit.id}").get_data(as_text=True)
+    assert "Länken fungerar till 15.1.2027." in visit_page
 
 
 def test_withdrawing_and_opening_the_link_again(nurse_client, app, client, db, family_centre):

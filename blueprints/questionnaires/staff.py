@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from config import LANGUAGES
 from core.access import staff
 from core.forms import EmptyForm
-from core.i18n import LANGUAGE_NAMES, current_language, pick
+from core.i18n import LANGUAGE_NAMES, current_language, pick, short_date
 from core.mail import external_url
 from core.qr import qr_svg
 from core.timeutil import utcnow
@@ -151,7 +151,7 @@ def visit(visit_id: int):
     now = utcnow()
     with force_locale(found.language):
         sms = _("The family centre asks you to answer a questionnaire before your visit: %(link)s The link works until %(date)s.",
-                link=link, date=found.expires_at.strftime("%d.%m.%Y"))
+                link=link, date=short_date(found.expires_at))
     return render_template(
         "questionnaires/staff/visit.html",
         visit=found,
@@ -218,7 +218,7 @@ def extend(visit_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     invitations.extend(found, utcnow(), current_app.config["QUESTIONNAIRE_LINK_DAYS"])
-    flash(_("The link works again until %(date)s.", date=found.expires_at.strftime("%d.%m.%Y")), "success")
+    flash(_("The link works again until %(date)s.", date=short_date(found.expires_at)), "success")
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
 
 
