@@ -547,6 +547,19 @@ def test_staff_message_the_registered_families_and_the_message_is_kept(client, r
     assert "Ta med innetossor!" in client.get(f"/staff/activities/dates/{group.id}").get_data(as_text=True)
 
 
+def test_a_message_about_a_cancelled_date_carries_a_calendar_file_that_cancels_as_it_says(client, reception, group, mailbox):
+    make_registration(group, 1, 0, "Anna", email="anna@example.com")
+    group.cancelled = True
+    database.session.commit()
+    page = f"/staff/activities/dates/{group.id}/message"
+    client.submit(page, {"body": "Vi ses nästa vecka i stället."}, token_from=page)
+    [attachment] = calendar_parts(mailbox.to("anna@example.com")[-1])
+    calendar = Calendar.from_ical(attachment.get_content())
+    # The content type and the file agree, so mail programs remove the date rather than re-add it.
+    assert attachment.get_param("method") == str(calendar["method"]) == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["status"]) == "CANCELLED"
+
+
 def test_staff_register_a_family_by_phone_after_the_online_deadline(client, reception, centre, mailbox):
     activity_date = make_date(make_activity(centre.id, registration_closes_hours=48), starts_in=timedelta(hours=20))
     page = f"/staff/activities/dates/{activity_date.id}/register"

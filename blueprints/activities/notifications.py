@@ -17,7 +17,7 @@ from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
 
 from ..auth.models import User
-from ..booking.ics import single_event_file
+from ..booking.ics import email_attachment, single_event_file
 from . import ics
 from .calendar import organiser_text
 from .models import Registration, RegistrationStatus
@@ -48,8 +48,7 @@ def _subject(kind: str, registration: Registration) -> str:
 
 def calendar_file(registration: Registration, description: str = "") -> bytes:
     """The family's copy of the date as an .ics file in the current language."""
-    event = ics.registration_event(registration, description, utcnow())
-    return single_event_file(event, cancelled=str(event["status"]) == "CANCELLED")
+    return single_event_file(ics.registration_event(registration, description, utcnow()))
 
 
 def notify(registration: Registration, kind: str, had_place: bool = False, message: str = "") -> bool:
@@ -85,13 +84,7 @@ def notify(registration: Registration, kind: str, had_place: bool = False, messa
         }
         attachments = []
         if (confirmed and not ending) or (ending and had_place):
-            attachments.append(
-                mail.Attachment(
-                    "activity.ics",
-                    calendar_file(registration, manage_url or ""),
-                    "text/calendar; method=" + ("CANCEL" if ending else "PUBLISH"),
-                )
-            )
+            attachments.append(email_attachment("activity.ics", ics.registration_event(registration, manage_url or "", utcnow())))
         email = mail.Email(
             to=registration.guardian_email,
             subject=_subject(kind, registration),

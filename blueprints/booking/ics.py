@@ -7,6 +7,7 @@ from datetime import datetime
 from icalendar import Calendar, Event
 
 from core.i18n import localized
+from core.mail import Attachment
 
 from .models import Appointment, AppointmentStatus
 
@@ -52,11 +53,21 @@ def appointment_event(appointment: Appointment, summary: str, location: str, des
     return event
 
 
-def single_event_file(event: Event, cancelled: bool) -> bytes:
-    """A calendar file holding one event, to attach to an email."""
-    calendar = _calendar(method="CANCEL" if cancelled else "PUBLISH")
+def _method(event: Event) -> str:
+    """CANCEL for a cancelled event, so calendars remove it; PUBLISH otherwise."""
+    return "CANCEL" if str(event.get("status")) == "CANCELLED" else "PUBLISH"
+
+
+def single_event_file(event: Event) -> bytes:
+    """A calendar file holding one event, its method following the event's status."""
+    calendar = _calendar(method=_method(event))
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def email_attachment(filename: str, event: Event) -> Attachment:
+    """The event as an email attachment whose content type names the same method as the file inside."""
+    return Attachment(filename, single_event_file(event), f"text/calendar; method={_method(event)}")
 
 
 def feed(events: list[Event], name: str) -> bytes:

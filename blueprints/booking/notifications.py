@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from icalendar import Event
 
 from core import mail
 from core.i18n import clock, localized, long_date, pick
@@ -41,11 +42,15 @@ def appointment_place(appointment: Appointment) -> str:
     return ics.place_text(appointment, _("By phone: the professional calls you"), _("By video"))
 
 
-def calendar_file(appointment: Appointment, description: str = "") -> bytes:
-    """The appointment as an .ics file in the current language (cancelled ones cancel the event)."""
+def calendar_event(appointment: Appointment, description: str = "") -> Event:
+    """The appointment as a calendar event in the current language (cancelled ones cancel the event)."""
     location = appointment.video_url if appointment.mode == "video" and appointment.video_url else appointment_place(appointment)
-    event = ics.appointment_event(appointment, appointment_summary(appointment), location, description, utcnow())
-    return ics.single_event_file(event, cancelled=not appointment.is_active)
+    return ics.appointment_event(appointment, appointment_summary(appointment), location, description, utcnow())
+
+
+def calendar_file(appointment: Appointment, description: str = "") -> bytes:
+    """The appointment as an .ics file in the current language."""
+    return ics.single_event_file(calendar_event(appointment, description))
 
 
 def notify_family(appointment: Appointment, kind: str) -> bool:
@@ -71,12 +76,6 @@ def notify_family(appointment: Appointment, kind: str) -> bool:
             subject=_subject(kind, appointment),
             text=render_template("booking/email/appointment.txt", **context),
             html=render_template("booking/email/appointment.html", **context),
-            attachments=[
-                mail.Attachment(
-                    "appointment.ics",
-                    calendar_file(appointment, context["manage_url"] or ""),
-                    "text/calendar; method=" + ("CANCEL" if cancelled else "PUBLISH"),
-                )
-            ],
+            attachments=[ics.email_attachment("appointment.ics", calendar_event(appointment, context["manage_url"] or ""))],
         )
     return mail.send(email)
