@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, or_, select
 
-from extensions import db
-
 from ..auth.models import User
 from ..booking.permissions import centre_ids
-from ..organisation.models import Centre
+from ..organisation.models import Centre, active_centres
 from .models import Activity, activity_leader
 
 
@@ -46,7 +44,7 @@ def centres_for(user: User) -> tuple[list[Centre], bool]:
 
     Reception works for its own centres, so its activities belong to one of them.
     """
-    centres = list(db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)))
+    centres = active_centres()
     if user.has_role("admin") or user.has_role("professional"):
         return centres, True
     own = centre_ids(user)

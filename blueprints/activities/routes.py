@@ -24,7 +24,7 @@ from ..auth.models import User
 from ..booking.finder import monday_of
 from ..booking.forms import normalise_phone
 from ..booking.ics import feed
-from ..organisation.models import Centre
+from ..organisation.models import Centre, active_centres
 from . import calendar, ics, notifications
 from . import registration as registrations
 from .calendar import LIST_WEEKS, Filters, availability, by_day, dates_between, read_filters
@@ -76,10 +76,6 @@ for _helper in (party_text, calendar.organiser_text, calendar.kind_label, calend
     bp.add_app_template_global(_helper)
 
 
-def _active_centres() -> list[Centre]:
-    return list(db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)))
-
-
 def filter_form(centres: list[Centre]) -> tuple[CalendarFilterForm, Filters]:
     """The calendar's filter form from the query string, and the filters it stands for."""
     form = CalendarFilterForm(request.args)
@@ -109,7 +105,7 @@ def calendar_page():
     """The calendar of activities, as a list of the coming weeks or one week day by day, with filters."""
     now = utcnow()
     today = to_local(now).date()
-    centres = _active_centres()
+    centres = active_centres()
     form, filters = filter_form(centres)
     view = "week" if request.args.get("view") == "week" else "list"
     monday = _week_asked(today)

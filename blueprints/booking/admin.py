@@ -17,7 +17,7 @@ from core.timeutil import local_to_utc
 from extensions import db
 
 from ..auth.models import StaffRole, User
-from ..organisation.models import Centre, Service
+from ..organisation.models import Centre, Service, active_centres
 from . import booking
 from .admin_forms import WEEKDAYS, AbsenceForm, CentreForm, ProfileForm, ServiceForm, WorkingHoursForm
 from .booking import TimeNotFree
@@ -158,7 +158,7 @@ def _professional_page(user: User, profile_form=None, hours_form=None, absence_f
     if profile_form is None:
         profile_form = ProfileForm(obj=profile, formdata=None)
         profile_form.languages.data = list(profile.language_codes) if profile else ["sv", "fi"]
-    centres = db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)).all()
+    centres = active_centres()
     hours_form = hours_form or WorkingHoursForm(formdata=None, prefix="hours")
     hours_form.centre.choices = [SelectChoice(str(c.id), localized(c, "name")) for c in centres]
     blocks = db.session.scalars(

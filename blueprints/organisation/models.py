@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -100,3 +100,8 @@ class Service(db.Model):
         """The ways the service is given, in a fixed order."""
         offered = {"in_person": self.in_person, "phone": self.by_phone, "video": self.by_video}
         return tuple(mode for mode in MODES if offered[mode])
+
+
+def active_centres() -> list[Centre]:
+    """The family centres in use, in the order they were added."""
+    return list(db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)))

@@ -12,7 +12,7 @@ from core.access import public, safe_next_url
 from core.i18n import LANGUAGE_COOKIE, current_language
 from extensions import db
 
-from ..organisation.models import Centre, Service
+from ..organisation.models import Service, active_centres
 from ..site_texts.documents import DOCUMENTS, shown_text
 
 bp = Blueprint("public", __name__)
@@ -24,7 +24,7 @@ ONE_YEAR = 365 * 24 * 3600
 @public
 def index():
     """The front page: what the family centre offers and where it is."""
-    centres = db.session.scalars(select(Centre).where(Centre.active).order_by(Centre.id)).all()
+    centres = active_centres()
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
     return render_template("public/index.html", centres=centres, services=services)
 
