@@ -8,6 +8,7 @@ default language. Content such as a centre's name is stored in columns
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request
@@ -53,6 +54,11 @@ def pick(texts: dict[str, str | None], language: str | None = None) -> str:
 def localized(obj: object, field: str, language: str | None = None) -> str:
     """Return ``obj.<field>_<language>``, falling back when that text is empty."""
     return pick({code: getattr(obj, f"{field}_{code}", None) for code in LANGUAGES}, language)
+
+
+def language_list(chosen: Iterable[str]) -> str:
+    """Chosen language codes as the models store them: space-separated, in the installation's order."""
+    return " ".join(code for code in LANGUAGES if code in chosen)
 
 
 def short_date(value: date | datetime) -> str:

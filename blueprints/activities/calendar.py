@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
+from config import LANGUAGES
 from core.i18n import pick
 from core.timeutil import local_to_utc, to_local
 from extensions import db
@@ -52,7 +53,7 @@ def read_filters(values, centres: list[Centre]) -> Filters:
     return Filters(
         centre_id=centre_ids.get(values.get("centre", "")),
         kind=kinds.get(values.get("type", "")),
-        language=language if language in ("sv", "fi", "en") else None,
+        language=language if language in LANGUAGES else None,
         age_group=ages.get(values.get("age", "")),
     )
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from core.forms import email_address
+from core.forms import email_address, language_choices
 
 from ..admin.forms import CheckboxesField
 from ..booking.admin_forms import _text, _tidy
@@ -18,7 +18,6 @@ from .models import AGE_GROUP_LABELS, KIND_LABELS, ORGANISER_LABELS, ActivityKin
 from .registration import MAX_PARTY_MEMBERS
 from .series import MAX_SERIES_DAYS
 
-LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("fi", "Suomi"), SelectChoice("en", "English")]
 MAX_MESSAGE = 2000
 
 
@@ -81,7 +80,7 @@ class RegistrationForm(PartyForm):
     guardian_phone = StringField(_l("Mobile phone number"), validators=[Optional(), phone_number])
     language = RadioField(
         _l("Language of our emails"),
-        choices=LANGUAGE_CHOICES,
+        choices=language_choices(),
         validators=[InputRequired(message=_l("Choose the language of our emails."))],
     )
 
@@ -129,7 +128,7 @@ class ActivityForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose whom the activity is for."))],
     )
     languages = CheckboxesField(
-        _l("Languages spoken"), choices=LANGUAGE_CHOICES, validators=[InputRequired(message=_l("Choose at least one language."))]
+        _l("Languages spoken"), choices=language_choices(), validators=[InputRequired(message=_l("Choose at least one language."))]
     )
     organiser_kind = SelectField(
         _l("Organiser"),

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from core.access import staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
-from core.i18n import localized
+from core.i18n import language_list, localized
 from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
@@ -152,7 +152,7 @@ def _save_activity(form: ActivityForm, activity: Activity | None) -> Activity:
     target.kind = ActivityKind(form.kind.data)
     target.age_group = AgeGroup(form.age_group.data)
     target.organiser_kind = OrganiserKind(form.organiser_kind.data)
-    target.languages = " ".join(code for code in ("sv", "fi", "en") if code in form.languages.data)
+    target.languages = language_list(form.languages.data)
     target.centre_id = int(form.centre.data) if form.centre.data else None
     target.registration_required = form.registration_required.data
     target.capacity = form.capacity.data

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.access import staff
 from core.forms import EmptyForm
-from core.i18n import localized
+from core.i18n import language_list, localized
 from core.timeutil import local_to_utc
 from extensions import db
 
@@ -187,7 +187,7 @@ def professional(user_id: int):
     if form.validate_on_submit():
         profile = db.session.get(ProfessionalProfile, user.id) or ProfessionalProfile(user_id=user.id)
         _populate(form, profile, skip=("languages",))
-        profile.languages = " ".join(code for code in ("sv", "fi", "en") if code in form.languages.data)
+        profile.languages = language_list(form.languages.data)
         db.session.add(profile)
         db.session.commit()
         flash(_("The profile of %(name)s has been saved.", name=user.name), "success")

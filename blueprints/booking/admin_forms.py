@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, URL, ValidationError
 
-from core.forms import email_address
+from core.forms import email_address, language_choices
 
 from ..admin.forms import CheckboxesField
 
@@ -103,7 +103,7 @@ class ProfileForm(FlaskForm):
     title_en = _text(_l("Title in English"), max_length=120)
     languages = CheckboxesField(
         _l("Languages served in"),
-        choices=[SelectChoice("sv", "Svenska"), SelectChoice("fi", "Suomi"), SelectChoice("en", "English")],
+        choices=language_choices(),
         validators=[InputRequired(message=_l("Choose at least one language."))],
     )
     video_url = URLField(

@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from config import LANGUAGES
+from core.forms import language_choices
 from core.i18n import current_language, localized, long_date
 from core.rendering import render_page_or_fragment
 from core.timeutil import to_local, utcnow
@@ -22,7 +24,7 @@ from extensions import db
 from ..auth.models import User
 from ..organisation.models import Centre, Service
 from .availability import Slot, bookable_window, nearest
-from .forms import TimesForm, language_choices
+from .forms import TimesForm
 from .models import WorkingHours
 from .slots import SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
 
@@ -98,7 +100,7 @@ def build_form(service: Service, family: bool) -> tuple[TimesForm, SlotQuery]:
     form = TimesForm(request.args)
     professionals = professionals_for(service)
     profiles = profiles_by_user([user.id for user in professionals])
-    languages = tuple(code for code in ("sv", "fi", "en") if any(code in p.language_codes for p in profiles.values()))
+    languages = tuple(code for code in LANGUAGES if any(code in p.language_codes for p in profiles.values()))
 
     form.mode.choices = [SelectChoice(mode, MODE_LABELS[mode]) for mode in service.modes]
     form.centre.choices = [SelectChoice(ANY, _l("Any family centre"))] + [

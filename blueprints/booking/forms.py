@@ -11,15 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import email_address
-from core.i18n import LANGUAGE_NAMES
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MAX_MESSAGE = 500
-
-
-def language_choices(codes: tuple[str, ...]) -> list[SelectChoice]:
-    """Language options, each named in its own language."""
-    return [SelectChoice(code, LANGUAGE_NAMES[code]) for code in codes]
 
 
 def normalise_phone(value: str) -> str:

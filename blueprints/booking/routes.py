@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.access import public
-from core.forms import EmptyForm
+from core.forms import EmptyForm, language_choices
 from core.i18n import current_language
 from core.timeutil import utcnow
 from extensions import db
@@ -16,7 +16,7 @@ from extensions import db
 from ..organisation.models import Service
 from . import booking, finder
 from .booking import ChangeNotAllowed, FamilyDetails, SlotUnavailable
-from .forms import DetailsForm, age_choices, language_choices, normalise_phone
+from .forms import DetailsForm, age_choices, normalise_phone
 from .models import Appointment
 from . import notifications
 from .notifications import appointment_place, notify_family
