@@ -8,13 +8,16 @@ a declaration. Staff who are not signed in are sent to the sign-in page.
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+if TYPE_CHECKING:
+    from blueprints.auth.models import User
 
 ROLES = ("admin", "professional", "reception")
 ROLE_LABELS = {
@@ -52,6 +55,11 @@ def declared_access(endpoint: str) -> object:
     """Return what a view declared (PUBLIC, a set of roles) or None when it declared nothing."""
     view = current_app.view_functions.get(endpoint)
     return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+def current_staff() -> User:
+    """The signed-in staff member (the object itself, not the request-bound proxy), for views behind ``@staff``."""
+    return current_user._get_current_object()
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -9,11 +9,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from core.access import staff
+from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
@@ -52,15 +51,12 @@ TEXT_FIELDS = (
 )
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 def _activity(activity_id: int) -> Activity:
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)
-    if not permissions.can_manage(_me(), activity):
+    if not permissions.can_manage(current_staff(), activity):
         abort(403)
     return activity
 
@@ -69,7 +65,7 @@ def _date(date_id: int) -> ActivityDate:
     activity_date = db.session.get(ActivityDate, date_id)
     if activity_date is None:
         abort(404)
-    if not permissions.can_manage(_me(), activity_date.activity):
+    if not permissions.can_manage(current_staff(), activity_date.activity):
         abort(403)
     return activity_date
 
@@ -79,7 +75,7 @@ def _registration(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         abort(404)
-    if not permissions.can_manage(_me(), registration.date.activity):
+    if not permissions.can_manage(current_staff(), registration.date.activity):
         abort(403)
     _log_shown([registration], "update")
     return registration
@@ -92,8 +88,8 @@ def _log_shown(rows: list[Registration], action: str) -> None:
     family's question "who has looked at my data" finds it.
     """
     if rows:
-        basis = permissions.access_basis(_me(), rows[0].date.activity)
-        record_each(_me(), [(row.child_id, f"registration:{row.id}") for row in rows], action, basis)
+        basis = permissions.access_basis(current_staff(), rows[0].date.activity)
+        record_each(current_staff(), [(row.child_id, f"registration:{row.id}") for row in rows], action, basis)
 
 
 def _to_participants(activity_date: ActivityDate):
@@ -114,7 +110,7 @@ def _report_unreached(unreached: list[Registration]) -> None:
 @staff(*ROLES)
 def index():
     """The activities this staff member manages, with their next date."""
-    activities = db.session.scalars(permissions.manageable(_me()).order_by(Activity.title_sv)).all()
+    activities = db.session.scalars(permissions.manageable(current_staff()).order_by(Activity.title_sv)).all()
     now = utcnow()
     next_dates = dict(
         db.session.execute(
@@ -129,7 +125,7 @@ def index():
 def _activity_form(activity: Activity | None) -> tuple[ActivityForm, bool]:
     """The activity form with the centres and professionals this staff member may choose."""
     form = ActivityForm(obj=activity)
-    centres, none_allowed = permissions.centres_for(_me())
+    centres, none_allowed = permissions.centres_for(current_staff())
     form.centre.choices = ([SelectChoice("", _l("No family centre"))] if none_allowed else []) + [
         SelectChoice(str(centre.id), localized(centre, "name")) for centre in centres
     ]
@@ -160,8 +156,8 @@ def _save_activity(form: ActivityForm, activity: Activity | None) -> Activity:
     target.registration_closes_hours = form.registration_closes_hours.data
     target.published = form.published.data
     chosen = {int(value) for value in form.leaders.data or []}
-    if _me().has_role("professional") and not _me().has_role("admin") and activity is None:
-        chosen.add(_me().id)  # who creates an activity leads it, or could not manage it
+    if current_staff().has_role("professional") and not current_staff().has_role("admin") and activity is None:
+        chosen.add(current_staff().id)  # who creates an activity leads it, or could not manage it
     target.leaders = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
     if activity is None:
         db.session.add(target)
@@ -252,7 +248,7 @@ def _participants_context(activity_date: ActivityDate, **extra) -> dict:
         "messages": db.session.scalars(select(ActivityMessage).where(ActivityMessage.date_id == activity_date.id).order_by(ActivityMessage.sent_at)).all(),
         "visitors_form": extra.pop("visitors_form", None) or VisitorsForm(formdata=None, prefix="visitors", adults=activity_date.visitors_adults, children=activity_date.visitors_children),
         "form": EmptyForm(),
-        "my_children": linkable_children(_me()),
+        "my_children": linkable_children(current_staff()),
         **extra,
     }
 
@@ -329,7 +325,7 @@ def _participant_row(registration: Registration, announcement: str):
     """One family's row of the participant list, for htmx to swap in, with what changed for the live region."""
     return render_template(
         "activities/staff/_participant_row.html", row=registration, has_begun=registration.date.starts_at <= utcnow(),
-        form=EmptyForm(), my_children=linkable_children(_me()), announcement=announcement,
+        form=EmptyForm(), my_children=linkable_children(current_staff()), announcement=announcement,
     )
 
 
@@ -341,7 +337,7 @@ def link_child(registration_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        child = case_to_link(_me(), request.form.get("child", type=int))
+        child = case_to_link(current_staff(), request.form.get("child", type=int))
         registrations.link_to_child(registration, child.id if child else None)
     except PermissionError:
         abort(403)
@@ -368,7 +364,7 @@ def cancel_registration(registration_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        emailed, promoted, unreached = notifications.cancel_and_tell(registration, utcnow(), by_staff=_me())
+        emailed, promoted, unreached = notifications.cancel_and_tell(registration, utcnow(), by_staff=current_staff())
     except ChangeNotAllowed:
         db.session.rollback()
         flash(_("The registration has already been cancelled."), "error")
@@ -407,7 +403,7 @@ def register(date_id: int):
         form.language.data = "fi" if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes else "sv"
     status = 200
     if form.validate_on_submit():
-        registration, emailed = register_from_form(form, activity_date, registered_by=_me())
+        registration, emailed = register_from_form(form, activity_date, registered_by=current_staff())
         if registration is not None:
             position = registrations.waiting_position(registration)
             if position:
@@ -490,7 +486,7 @@ def message(date_id: int):
     if form.validate_on_submit():
         families = registrations.registered_families(activity_date.id, include_waiting=form.include_waiting.data)
         db.session.add(ActivityMessage(
-            date_id=activity_date.id, sent_by_id=_me().id, sent_at=utcnow(), body=form.body.data.strip(),
+            date_id=activity_date.id, sent_by_id=current_staff().id, sent_at=utcnow(), body=form.body.data.strip(),
             include_waiting=form.include_waiting.data, recipients=len(families),
         ))
         db.session.commit()
@@ -516,7 +512,7 @@ def message(date_id: int):
 def figures():
     """Attendance figures per activity for one term: aggregate numbers only, for the municipality's reports."""
     now = utcnow()
-    activity_ids = list(db.session.scalars(permissions.manageable(_me()).with_only_columns(Activity.id)))
+    activity_ids = list(db.session.scalars(permissions.manageable(current_staff()).with_only_columns(Activity.id)))
     terms = figure_sums.terms_until(figure_sums.first_date(activity_ids), now)
     term = figure_sums.Term.parse(request.args.get("term"))
     if term not in terms:

@@ -6,11 +6,10 @@ from datetime import time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from core.access import staff
+from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
 from core.timeutil import local_to_utc
@@ -251,7 +250,7 @@ def add_absence(user_id: int):
         else:
             starts_at, ends_at = local_to_utc(form.first_day.data, time(0)), local_to_utc(last_day + timedelta(days=1), time(0))
         try:
-            booking.block_time(user.id, starts_at, ends_at, form.note.data or "", current_user._get_current_object())
+            booking.block_time(user.id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:
             conflicts = error.appointments
             form.first_day.errors.append(_("There are booked appointments in that time. Move or cancel them first."))

@@ -6,10 +6,9 @@ from datetime import date, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from core.access import public, safe_next_url, staff
+from core.access import current_staff, public, safe_next_url, staff
 from core.i18n import localized
 from core.mail import external_url
 from core.tokens import make_token, new_reference, reference_from_token
@@ -35,9 +34,6 @@ bp = Blueprint("agenda", __name__, url_prefix="/staff")
 BOOKING_ROLES = ("professional", "reception", "admin")
 
 
-def _me():
-    return current_user._get_current_object()
-
 
 def _parse_day(value: str | None) -> date:
     try:
@@ -51,7 +47,7 @@ def _appointment(appointment_id: int) -> Appointment:
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None:
         abort(404)
-    if not permissions.can_manage(_me(), appointment):
+    if not permissions.can_manage(current_staff(), appointment):
         abort(403)
     _log_shown([appointment], "view" if request.method == "GET" else "update")
     return appointment
@@ -61,10 +57,10 @@ def _log_shown(appointments: list[Appointment], action: str) -> None:
     """Audit-log that these appointments (the family's details and message) were seen or changed."""
     for professional_id in {appointment.professional_id for appointment in appointments}:
         record_each(
-            _me(),
+            current_staff(),
             [(a.child_id, f"appointment:{a.id}") for a in appointments if a.professional_id == professional_id],
             action,
-            permissions.access_basis(_me(), professional_id),
+            permissions.access_basis(current_staff(), professional_id),
         )
 
 
@@ -77,7 +73,7 @@ def _chosen_professional(visible: list[User]) -> int:
         if not any(person.id == asked for person in visible):
             abort(403)
         return asked
-    return _me().id if any(person.id == _me().id for person in visible) else visible[0].id
+    return current_staff().id if any(person.id == current_staff().id for person in visible) else visible[0].id
 
 
 class NoAgenda(Exception):
@@ -94,7 +90,7 @@ def _no_agenda(error: NoAgenda):
 @staff(*BOOKING_ROLES)
 def agenda():
     """A professional's appointments for a day or a week."""
-    visible = permissions.professionals_visible_to(_me())
+    visible = permissions.professionals_visible_to(current_staff())
     professional_id = _chosen_professional(visible)
     day = _parse_day(request.args.get("day"))
     view = "week" if request.args.get("view") == "week" else "day"
@@ -116,7 +112,7 @@ def agenda():
         today=to_local(utcnow()).date(),
         now=utcnow(),
         form=EmptyForm(),
-        my_children=linkable_children(_me()),
+        my_children=linkable_children(current_staff()),
     )
 
 
@@ -128,7 +124,7 @@ def link_child(appointment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        child = case_to_link(_me(), request.form.get("child", type=int))
+        child = case_to_link(current_staff(), request.form.get("child", type=int))
     except PermissionError:
         abort(403)
     appointment.child_id = child.id if child else None
@@ -166,7 +162,7 @@ def outcome(appointment_id: int):
         abort(400)
     if wants_fragment():
         return render_template(
-            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(_me())
+            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(current_staff())
         )
     flash(message, "success")
     return _back_to_agenda(appointment)
@@ -181,7 +177,7 @@ def cancel(appointment_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            booking.cancel(appointment, utcnow(), by_staff=_me(), reason=form.reason.data)
+            booking.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
         except ChangeNotAllowed:
             flash(_("Only booked appointments can be cancelled."), "error")
         else:
@@ -205,7 +201,7 @@ def move(appointment_id: int):
         if choice is None or not EmptyForm().validate_on_submit():
             abort(400)
         try:
-            booking.move(appointment, choice, utcnow(), by_staff=_me())
+            booking.move(appointment, choice, utcnow(), by_staff=current_staff())
         except (SlotUnavailable, ChangeNotAllowed):
             flash(_("That time is no longer free. Choose another one."), "error")
             return redirect(url_for("agenda.move", appointment_id=appointment.id, **request.args))
@@ -262,7 +258,7 @@ def book_details(slug: str):
         form_action=url_for("agenda.book_details", slug=service.slug),
         times_url=url_for("agenda.book_times", slug=service.slug),
         on_booked=booked,
-        booked_by=_me(),
+        booked_by=current_staff(),
     )
 
 
@@ -270,11 +266,11 @@ def book_details(slug: str):
 @staff(*BOOKING_ROLES)
 def block():
     """Block time so that families cannot book it."""
-    visible = permissions.professionals_visible_to(_me())
+    visible = permissions.professionals_visible_to(current_staff())
     form = BlockTimeForm()
     form.professional.choices = [(str(person.id), person.name) for person in visible]
     if not form.is_submitted():
-        form.professional.data = request.args.get("professional") or (str(_me().id) if any(p.id == _me().id for p in visible) else None)
+        form.professional.data = request.args.get("professional") or (str(current_staff().id) if any(p.id == current_staff().id for p in visible) else None)
         form.day.data = _parse_day(request.args.get("day"))
     status = 200
     conflicts: list[Appointment] = []
@@ -284,7 +280,7 @@ def block():
         starts_at = local_to_utc(form.day.data, start)
         ends_at = local_to_utc(form.day.data + timedelta(days=1), time(0)) if end is None else local_to_utc(form.day.data, end)
         try:
-            booking.block_time(professional_id, starts_at, ends_at, form.note.data or "", _me())
+            booking.block_time(professional_id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:
             conflicts = error.appointments
             form.start.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
@@ -304,7 +300,7 @@ def unblock(absence_id: int):
     absence = db.session.get(Absence, absence_id)
     if absence is None:
         abort(404)
-    if not permissions.can_open_agenda(_me(), absence.user_id):
+    if not permissions.can_open_agenda(current_staff(), absence.user_id):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -326,9 +322,9 @@ FEED_AHEAD = timedelta(days=366)
 
 
 def _own_profile() -> ProfessionalProfile:
-    profile = db.session.get(ProfessionalProfile, _me().id)
+    profile = db.session.get(ProfessionalProfile, current_staff().id)
     if profile is None:
-        profile = ProfessionalProfile(user_id=_me().id)
+        profile = ProfessionalProfile(user_id=current_staff().id)
         db.session.add(profile)
     return profile
 
@@ -337,7 +333,7 @@ def _own_profile() -> ProfessionalProfile:
 @staff("professional")
 def calendar():
     """The professional's calendar feed link: create or renew it, and choose whether names show."""
-    profile = db.session.get(ProfessionalProfile, _me().id)
+    profile = db.session.get(ProfessionalProfile, current_staff().id)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)

@@ -13,11 +13,10 @@ from datetime import date, time, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from config import LANGUAGES
-from core.access import staff
+from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import current_language, date_and_time
@@ -39,9 +38,6 @@ BASIS = "data request"
 PAGE_SIZE = 100
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 def _search() -> Search:
     try:
@@ -58,7 +54,7 @@ def _search() -> Search:
 
 def _log(found, action: str) -> None:
     """One audit entry per child concerned (or one without a child for bookings only)."""
-    record_each(_me(), [(child_id, "data-request") for child_id in found.child_ids or [None]], action, BASIS)
+    record_each(current_staff(), [(child_id, "data-request") for child_id in found.child_ids or [None]], action, BASIS)
 
 
 @bp.route("/data-requests")
@@ -109,10 +105,10 @@ def export_pdf():
             data=export(found, language),
             language=language,
             document_title=title,
-            author=_me().name,
+            author=current_staff().name,
             municipality="",
             confidential="Sekretessbelagd / Salassa pidettävä",
-            printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=_me().name),
+            printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=current_staff().name),
             page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
         )
     return Response(render_pdf(html), mimetype="application/pdf", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf"))
@@ -131,7 +127,7 @@ def erase_data():
         flash(_("Nothing was erased. Type the word %(word)s to confirm.", word=_("erase")), "error")
         return redirect(url_for("privacy.data_requests", **query))
     _log(found, "erase")
-    counts = erase(found, utcnow(), _me())
+    counts = erase(found, utcnow(), current_staff())
     flash(_("Erased: %(appointments)s appointments, %(registrations)s group activity registrations, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
     return redirect(url_for("privacy.data_requests", **query))
 
@@ -160,7 +156,7 @@ def audit_log():
     """The audit log: who looked at whose data, when, where and on what basis."""
     page = max(request.args.get("page", 1, type=int), 1)
     entries = db.session.scalars(_audit_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    record(_me(), request.args.get("child", type=int), "audit-log", "view", "administration of the audit log")
+    record(current_staff(), request.args.get("child", type=int), "audit-log", "view", "administration of the audit log")
     staff_members = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "privacy/audit.html",
@@ -176,7 +172,7 @@ def audit_log():
 @staff("admin")
 def audit_csv():
     """The filtered audit log as a CSV file."""
-    record(_me(), request.args.get("child", type=int), "audit-log", "export", "administration of the audit log")
+    record(current_staff(), request.args.get("child", type=int), "audit-log", "export", "administration of the audit log")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])

@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
-from core.access import staff
+from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import LANGUAGE_NAMES, current_language, pick, short_date
 from core.mail import external_url
@@ -35,15 +34,12 @@ from .store import load_latest
 bp = Blueprint("questionnaires_staff", __name__)
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 def _basis(child: Child, subject: str | None = None) -> str:
     """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
-    basis = invitations.access_basis(_me(), child)
+    basis = invitations.access_basis(current_staff(), child)
     if basis is None:
-        record(_me(), child.id, subject or f"child:{child.id}", "denied", "no part in the child's case")
+        record(current_staff(), child.id, subject or f"child:{child.id}", "denied", "no part in the child's case")
         abort(403)
     return basis
 
@@ -57,7 +53,7 @@ def _parent_instruments() -> list[Definition]:
 
 def _invite_form() -> InviteForm:
     form = InviteForm()
-    children = invitations.children_of(_me())
+    children = invitations.children_of(current_staff())
     form.child.choices = [SelectChoice(str(child.id), f"{child.first_name} ({child.date_of_birth:%d.%m.%Y})") for child in children]
     form.child.choices.append(SelectChoice(NEW_CHILD, _("A new child")))
     form.instruments.choices = [SelectChoice(d.id, f"{pick(d.title)} (v{d.version})") for d in _parent_instruments()]
@@ -74,8 +70,8 @@ def _invite_form() -> InviteForm:
 @staff("professional")
 def invitations_list():
     """The professional's invitations and where each questionnaire stands (audit-logged per child shown)."""
-    rows = invitations.visits_of(_me(), utcnow())
-    record_each(_me(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations")
+    rows = invitations.visits_of(current_staff(), utcnow())
+    record_each(current_staff(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations")
     return render_template("questionnaires/staff/list.html", rows=rows, titles=_titles())
 
 
@@ -91,7 +87,7 @@ def invite():
     form = _invite_form()
     status = 200
     if form.validate_on_submit():
-        me = _me()
+        me = current_staff()
         if form.child.data == NEW_CHILD:
             child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me)
         else:
@@ -146,7 +142,7 @@ def _family_link(visit: Visit) -> str:
 def visit(visit_id: int):
     """One invitation: the family's link, a QR code, a text message to copy, and each questionnaire's state."""
     found = _own_visit(visit_id)
-    record(_me(), found.child_id, f"visit:{found.id}", "view", _basis(found.child))
+    record(current_staff(), found.child_id, f"visit:{found.id}", "view", _basis(found.child))
     link = _family_link(found)
     now = utcnow()
     with force_locale(found.language):
@@ -240,12 +236,12 @@ def response(response_id: int):
         if form.validate_on_submit():
             found.notes = (form.notes.data or "").strip()
             found.notes_updated_at = utcnow()
-            found.notes_updated_by_id = _me().id
+            found.notes_updated_by_id = current_staff().id
             db.session.commit()
-            record(_me(), found.visit.child_id, f"response:{found.id}", "update", basis)
+            record(current_staff(), found.visit.child_id, f"response:{found.id}", "update", basis)
             flash(_("The notes have been saved."), "success")
             return redirect(url_for("questionnaires_staff.response", response_id=found.id) + "#notes-section")
-    record(_me(), found.visit.child_id, f"response:{found.id}", "view", basis)
+    record(current_staff(), found.visit.child_id, f"response:{found.id}", "view", basis)
     return render_template(
         "questionnaires/staff/response.html",
         view=results.result_view(found, current_language()),
@@ -276,11 +272,11 @@ def child(child_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             colleague = db.session.get(User, int(form.colleague.data))
-            invitations.share_case(found, colleague, _me())
-            record(_me(), found.id, f"child:{found.id}", "share", basis)
+            invitations.share_case(found, colleague, current_staff())
+            record(current_staff(), found.id, f"child:{found.id}", "share", basis)
             flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
-    record(_me(), found.id, f"child:{found.id}", "view", basis)
+    record(current_staff(), found.id, f"child:{found.id}", "view", basis)
     return render_template(
         "questionnaires/staff/child.html",
         child=found,

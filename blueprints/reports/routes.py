@@ -8,10 +8,9 @@ import unicodedata
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from config import LANGUAGES
-from core.access import ALL_STAFF, staff
+from core.access import ALL_STAFF, current_staff, staff
 from core.downloads import attachment_headers
 from core.i18n import current_language, date_and_time, pick
 from core.timeutil import to_local, utcnow
@@ -35,7 +34,7 @@ def _language() -> str:
 
 def _basis_or_refuse(child: Child, subject: str) -> str:
     """The reader's basis for the child's data; an attempt without one is logged, then refused."""
-    me = current_user._get_current_object()
+    me = current_staff()
     basis = access_basis(me, child)
     if basis is None:
         record(me, child.id, subject, "denied", "no part in the child's case")
@@ -57,7 +56,7 @@ def _ascii(text: str) -> str:
 
 def _pdf_response(template: str, filename: str, title: str, **context) -> Response:
     """Render a summary in the chosen language and send it as a download that is never cached."""
-    me = current_user._get_current_object()
+    me = current_staff()
     with force_locale(context["language"]):
         confidential = "Sekretessbelagd / Salassa pidettävä" + (" / Confidential" if context["language"] == "en" else "")
         html = render_template(
@@ -91,9 +90,9 @@ def response_pdf(response_id: int):
     basis = _basis_or_refuse(child, f"response:{found.id}")
     language = _language()
     with force_locale(language):
-        summary = response_summary(found, current_user._get_current_object(), language)
+        summary = response_summary(found, current_staff(), language)
         title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.first_name)
-    record(current_user._get_current_object(), child.id, f"response:{found.id}", "download", basis)
+    record(current_staff(), child.id, f"response:{found.id}", "download", basis)
     answered = to_local(found.submitted_at).date().isoformat()
     filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
     return _pdf_response("reports/response.html", filename, title, summary=summary, language=language)
@@ -109,8 +108,8 @@ def child_pdf(child_id: int):
     basis = _basis_or_refuse(child, f"child:{child.id}")
     language = _language()
     with force_locale(language):
-        summary = child_summary(child, current_user._get_current_object(), language, to_local(utcnow()).date())
+        summary = child_summary(child, current_staff(), language, to_local(utcnow()).date())
         title = _("Summary for the network meeting: %(child)s", child=child.first_name)
-    record(current_user._get_current_object(), child.id, f"child:{child.id}", "download", basis)
+    record(current_staff(), child.id, f"child:{child.id}", "download", basis)
     filename = f"famnen-{_ascii(child.first_name)}-{to_local(utcnow()).date().isoformat()}.pdf"
     return _pdf_response("reports/child.html", filename, title, summary=summary, language=language)
