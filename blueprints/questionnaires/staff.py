@@ -35,7 +35,7 @@ bp = Blueprint("questionnaires_staff", __name__)
 
 
 
-def _basis(child: Child, subject: str | None = None) -> str:
+def basis_or_refuse(child: Child, subject: str | None = None) -> str:
     """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
     basis = invitations.access_basis(current_staff(), child)
     if basis is None:
@@ -92,7 +92,7 @@ def invite():
             child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me)
         else:
             child = db.session.get(Child, int(form.child.data))
-            _basis(child)
+            basis_or_refuse(child)
         try:
             visit = invitations.invite(child, me, list(form.instruments.data), form.language.data, utcnow(), form.valid_days.data, form.email.data or "")
         except InvitationError:
@@ -114,7 +114,7 @@ def _own_visit(visit_id: int) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
         abort(404)
-    _basis(visit.child)
+    basis_or_refuse(visit.child)
     return visit
 
 
@@ -142,7 +142,7 @@ def _family_link(visit: Visit) -> str:
 def visit(visit_id: int):
     """One invitation: the family's link, a QR code, a text message to copy, and each questionnaire's state."""
     found = _own_visit(visit_id)
-    record(current_staff(), found.child_id, f"visit:{found.id}", "view", _basis(found.child))
+    record(current_staff(), found.child_id, f"visit:{found.id}", "view", basis_or_refuse(found.child))
     link = _family_link(found)
     now = utcnow()
     with force_locale(found.language):
@@ -218,7 +218,8 @@ def extend(visit_id: int):
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
 
 
-def _response(response_id: int) -> Response:
+def sent_response_or_404(response_id: int) -> Response:
+    """A sent response to a child's questionnaire (not an anonymous one), or 404."""
     response = db.session.get(Response, response_id)
     if response is None or response.visit is None or response.submitted_at is None:
         abort(404)
@@ -229,8 +230,8 @@ def _response(response_id: int) -> Response:
 @staff("professional")
 def response(response_id: int):
     """The result of one response: flags first, scales, the outcome, every answer, and notes."""
-    found = _response(response_id)
-    basis = _basis(found.visit.child, f"response:{found.id}")
+    found = sent_response_or_404(response_id)
+    basis = basis_or_refuse(found.visit.child, f"response:{found.id}")
     form = NotesForm(data={"notes": found.notes})
     if request.method == "POST":
         if form.validate_on_submit():
@@ -266,7 +267,7 @@ def child(child_id: int):
     found = db.session.get(Child, child_id)
     if found is None:
         abort(404)
-    basis = _basis(found)
+    basis = basis_or_refuse(found)
     form = ShareForm()
     form.colleague.choices = _colleague_choices(found)
     if request.method == "POST":

@@ -17,9 +17,8 @@ from core.timeutil import to_local, utcnow
 from extensions import db
 
 from ..audit.log import record
-from ..questionnaires.invitations import access_basis
 from ..questionnaires.models import Child
-from ..questionnaires.models import Response as QuestionnaireResponse
+from ..questionnaires.staff import basis_or_refuse, sent_response_or_404
 from .pdf import render_pdf
 from .summaries import child_summary, number, response_summary
 
@@ -30,16 +29,6 @@ def _language() -> str:
     """The language the professional chose for the PDF (independent of the page's language)."""
     wanted = request.args.get("lang")
     return wanted if wanted in LANGUAGES else current_language()
-
-
-def _basis_or_refuse(child: Child, subject: str) -> str:
-    """The reader's basis for the child's data; an attempt without one is logged, then refused."""
-    me = current_staff()
-    basis = access_basis(me, child)
-    if basis is None:
-        record(me, child.id, subject, "denied", "no part in the child's case")
-        abort(403)
-    return basis
 
 
 def page_counter_css(template: str) -> str:
@@ -83,11 +72,9 @@ def _pdf_response(template: str, filename: str, title: str, **context) -> Respon
 @staff(*ALL_STAFF)
 def response_pdf(response_id: int):
     """The summary of one response, for the meeting or the patient record."""
-    found = db.session.get(QuestionnaireResponse, response_id)
-    if found is None or found.visit is None or found.submitted_at is None:
-        abort(404)
+    found = sent_response_or_404(response_id)
     child = found.visit.child
-    basis = _basis_or_refuse(child, f"response:{found.id}")
+    basis = basis_or_refuse(child, f"response:{found.id}")
     language = _language()
     with force_locale(language):
         summary = response_summary(found, current_staff(), language)
@@ -105,7 +92,7 @@ def child_pdf(child_id: int):
     child = db.session.get(Child, child_id)
     if child is None:
         abort(404)
-    basis = _basis_or_refuse(child, f"child:{child.id}")
+    basis = basis_or_refuse(child, f"child:{child.id}")
     language = _language()
     with force_locale(language):
         summary = child_summary(child, current_staff(), language, to_local(utcnow()).date())
