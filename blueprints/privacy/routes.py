@@ -15,11 +15,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from config import LANGUAGES
 from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
-from core.i18n import current_language, date_and_time
+from core.i18n import current_language
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
@@ -27,8 +26,7 @@ from ..audit.log import record, record_each
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
-from ..reports.pdf import render_pdf
-from ..reports.routes import page_counter_css
+from ..reports.routes import chosen_language, pdf_download
 from .requests import Search, erase, export, find, views_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
@@ -96,22 +94,12 @@ def export_pdf():
     found = find(_search())
     if found.nothing:
         abort(404)
-    language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    language = chosen_language()
     _log(found, "export")
     with force_locale(language):
         title = _("Data held about the person who asked")
-        html = render_template(
-            "privacy/export.html",
-            data=export(found, language),
-            language=language,
-            document_title=title,
-            author=current_staff().name,
-            municipality="",
-            confidential="Sekretessbelagd / Salassa pidettävä",
-            printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=current_staff().name),
-            page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
-        )
-    return Response(render_pdf(html), mimetype="application/pdf", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf"))
+        data = export(found, language)
+    return pdf_download("privacy/export.html", f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf", title, language, data=data)
 
 
 @bp.route("/data-requests/erase", methods=["POST"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from config import LANGUAGES
 from core.access import ALL_STAFF, current_staff, staff
@@ -25,7 +26,7 @@ from .summaries import child_summary, number, response_summary
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
 
 
-def _language() -> str:
+def chosen_language() -> str:
     """The language the professional chose for the PDF (independent of the page's language)."""
     wanted = request.args.get("lang")
     return wanted if wanted in LANGUAGES else current_language()
@@ -43,28 +44,31 @@ def _ascii(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "child"
 
 
-def _pdf_response(template: str, filename: str, title: str, **context) -> Response:
-    """Render a summary in the chosen language and send it as a download that is never cached."""
+LEVEL_WORDS = {"normal": _l("No concern"), "borderline": _l("Borderline"), "high": _l("Above the cut-off"), None: ""}
+DIRECTION_WORDS = {"up": _l("rising"), "down": _l("falling"), "same": _l("unchanged")}
+
+
+def pdf_download(template: str, filename: str, title: str, language: str, **context) -> Response:
+    """Render a PDF template in ``language`` with the confidential page header and footer; a download never cached."""
     me = current_staff()
-    with force_locale(context["language"]):
-        confidential = "Sekretessbelagd / Salassa pidettävä" + (" / Confidential" if context["language"] == "en" else "")
+    with force_locale(language):
         html = render_template(
             template,
             document_title=title,
             author=me.name,
-            municipality=context["summary"].heading.municipality,
-            confidential=confidential,
+            municipality=pick(current_app.config["MUNICIPALITY_NAME"], language),
+            confidential="Sekretessbelagd / Salassa pidettävä" + (" / Confidential" if language == "en" else ""),
             printed=_("Printed %(date)s by %(name)s", date=date_and_time(utcnow()), name=me.name),
             page_counter=page_counter_css(_("Page %(page)s of %(pages)s")),
-            number=number,
-            level_words={"normal": _("No concern"), "borderline": _("Borderline"), "high": _("Above the cut-off"), None: ""},
-            direction_words={"up": _("rising"), "down": _("falling"), "same": _("unchanged")},
+            language=language,
             **context,
         )
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers=attachment_headers(filename),
+    return Response(render_pdf(html), mimetype="application/pdf", headers=attachment_headers(filename))
+
+
+def _summary_pdf(template: str, filename: str, title: str, summary, language: str) -> Response:
+    return pdf_download(
+        template, filename, title, language, summary=summary, number=number, level_words=LEVEL_WORDS, direction_words=DIRECTION_WORDS
     )
 
 
@@ -75,14 +79,14 @@ def response_pdf(response_id: int):
     found = sent_response_or_404(response_id)
     child = found.visit.child
     basis = basis_or_refuse(child, f"response:{found.id}")
-    language = _language()
+    language = chosen_language()
     with force_locale(language):
         summary = response_summary(found, current_staff(), language)
         title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.first_name)
     record(current_staff(), child.id, f"response:{found.id}", "download", basis)
     answered = to_local(found.submitted_at).date().isoformat()
     filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
-    return _pdf_response("reports/response.html", filename, title, summary=summary, language=language)
+    return _summary_pdf("reports/response.html", filename, title, summary, language)
 
 
 @bp.route("/children/<int:child_id>.pdf")
@@ -93,10 +97,10 @@ def child_pdf(child_id: int):
     if child is None:
         abort(404)
     basis = basis_or_refuse(child, f"child:{child.id}")
-    language = _language()
+    language = chosen_language()
     with force_locale(language):
         summary = child_summary(child, current_staff(), language, to_local(utcnow()).date())
         title = _("Summary for the network meeting: %(child)s", child=child.first_name)
     record(current_staff(), child.id, f"child:{child.id}", "download", basis)
     filename = f"famnen-{_ascii(child.first_name)}-{to_local(utcnow()).date().isoformat()}.pdf"
-    return _pdf_response("reports/child.html", filename, title, summary=summary, language=language)
+    return _summary_pdf("reports/child.html", filename, title, summary, language)
