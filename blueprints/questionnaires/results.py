@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.i18n import pick
@@ -20,6 +21,9 @@ from .definition import Definition, Item, Scale
 from .models import Child, Response, Visit
 from .scoring import Result, ScaleResult
 from .store import load_latest
+
+# A band's level in words, for the result page and the PDFs; never colour alone.
+LEVEL_LABELS = {"normal": _l("No concern"), "borderline": _l("Borderline"), "high": _l("Above the cut-off"), None: ""}
 
 
 @dataclass(frozen=True)

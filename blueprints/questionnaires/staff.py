@@ -32,6 +32,7 @@ from .notifications import send_invitation
 from .store import load_latest
 
 bp = Blueprint("questionnaires_staff", __name__)
+bp.add_app_template_global(results.LEVEL_LABELS, "LEVEL_LABELS")
 
 
 

@@ -19,6 +19,7 @@ from extensions import db
 
 from ..audit.log import record
 from ..questionnaires.models import Child
+from ..questionnaires.results import LEVEL_LABELS
 from ..questionnaires.staff import basis_or_refuse, sent_response_or_404
 from .pdf import render_pdf
 from .summaries import child_summary, number, response_summary
@@ -44,7 +45,6 @@ def _ascii(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "child"
 
 
-LEVEL_WORDS = {"normal": _l("No concern"), "borderline": _l("Borderline"), "high": _l("Above the cut-off"), None: ""}
 DIRECTION_WORDS = {"up": _l("rising"), "down": _l("falling"), "same": _l("unchanged")}
 
 
@@ -68,7 +68,7 @@ def pdf_download(template: str, filename: str, title: str, language: str, **cont
 
 def _summary_pdf(template: str, filename: str, title: str, summary, language: str) -> Response:
     return pdf_download(
-        template, filename, title, language, summary=summary, number=number, level_words=LEVEL_WORDS, direction_words=DIRECTION_WORDS
+        template, filename, title, language, summary=summary, number=number, level_words=LEVEL_LABELS, direction_words=DIRECTION_WORDS
     )
 
 
