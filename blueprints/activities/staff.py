@@ -53,18 +53,14 @@ TEXT_FIELDS = (
 
 
 def _activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     if not permissions.can_manage(current_staff(), activity):
         abort(403)
     return activity
 
 
 def _date(date_id: int) -> ActivityDate:
-    activity_date = db.session.get(ActivityDate, date_id)
-    if activity_date is None:
-        abort(404)
+    activity_date = db.get_or_404(ActivityDate, date_id)
     if not permissions.can_manage(current_staff(), activity_date.activity):
         abort(403)
     return activity_date
@@ -72,9 +68,7 @@ def _date(date_id: int) -> ActivityDate:
 
 def _registration(registration_id: int) -> Registration:
     """The registration a staff member changes (attendance, cancelling); the change is audit-logged."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404)
+    registration = db.get_or_404(Registration, registration_id)
     if not permissions.can_manage(current_staff(), registration.date.activity):
         abort(403)
     _log_shown([registration], "update")

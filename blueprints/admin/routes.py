@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,13 +19,6 @@ from ..organisation.models import Centre
 from .forms import NewStaffForm, StaffForm, TemporaryPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _staff_member(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _form_data(user: User) -> dict:
@@ -101,7 +94,7 @@ def staff_new():
 @staff("admin")
 def staff_edit(user_id: int):
     """Change a staff member's name, email address, roles or whether the account is in use."""
-    user = _staff_member(user_id)
+    user = db.get_or_404(User, user_id)
     form = _with_centres(StaffForm(data=_form_data(user)))
     status = 200
     if form.validate_on_submit():
@@ -131,7 +124,7 @@ def staff_edit(user_id: int):
 @staff("admin")
 def staff_reset_authenticator(user_id: int):
     """Make the person set up their authenticator app again (lost phone)."""
-    user = _staff_member(user_id)
+    user = db.get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
         accounts.reset_authenticator(user)
         db.session.commit()
@@ -143,7 +136,7 @@ def staff_reset_authenticator(user_id: int):
 @staff("admin")
 def staff_set_password(user_id: int):
     """Give the person a new password they must change at their next sign-in."""
-    user = _staff_member(user_id)
+    user = db.get_or_404(User, user_id)
     form = TemporaryPasswordForm()
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data, user.email, user.name)

@@ -26,13 +26,6 @@ from .setup import overlapping_hours
 bp = Blueprint("booking_admin", __name__, url_prefix="/admin")
 
 
-def _get_or_404(model, identifier: int):
-    item = db.session.get(model, identifier)
-    if item is None:
-        abort(404)
-    return item
-
-
 def _slug_taken(model, slug: str, item) -> bool:
     found = db.session.scalar(select(model).where(model.slug == slug))
     return found is not None and found is not item
@@ -72,7 +65,7 @@ def centres():
 @staff("admin")
 def centre(centre_id: int | None = None):
     """Create or edit a family centre."""
-    item = _get_or_404(Centre, centre_id) if centre_id else None
+    item = db.get_or_404(Centre, centre_id) if centre_id else None
     form = CentreForm(obj=item)
     status = 200
     if form.validate_on_submit():
@@ -109,7 +102,7 @@ def services():
 @staff("admin")
 def service(service_id: int | None = None):
     """Create or edit a service and choose who gives it."""
-    item = _get_or_404(Service, service_id) if service_id else None
+    item = db.get_or_404(Service, service_id) if service_id else None
     form = ServiceForm(obj=item)
     if not form.is_submitted():
         form.professionals.data = [str(p.id) for p in item.professionals] if item else []
@@ -134,7 +127,7 @@ def service(service_id: int | None = None):
 
 
 def _professional(user_id: int) -> User:
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if not user.has_role("professional"):
         abort(404)
     return user
@@ -226,7 +219,7 @@ def add_hours(user_id: int):
 @staff("admin")
 def delete_hours(hours_id: int):
     """Remove a block of working hours (booked appointments stay as they are)."""
-    block = _get_or_404(WorkingHours, hours_id)
+    block = db.get_or_404(WorkingHours, hours_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     user_id = block.user_id

@@ -44,9 +44,7 @@ def _parse_day(value: str | None) -> date:
 
 def _appointment(appointment_id: int) -> Appointment:
     """The appointment a staff member opens or changes; audit-logged as a view or an update."""
-    appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None:
-        abort(404)
+    appointment = db.get_or_404(Appointment, appointment_id)
     if not permissions.can_manage(current_staff(), appointment):
         abort(403)
     _log_shown([appointment], "view" if request.method == "GET" else "update")
@@ -297,9 +295,7 @@ def block():
 @staff(*BOOKING_ROLES)
 def unblock(absence_id: int):
     """Remove blocked time, so the time can be booked again."""
-    absence = db.session.get(Absence, absence_id)
-    if absence is None:
-        abort(404)
+    absence = db.get_or_404(Absence, absence_id)
     if not permissions.can_open_agenda(current_staff(), absence.user_id):
         abort(403)
     if not EmptyForm().validate_on_submit():

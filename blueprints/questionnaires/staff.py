@@ -112,9 +112,7 @@ def invite():
 
 
 def _own_visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
-    if visit is None:
-        abort(404)
+    visit = db.get_or_404(Visit, visit_id)
     basis_or_refuse(visit.child)
     return visit
 
@@ -265,9 +263,7 @@ def _colleague_choices(child: Child) -> list[SelectChoice]:
 @staff("professional")
 def child(child_id: int):
     """A child's responses over time, side by side, and who takes part in the case."""
-    found = db.session.get(Child, child_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Child, child_id)
     basis = basis_or_refuse(found)
     form = ShareForm()
     form.colleague.choices = _colleague_choices(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -93,9 +93,7 @@ def response_pdf(response_id: int):
 @staff(*ALL_STAFF)
 def child_pdf(child_id: int):
     """All of a child's responses over time and the appointments and group activities attended, for a network meeting."""
-    child = db.session.get(Child, child_id)
-    if child is None:
-        abort(404)
+    child = db.get_or_404(Child, child_id)
     basis = basis_or_refuse(child, f"child:{child.id}")
     language = chosen_language()
     with force_locale(language):
