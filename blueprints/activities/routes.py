@@ -23,7 +23,7 @@ from extensions import db
 from ..auth.models import User
 from ..booking.finder import monday_of
 from ..booking.forms import normalise_phone
-from ..booking.ics import feed
+from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres
 from . import calendar, ics, notifications
 from . import registration as registrations
@@ -41,9 +41,6 @@ CLOSED_MESSAGES = {
     "past": _l("This date is over."),
     "closed": _l("Registration for this date has closed. Call us if you would still like to come."),
 }
-# The public feed reaches this far back and ahead.
-FEED_PAST = timedelta(days=30)
-FEED_AHEAD = timedelta(days=366)
 
 
 def party_text(adults: int, children: int) -> str:

@@ -313,8 +313,6 @@ def unblock(absence_id: int):
 # --- Personal calendar feed -------------------------------------------------------------
 
 FEED_PURPOSE = "calendar-feed"
-FEED_PAST = timedelta(days=30)
-FEED_AHEAD = timedelta(days=366)
 
 
 def _own_profile() -> ProfessionalProfile:
@@ -365,8 +363,8 @@ def calendar_feed(token: str):
     appointments = db.session.scalars(
         select(Appointment).where(
             Appointment.professional_id == profile.user_id,
-            Appointment.starts_at >= now - FEED_PAST,
-            Appointment.starts_at < now + FEED_AHEAD,
+            Appointment.starts_at >= now - ics.FEED_PAST,
+            Appointment.starts_at < now + ics.FEED_AHEAD,
         ).order_by(Appointment.starts_at)
     )
     events = []

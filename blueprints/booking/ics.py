@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -12,6 +12,9 @@ from core.mail import Attachment
 from .models import Appointment, AppointmentStatus
 
 PRODUCT_ID = "-//Famnen//Appointments//EN"
+# Calendar feeds reach this far back and ahead.
+FEED_PAST = timedelta(days=30)
+FEED_AHEAD = timedelta(days=366)
 
 
 def _calendar(method: str | None = None, name: str | None = None) -> Calendar:

@@ -120,9 +120,8 @@ def version_of(saved: SiteText | None) -> str:
     return saved.updated_at.isoformat() if saved is not None else ""
 
 
-def editor_texts(document: Document) -> dict[str, str]:
-    """What the editor starts with in each language: the saved text, or the built-in one."""
-    saved = saved_text(document)
+def editor_texts(document: Document, saved: SiteText | None) -> dict[str, str]:
+    """What the editor starts with in each language: the ``saved`` text (see ``saved_text``), or the built-in one."""
     if saved is not None:
         return {f"body_{code}": getattr(saved, f"body_{code}") for code in LANGUAGES}
     return {f"body_{code}": built_in_text(document, code) for code in LANGUAGES}

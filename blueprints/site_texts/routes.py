@@ -40,7 +40,7 @@ def edit(name: str):
     """Edit a text in three languages, preview it, and save it."""
     document = _document(name)
     saved = saved_text(document)
-    form = SiteTextForm(data={**editor_texts(document), "version": version_of(saved)})
+    form = SiteTextForm(data={**editor_texts(document, saved), "version": version_of(saved)})
     previews: list[tuple[str, Markup]] = []
     status = 200
     if form.validate_on_submit():
