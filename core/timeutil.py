@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -26,3 +26,7 @@ def local_to_utc(day: date, clock: time) -> datetime:
     """
     return datetime.combine(day, clock, tzinfo=HELSINKI).astimezone(UTC)
 
+
+def local_days(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The UTC moments at which Helsinki's ``first_day`` begins and ``last_day`` ends (the end is exclusive)."""
+    return local_to_utc(first_day, time(0)), local_to_utc(last_day + timedelta(days=1), time(0))

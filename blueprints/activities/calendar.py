@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 
 from config import LANGUAGES
 from core.i18n import pick
-from core.timeutil import local_to_utc, to_local
+from core.timeutil import local_days, to_local
 from extensions import db
 
 from ..organisation.models import Centre
@@ -73,8 +73,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
 
 def dates_between(filters: Filters, first_day: date, last_day: date) -> list[ActivityDate]:
     """Published dates from ``first_day`` to ``last_day`` (Helsinki days) that match the filters, cancelled ones too."""
-    start = local_to_utc(first_day, time(0))
-    end = local_to_utc(last_day + timedelta(days=1), time(0))
+    start, end = local_days(first_day, last_day)
     query = (
         select(ActivityDate)
         .join(ActivityDate.activity)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
-from core.timeutil import local_to_utc
+from core.timeutil import local_days, local_to_utc
 from extensions import db
 
 from ..auth.models import StaffRole, User
@@ -241,7 +239,7 @@ def add_absence(user_id: int):
         if form.start.data:
             starts_at, ends_at = local_to_utc(form.first_day.data, form.start.data), local_to_utc(last_day, form.end.data)
         else:
-            starts_at, ends_at = local_to_utc(form.first_day.data, time(0)), local_to_utc(last_day + timedelta(days=1), time(0))
+            starts_at, ends_at = local_days(form.first_day.data, last_day)
         try:
             booking.block_time(user.id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from core.mail import external_url
 from core.tokens import make_token, new_reference, reference_from_token
 from core.forms import EmptyForm
 from core.rendering import render_page_or_fragment, wants_fragment
-from core.timeutil import local_to_utc, to_local, utcnow
+from core.timeutil import local_days, local_to_utc, to_local, utcnow
 from extensions import db
 
 from ..audit.log import record_each
@@ -274,9 +274,10 @@ def block():
     conflicts: list[Appointment] = []
     if form.validate_on_submit():
         professional_id = int(form.professional.data)
-        start, end = (time(0), None) if form.whole_day.data else (form.start.data, form.end.data)
-        starts_at = local_to_utc(form.day.data, start)
-        ends_at = local_to_utc(form.day.data + timedelta(days=1), time(0)) if end is None else local_to_utc(form.day.data, end)
+        if form.whole_day.data:
+            starts_at, ends_at = local_days(form.day.data, form.day.data)
+        else:
+            starts_at, ends_at = local_to_utc(form.day.data, form.start.data), local_to_utc(form.day.data, form.end.data)
         try:
             booking.block_time(professional_id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:

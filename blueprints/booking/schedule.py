@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from core.timeutil import local_to_utc, to_local
+from core.timeutil import local_days, to_local
 from extensions import db
 
 from .models import Absence, Appointment
@@ -24,8 +24,7 @@ class ScheduleDay:
 
 def schedule(professional_id: int, first_day: date, last_day: date) -> list[ScheduleDay]:
     """Every day from ``first_day`` to ``last_day`` with its appointments (cancelled ones too) and absences."""
-    start = local_to_utc(first_day, time(0))
-    end = local_to_utc(last_day + timedelta(days=1), time(0))
+    start, end = local_days(first_day, last_day)
     days = {first_day + timedelta(days=n): ScheduleDay(first_day + timedelta(days=n)) for n in range((last_day - first_day).days + 1)}
     appointments = db.session.scalars(
         select(Appointment)
@@ -45,5 +44,6 @@ def schedule(professional_id: int, first_day: date, last_day: date) -> list[Sche
 
 
 def _overlaps_day(absence: Absence, day: date) -> bool:
-    return absence.starts_at < local_to_utc(day + timedelta(days=1), time(0)) and absence.ends_at > local_to_utc(day, time(0))
+    day_starts, day_ends = local_days(day, day)
+    return absence.starts_at < day_ends and absence.ends_at > day_starts
 

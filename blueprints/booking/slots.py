@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core.timeutil import local_to_utc
+from core.timeutil import local_days
 from extensions import db
 
 from ..auth.models import User
@@ -135,8 +135,7 @@ def find_slots(query: SlotQuery, first_day: date, last_day: date, now: datetime,
     ids = [user.id for user in professionals]
     # Phone and video appointments do not depend on where the professional sits.
     centre_id = query.centre_id if query.mode == "in_person" else None
-    start = local_to_utc(first_day, datetime.min.time())
-    end = local_to_utc(last_day + timedelta(days=1), datetime.min.time())
+    start, end = local_days(first_day, last_day)
     slots = free_slots(
         rules_for(query.service, query.family),
         load_blocks(ids, centre_id),
