@@ -29,7 +29,7 @@ from .invitations import Status
 from .models import InstrumentSetting, Response
 from .notifications import alert_professional
 from .results import answer_text, scale_rows
-from .store import latest_version_number, load_latest
+from .store import load_latest
 
 bp = Blueprint("questionnaires", __name__)
 
@@ -390,10 +390,20 @@ def offer_decline(token: str):
 # --- Self-service ------------------------------------------------------------------------
 
 
+def _public_ids() -> list[str]:
+    return sorted(db.session.scalars(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public)))
+
+
+def _latest_or_none(instrument_id: str) -> Definition | None:
+    try:
+        return load_latest(instrument_id)
+    except LookupError:  # made public, but its definition has since gone
+        return None
+
+
 def public_instruments() -> list[Definition]:
     """The instruments an administrator made public, newest versions."""
-    ids = db.session.scalars(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public)).all()
-    return [load_latest(instrument_id) for instrument_id in sorted(ids) if latest_version_number(instrument_id)]
+    return [definition for definition in map(_latest_or_none, _public_ids()) if definition is not None]
 
 
 @bp.route("/questionnaires")
@@ -409,7 +419,7 @@ def self_service_start(instrument_id: str):
     """Start an anonymous response to a public instrument."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    definition = next((d for d in public_instruments() if d.id == instrument_id), None)
+    definition = _latest_or_none(instrument_id) if instrument_id in _public_ids() else None
     if definition is None:
         abort(404)
     response = Response(
