@@ -9,6 +9,7 @@ from icalendar import Event
 
 from core.i18n import localized
 
+from ..booking.ics import event
 from .models import Activity, ActivityDate, Registration, RegistrationStatus
 
 
@@ -31,18 +32,10 @@ def title_with_topic(activity_date: ActivityDate) -> str:
 
 
 def _event(uid: str, activity_date: ActivityDate, sequence: int, cancelled: bool, description: str, stamp: datetime) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    event.add("dtstart", activity_date.starts_at)
-    event.add("dtend", activity_date.ends_at)
-    event.add("sequence", sequence)
-    event.add("summary", title_with_topic(activity_date))
-    event.add("location", place_text(activity_date.activity))
-    if description:
-        event.add("description", description)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return event
+    return event(
+        uid=uid, stamp=stamp, starts_at=activity_date.starts_at, ends_at=activity_date.ends_at, sequence=sequence,
+        summary=title_with_topic(activity_date), location=place_text(activity_date.activity), description=description, cancelled=cancelled,
+    )
 
 
 def date_event(activity_date: ActivityDate, url: str, stamp: datetime) -> Event:

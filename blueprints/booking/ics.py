@@ -38,22 +38,33 @@ def place_text(appointment: Appointment, phone_text: str, video_text: str) -> st
     return f"{localized(centre, 'name')}, {centre.street_address}, {centre.postal_code} {localized(centre, 'city')}"
 
 
+def event(
+    *, uid: str, stamp: datetime, starts_at: datetime, ends_at: datetime, sequence: int,
+    summary: str, location: str, description: str, cancelled: bool,
+) -> Event:
+    """One VEVENT; a cancelled one is marked so that calendars remove it. Empty texts are left out."""
+    item = Event()
+    item.add("uid", uid)
+    item.add("dtstamp", stamp)
+    item.add("dtstart", starts_at)
+    item.add("dtend", ends_at)
+    item.add("sequence", sequence)
+    item.add("summary", summary)
+    if location:
+        item.add("location", location)
+    if description:
+        item.add("description", description)
+    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return item
+
+
 def appointment_event(appointment: Appointment, summary: str, location: str, description: str, stamp: datetime) -> Event:
     """One VEVENT for an appointment; cancelled ones are marked so calendars remove them."""
-    event = Event()
-    event.add("uid", f"appointment-{appointment.reference}@famnen")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", appointment.starts_at)
-    event.add("dtend", appointment.ends_at)
-    event.add("sequence", appointment.sequence)
-    event.add("summary", summary)
-    if location:
-        event.add("location", location)
-    if description:
-        event.add("description", description)
-    cancelled = appointment.status in (AppointmentStatus.CANCELLED_BY_FAMILY, AppointmentStatus.CANCELLED_BY_STAFF)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return event
+    return event(
+        uid=f"appointment-{appointment.reference}@famnen", stamp=stamp, starts_at=appointment.starts_at, ends_at=appointment.ends_at,
+        sequence=appointment.sequence, summary=summary, location=location, description=description,
+        cancelled=appointment.status in (AppointmentStatus.CANCELLED_BY_FAMILY, AppointmentStatus.CANCELLED_BY_STAFF),
+    )
 
 
 def _method(event: Event) -> str:
