@@ -94,12 +94,18 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"{date_and_time(start)}–{date_and_time(end)}"
 
 
+def day_and_hours(start: datetime, end: datetime) -> str:
+    """A date with its weekday and the hours on it, e.g. "tisdag 3 december 2026 9.30–10.15"."""
+    return f"{long_date(start)} {clock(start)}–{clock(end)}"
+
+
 def init_app(app: Flask) -> None:
     """Register Jinja helpers for languages and local dates."""
     app.jinja_env.globals.update(
         local_date=lambda moment: to_local(moment).date(),
         localized=localized,
         time_range=time_range,
+        day_and_hours=day_and_hours,
         pick=pick,
         current_language=current_language,
         LANGUAGES=LANGUAGES,
