@@ -9,7 +9,7 @@ from icalendar import Event
 
 from core.i18n import localized
 
-from ..booking.ics import event
+from ..booking.ics import build_event
 from .models import Activity, ActivityDate, Registration, RegistrationStatus
 
 
@@ -32,7 +32,7 @@ def title_with_topic(activity_date: ActivityDate) -> str:
 
 
 def _event(uid: str, activity_date: ActivityDate, sequence: int, cancelled: bool, description: str, stamp: datetime) -> Event:
-    return event(
+    return build_event(
         uid=uid, stamp=stamp, starts_at=activity_date.starts_at, ends_at=activity_date.ends_at, sequence=sequence,
         summary=title_with_topic(activity_date), location=place_text(activity_date.activity), description=description, cancelled=cancelled,
     )

@@ -38,29 +38,29 @@ def place_text(appointment: Appointment, phone_text: str, video_text: str) -> st
     return f"{localized(centre, 'name')}, {centre.street_address}, {centre.postal_code} {localized(centre, 'city')}"
 
 
-def event(
+def build_event(
     *, uid: str, stamp: datetime, starts_at: datetime, ends_at: datetime, sequence: int,
     summary: str, location: str, description: str, cancelled: bool,
 ) -> Event:
     """One VEVENT; a cancelled one is marked so that calendars remove it. Empty texts are left out."""
-    item = Event()
-    item.add("uid", uid)
-    item.add("dtstamp", stamp)
-    item.add("dtstart", starts_at)
-    item.add("dtend", ends_at)
-    item.add("sequence", sequence)
-    item.add("summary", summary)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", starts_at)
+    event.add("dtend", ends_at)
+    event.add("sequence", sequence)
+    event.add("summary", summary)
     if location:
-        item.add("location", location)
+        event.add("location", location)
     if description:
-        item.add("description", description)
-    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return item
+        event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
 
 
 def appointment_event(appointment: Appointment, summary: str, location: str, description: str, stamp: datetime) -> Event:
     """One VEVENT for an appointment; cancelled ones are marked so calendars remove them."""
-    return event(
+    return build_event(
         uid=f"appointment-{appointment.reference}@famnen", stamp=stamp, starts_at=appointment.starts_at, ends_at=appointment.ends_at,
         sequence=appointment.sequence, summary=summary, location=location, description=description,
         cancelled=appointment.status in (AppointmentStatus.CANCELLED_BY_FAMILY, AppointmentStatus.CANCELLED_BY_STAFF),
