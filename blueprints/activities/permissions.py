@@ -16,6 +16,9 @@ from ..booking.permissions import centre_ids
 from ..organisation.models import Centre, active_centres
 from .models import Activity, activity_leader
 
+# The audit log's basis of a refused participant list or registration.
+REFUSED = "does not manage the activity"
+
 
 def can_manage(user: User, activity: Activity) -> bool:
     """Whether ``user`` may manage ``activity``."""

@@ -20,7 +20,7 @@ from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
 
-from ..audit.log import record_each
+from ..audit.log import record_each, refuse
 from ..auth.models import StaffRole, User
 from ..questionnaires.invitations import case_to_link, linkable_children
 from . import figures as figure_sums
@@ -62,7 +62,7 @@ def _activity(activity_id: int) -> Activity:
 def _date(date_id: int) -> ActivityDate:
     activity_date = db.get_or_404(ActivityDate, date_id)
     if not permissions.can_manage(current_staff(), activity_date.activity):
-        abort(403)
+        refuse(current_staff(), None, f"participants:{activity_date.id}", permissions.REFUSED)
     return activity_date
 
 
@@ -70,7 +70,7 @@ def _registration(registration_id: int) -> Registration:
     """The registration a staff member changes (attendance, cancelling); the change is audit-logged."""
     registration = db.get_or_404(Registration, registration_id)
     if not permissions.can_manage(current_staff(), registration.date.activity):
-        abort(403)
+        refuse(current_staff(), registration.child_id, f"registration:{registration.id}", permissions.REFUSED)
     _log_shown([registration], "update")
     return registration
 

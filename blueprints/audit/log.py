@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NoReturn
 
-from flask import request
+from flask import abort, request
 from sqlalchemy import insert
 
 from core.timeutil import utcnow
@@ -31,3 +32,13 @@ def record_each(actor: User, shown: Iterable[tuple[int | None, str]], action: st
     if rows:
         db.session.execute(insert(AuditEntry), rows)
     db.session.commit()
+
+
+def refuse(actor: User, child_id: int | None, subject: str, basis: str) -> NoReturn:
+    """Log a refused attempt to see or change a client's data ("denied", and why), then answer 403.
+
+    Every refusal of client data goes through here. The entry is committed before
+    the request fails, so the error's rollback cannot undo it.
+    """
+    record(actor, child_id, subject, "denied", basis)
+    abort(403)

@@ -34,6 +34,8 @@ SUBJECTS = {
     "child": _l("the child's case"),
     "visit": _l("questionnaire invitation"),
     "appointment": _l("appointment"),
+    "agenda": _l("a professional's agenda"),
+    "participants": _l("participant list of a group activity date"),
     "registration": _l("group activity registration"),
     "audit-log": _l("the audit log"),
     "data-request": _l("data request"),
@@ -46,6 +48,8 @@ BASES = {
     "reception at the family centre": _l("reception at the family centre"),
     "professional who opened the case": _l("professional who opened the case"),
     "no part in the child's case": _l("no part in the child's case"),
+    "not their agenda or family centre": _l("neither their own agenda nor their family centre's"),
+    "does not manage the activity": _l("does not manage the group activity"),
     "administration of the audit log": _l("administration of the audit log"),
     "data request": _l("answering a data request"),
 }

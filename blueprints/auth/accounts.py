@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, text, update
 
 from core.timeutil import utcnow
 from extensions import db
@@ -126,8 +126,10 @@ def accept_totp(user: User, secret: str, code: str, now: datetime | None = None)
     """Check a six-digit code against ``secret``, accepting each time step only once.
 
     Codes from the previous and next 30-second step are allowed for clock drift.
-    The caller holds a write lock on the user (see ``lock_user``) so that two
-    simultaneous sign-ins cannot both use the same code.
+    The step is claimed with one conditional UPDATE ("only if no later step was
+    used"), so the database lets exactly one of two simultaneous uses of a code
+    through, whatever else the caller locked: on PostgreSQL the second UPDATE
+    waits for the first to commit and then matches no row.
     """
     code = re.sub(r"\s", "", code or "")
     if not re.fullmatch(r"\d{6}", code):
@@ -137,26 +139,54 @@ def accept_totp(user: User, secret: str, code: str, now: datetime | None = None)
     current_step = int(now.timestamp()) // TOTP_STEP_SECONDS
     for step in (current_step - 1, current_step, current_step + 1):
         if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            return True
+            claimed = db.session.execute(
+                update(User)
+                .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step)
+                .execution_options(synchronize_session="fetch")
+            )
+            return claimed.rowcount == 1
     return False
-
-
-def lock_user(user_id: int) -> User | None:
-    """Load a user with a row lock (PostgreSQL); SQLite requests already hold the write lock."""
-    return db.session.scalar(select(User).where(User.id == user_id).with_for_update())
 
 
 # --- Throttling ----------------------------------------------------------------
 
 
-def record_attempt(email: str, ip_address: str, succeeded: bool) -> None:
+def record_attempt(email: str, ip_address: str, succeeded: bool) -> LoginAttempt:
     """Store one sign-in attempt; throttling counts the failed ones."""
-    db.session.add(
-        LoginAttempt(email=normalise_email(email), ip_address=ip_address, succeeded=succeeded, at=utcnow())
-    )
+    attempt = LoginAttempt(email=normalise_email(email), ip_address=ip_address, succeeded=succeeded, at=utcnow())
+    db.session.add(attempt)
+    return attempt
+
+
+def _lock_throttle(email: str, ip_address: str) -> None:
+    """Serialise the attempts of one account and of one address until the transaction ends (PostgreSQL).
+
+    Transaction-level advisory locks, because the address throttle also covers
+    email addresses with no account (no row to lock). Always the account first,
+    then the address, each in its own key space, so two requests never wait for
+    each other in a circle. SQLite requests already hold the write lock.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key_space, value in ((1, normalise_email(email)), (2, ip_address)):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:value))"), {"space": key_space, "value": value})
+
+
+def begin_attempt(email: str, ip_address: str) -> tuple[timedelta | None, LoginAttempt | None]:
+    """Let one attempt go ahead unless throttled: (how long to wait, None) or (None, the attempt).
+
+    The check and the recording of the attempt - as failed until the caller marks
+    it succeeded - happen in one transaction under the throttle's lock, and are
+    committed before the password or code is checked. So of any number of
+    simultaneous attempts exactly as many are checked as the limit allows, and
+    the slow password hash does not hold the lock.
+    """
+    _lock_throttle(email, ip_address)
+    wait = throttle_wait(email, ip_address)
+    attempt = None if wait else record_attempt(email, ip_address, False)
+    db.session.commit()
+    return wait, attempt
 
 
 def throttle_wait(email: str, ip_address: str, now: datetime | None = None) -> timedelta | None:
@@ -283,41 +313,42 @@ class StepOutcome:
 def verify_password_step(email: str, password: str, ip_address: str) -> StepOutcome:
     """First step: check the password, unless this account or address is throttled.
 
-    While throttled even a correct password is refused, so guessing cannot go on.
+    While throttled even a correct password is refused, so guessing cannot go on;
+    the answer is the same whether or not the account exists.
     """
-    wait = throttle_wait(email, ip_address)
+    wait, attempt = begin_attempt(email, ip_address)
     if wait:
         return StepOutcome(wait=wait)
     user = User.by_email(email)
     ok = check_password(user, password) and user is not None and user.is_active
-    record_attempt(email, ip_address, ok)
-    if ok and user.totp_secret is None and not user.totp_pending_secret:
-        # First sign-in: offer a new authenticator secret, kept until confirmed.
-        user.totp_pending_secret = new_totp_secret()
+    if ok:
+        attempt.succeeded = True
+        if user.totp_secret is None and not user.totp_pending_secret:
+            # First sign-in: offer a new authenticator secret, kept until confirmed.
+            user.totp_pending_secret = new_totp_secret()
     db.session.commit()
     return StepOutcome(user=user if ok else None)
 
 
 def verify_code_step(user_id: int, code: str, ip_address: str) -> StepOutcome:
     """Second step: check the one-time code (or confirm a new authenticator) and open a session."""
-    user = lock_user(user_id)
+    user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         return StepOutcome()
-    wait = throttle_wait(user.email, ip_address)
+    wait, attempt = begin_attempt(user.email, ip_address)
     if wait:
         return StepOutcome(wait=wait)
     enrolling = user.totp_secret is None
     secret = user.totp_pending_secret if enrolling else user.totp_secret
     ok = bool(secret) and accept_totp(user, secret, code)
-    record_attempt(user.email, ip_address, ok)
     token = None
     if ok:
+        attempt.succeeded = True
         if enrolling:
             user.totp_secret, user.totp_pending_secret = secret, None
         token = start_session(user)
     db.session.commit()
     return StepOutcome(user=user if ok else None, session_token=token)
-
 
 
 def reset_authenticator(user: User) -> None:

@@ -17,7 +17,7 @@ from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, to_local, utcnow
 from extensions import db
 
-from ..audit.log import record_each
+from ..audit.log import record_each, refuse
 from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
@@ -46,7 +46,7 @@ def _appointment(appointment_id: int) -> Appointment:
     """The appointment a staff member opens or changes; audit-logged as a view or an update."""
     appointment = db.get_or_404(Appointment, appointment_id)
     if not permissions.can_manage(current_staff(), appointment):
-        abort(403)
+        refuse(current_staff(), appointment.child_id, f"appointment:{appointment.id}", permissions.REFUSED)
     _log_shown([appointment], "view" if request.method == "GET" else "update")
     return appointment
 
@@ -69,7 +69,7 @@ def _chosen_professional(visible: list[User]) -> int:
     asked = request.args.get("professional", type=int)
     if asked is not None:
         if not any(person.id == asked for person in visible):
-            abort(403)
+            refuse(current_staff(), None, f"agenda:{asked}", permissions.REFUSED)
         return asked
     return current_staff().id if any(person.id == current_staff().id for person in visible) else visible[0].id
 

@@ -14,6 +14,9 @@ from extensions import db
 from ..auth.models import StaffRole, User
 from .models import Appointment, WorkingHours
 
+# The audit log's basis of a refused appointment or agenda.
+REFUSED = "not their agenda or family centre"
+
 
 def centre_ids(user: User) -> set[int]:
     """The centres a staff member belongs to."""

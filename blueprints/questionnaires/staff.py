@@ -21,7 +21,7 @@ from core.qr import qr_svg
 from core.timeutil import utcnow
 from extensions import db
 
-from ..audit.log import record, record_each
+from ..audit.log import record, record_each, refuse
 from ..auth.models import StaffRole, User
 from . import invitations, results
 from .definition import Definition
@@ -40,8 +40,7 @@ def basis_or_refuse(child: Child, subject: str | None = None) -> str:
     """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
     basis = invitations.access_basis(current_staff(), child)
     if basis is None:
-        record(current_staff(), child.id, subject or f"child:{child.id}", "denied", "no part in the child's case")
-        abort(403)
+        refuse(current_staff(), child.id, subject or f"child:{child.id}", "no part in the child's case")
     return basis
 
 
