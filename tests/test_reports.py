@@ -93,6 +93,17 @@ def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse, db,
     assert list(ARTIFACTS.glob(f"response-summary-{language}*.png"))
 
 
+@pytest.mark.parametrize("language", ["sv", "fi"])
+def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse, db, family_centre, tmp_path, language):
+    db.session.get(Child, family_centre["child_id"]).first_name = "Noa O'Brien & Co"
+    response = sent_response(db, family_centre)
+    download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
+    header = pdf_text(download, tmp_path).splitlines()[0]  # the running header of page 1
+    assert "Noa O'Brien & Co" in header
+    assert "&#39;" not in header and "&amp;" not in header and "\\" not in header
+    assert pdf_info(download, tmp_path)["Title"].endswith("Noa O'Brien & Co")
+
+
 def test_flags_come_first(nurse, db, family_centre, tmp_path):
     answers = {f"phq{n}": "several_days" for n in range(1, 10)} | {"phq_difficulty": "somewhat_difficult"}
     response = sent_response(db, family_centre, "phq9", answers)
