@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 
 from config import LANGUAGES
 from core.timeutil import to_local
@@ -20,6 +21,8 @@ from core.timeutil import to_local
 LANGUAGE_COOKIE = "famnen_lang"
 # The names of the languages in themselves, for the language switch.
 LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "en": "English"}
+# The names of the languages in the reader's language, for running text ("answered in Swedish").
+LANGUAGE_WORDS = {"sv": _l("Swedish"), "fi": _l("Finnish"), "en": _l("English")}
 # Which language to fall back on when a text is missing in the chosen one.
 FALLBACKS = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("sv", "fi")}
 
@@ -110,6 +113,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_WORDS=LANGUAGE_WORDS,
     )
     app.jinja_env.filters.update(
         short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time

@@ -105,6 +105,13 @@ def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse, db, fa
     assert pdf_info(download, tmp_path)["Title"].endswith("Noa O'Brien & Co")
 
 
+@pytest.mark.parametrize(("language", "swedish"), [("sv", "(svenska"), ("fi", "(ruotsi"), ("en", "(Swedish")])
+def test_the_language_of_the_answer_is_named_in_the_readers_language(nurse, db, family_centre, tmp_path, language, swedish):
+    response = sent_response(db, family_centre)  # answered in Swedish
+    text = pdf_text(nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data, tmp_path)
+    assert swedish in text and "Svenska" not in text
+
+
 def test_flags_come_first(nurse, db, family_centre, tmp_path):
     answers = {f"phq{n}": "several_days" for n in range(1, 10)} | {"phq_difficulty": "somewhat_difficult"}
     response = sent_response(db, family_centre, "phq9", answers)
