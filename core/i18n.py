@@ -9,10 +9,11 @@ default language. Content such as a centre's name is stored in columns
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 
 from config import LANGUAGES
 from core.timeutil import to_local
@@ -20,6 +21,8 @@ from core.timeutil import to_local
 LANGUAGE_COOKIE = "famnen_lang"
 # The names of the languages in themselves, for the language switch.
 LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "en": "English"}
+# The names of the languages in the reader's language, for running text ("answered in Swedish").
+LANGUAGE_WORDS = {"sv": _l("Swedish"), "fi": _l("Finnish"), "en": _l("English")}
 # Which language to fall back on when a text is missing in the chosen one.
 FALLBACKS = {"sv": ("fi", "en"), "fi": ("sv", "en"), "en": ("sv", "fi")}
 
@@ -88,8 +91,18 @@ def date_and_time(value: datetime) -> str:
 
 
 def time_range(start: datetime, end: datetime) -> str:
-    """A span of time, without repeating the date when it starts and ends on the same day."""
-    if to_local(start).date() == to_local(end).date():
+    """A span of time, without repeating the date when it starts and ends on the same day.
+
+    Whole days (midnight to midnight in Helsinki) are written as dates, "14.12.2026–18.12.2026",
+    not as "14.12.2026 0.00–19.12.2026 0.00", which names a day that is not included.
+    """
+    local_start, local_end = to_local(start), to_local(end)
+    if local_start.time() == local_end.time() == time(0) and local_end > local_start:
+        last_day = local_end.date() - timedelta(days=1)
+        if last_day == local_start.date():
+            return short_date(local_start.date())
+        return f"{short_date(local_start.date())}–{short_date(last_day)}"
+    if local_start.date() == local_end.date():
         return f"{date_and_time(start)}–{clock(end)}"
     return f"{date_and_time(start)}–{date_and_time(end)}"
 
@@ -110,6 +123,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_WORDS=LANGUAGE_WORDS,
     )
     app.jinja_env.filters.update(
         short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time

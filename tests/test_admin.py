@@ -59,6 +59,19 @@ def test_weak_or_duplicate_first_password_is_refused(app, client, db):
     assert "Det finns redan ett konto med den här e-postadressen." in response.get_data(as_text=True)
 
 
+def test_every_problem_of_the_new_staff_form_is_reported_in_one_round(app, client, db):
+    admin = signed_in_admin(app, client)
+    response = client.submit(
+        "/admin/staff/new",
+        {"name": "Twin", "email": admin.email, "password": "qwerty123456"},  # no role, a taken address, a weak password
+        token_from="/admin/staff/new",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for problem in ("Välj minst en roll.", "Det finns redan ett konto med den här e-postadressen.", "Lösenordet är för vanligt"):
+        assert problem in body, problem
+
+
 def test_a_tampered_role_is_refused(app, client, db):
     signed_in_admin(app, client)
     response = client.submit(

@@ -11,7 +11,7 @@ from blueprints.auth.models import User
 from blueprints.booking import booking
 from blueprints.booking.models import Appointment, AppointmentStatus, ProfessionalProfile
 from blueprints.organisation.models import Centre, Service
-from core.timeutil import utcnow
+from core.timeutil import to_local, utcnow
 from tests.factories import make_centre, make_professional
 from tests.helpers import make_staff, next_week, sign_in
 
@@ -193,7 +193,6 @@ def test_the_professional_sees_the_booking_in_the_agenda_and_records_attendance(
     staff.html_checker = client.html_checker
     sign_in(staff, app, world.professional)
     day = appointment.starts_at.astimezone().date()
-    from core.timeutil import to_local
 
     page = staff.get(f"/staff/agenda?day={to_local(appointment.starts_at).date().isoformat()}").get_data(as_text=True)
     assert "Anna Lindholm" in page and "Elsa (4 år)" in page and "Bokad" in page
@@ -342,7 +341,6 @@ def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, a
     family.html_checker = client.html_checker
     book(family, world)
     appointment = db.session.scalar(select(Appointment))
-    from core.timeutil import to_local
 
     day = to_local(appointment.starts_at).date().isoformat()
     page = f"/admin/professionals/{world.professional.id}"
@@ -350,3 +348,26 @@ def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, a
     assert response.status_code == 409 and "Anna Lindholm" in response.get_data(as_text=True)
     booking.cancel(appointment, utcnow())
     assert client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page).status_code == 302
+
+
+def test_an_absence_with_a_start_time_and_no_end_time_is_refused_and_keeps_what_was_typed(client, world, admin):
+    page = f"/admin/professionals/{world.professional.id}"
+    day = f"{to_local(utcnow()).year + 2}-12-14"
+    response = client.submit(f"{page}/absences", {"absence-first_day": day, "absence-start": "09:00", "absence-note": "Kurs"}, token_from=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Ge båda tiderna, eller ingendera för hela dagar." in html
+    assert f'value="{day}"' in html and 'value="09:00"' in html and "Kurs" in html
+
+
+def test_absences_are_listed_as_days_in_date_order_and_an_overlap_is_refused(client, world, admin):
+    page = f"/admin/professionals/{world.professional.id}"
+    year = to_local(utcnow()).year + 2
+    for first, last in (("12-14", "12-18"), ("03-02", "03-02")):
+        saved = client.submit(f"{page}/absences", {"absence-first_day": f"{year}-{first}", "absence-last_day": f"{year}-{last}"}, token_from=page)
+        assert saved.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert html.index(f"2.3.{year}") < html.index(f"14.12.{year}–18.12.{year}")
+    assert "0.00" not in html.split('id="absences"')[1]
+    overlap = client.submit(f"{page}/absences", {"absence-first_day": f"{year}-12-18", "absence-last_day": f"{year}-12-20"}, token_from=page)
+    assert overlap.status_code == 422
+    assert f"Tiden överlappar frånvaron 14.12.{year}–18.12.{year}." in overlap.get_data(as_text=True)

@@ -1,11 +1,12 @@
 """PDF summaries: content in the chosen language, tagged PDF, safe rendering, downloads, access and audit."""
 
 import http.server
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,24 @@ def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse, db,
     (tmp_path / "page.pdf").write_bytes(download.data)
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "page.pdf"), str(ARTIFACTS / f"response-summary-{language}")], check=True)
     assert list(ARTIFACTS.glob(f"response-summary-{language}*.png"))
+
+
+@pytest.mark.parametrize("language", ["sv", "fi"])
+def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse, db, family_centre, tmp_path, language):
+    db.session.get(Child, family_centre["child_id"]).first_name = "Noa O'Brien & Co"
+    response = sent_response(db, family_centre)
+    download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
+    header = pdf_text(download, tmp_path).splitlines()[0]  # the running header of page 1
+    assert "Noa O'Brien & Co" in header
+    assert "&#39;" not in header and "&amp;" not in header and "\\" not in header
+    assert pdf_info(download, tmp_path)["Title"].endswith("Noa O'Brien & Co")
+
+
+@pytest.mark.parametrize(("language", "swedish"), [("sv", "(svenska"), ("fi", "(ruotsi"), ("en", "(Swedish")])
+def test_the_language_of_the_answer_is_named_in_the_readers_language(nurse, db, family_centre, tmp_path, language, swedish):
+    response = sent_response(db, family_centre)  # answered in Swedish
+    text = pdf_text(nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data, tmp_path)
+    assert swedish in text and "Svenska" not in text
 
 
 def test_flags_come_first(nurse, db, family_centre, tmp_path):
@@ -188,9 +207,27 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, 
     assert "Sammanfattning för nätverksmötet: Elsa" in text
     assert "sjunkande" in text  # the PSC-17 total fell from the earlier response to the package's
     assert "Barnrådgivning" in text  # the appointment attended
-    # The PSC-17 on its own and inside the package count as one instrument, on the result page's link too.
-    assert results.instruments_answered(child) == len(results.history(child, "sv")) == 1
+    # The PSC-17 on its own and inside the package count as one instrument; the result page's link counts answers.
+    assert len(results.history(child, "sv")) == 1 and results.responses_sent(child) == 2
     assert pdf_info(download.data, tmp_path)["Tagged"] == "yes"
+
+
+@pytest.mark.parametrize(("language", "this_one"), [("sv", "Detta svar"), ("fi", "Tämä vastaus")])
+def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse, db, family_centre, tmp_path, language, this_one):
+    answers = {f"psc{n}": "often" for n in range(1, 18)}
+    sent = {}
+    for moment in ("2026-03-02 07:00", "2026-06-01 06:15", "2026-06-01 10:40", "2026-09-07 11:00"):  # UTC
+        response = sent_response(db, family_centre, "psc17", answers)
+        response.submitted_at = datetime.fromisoformat(moment + "+00:00")
+        sent[moment] = response
+    db.session.commit()
+    text = pdf_text(nurse.get(f"/staff/reports/responses/{sent['2026-06-01 10:40'].id}.pdf?lang={language}").data, tmp_path)
+    # Helsinki times: two answers on one day are told apart, and the later one is not shown.
+    for shown in ("2.3.2026 9.00", "1.6.2026 9.15", "1.6.2026 13.40", this_one):
+        assert shown in text, shown
+    assert "7.9.2026" not in text
+    page = nurse.get(f"/staff/questionnaires/responses/{sent['2026-03-02 07:00'].id}").get_data(as_text=True)
+    assert re.search(r"\(4\)</a>", page)  # four answers about the child, whatever the instrument
 
 
 def test_only_sent_responses_have_summaries(nurse, db, family_centre):

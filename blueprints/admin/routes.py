@@ -70,13 +70,14 @@ def staff_new():
     """Create a staff account with a first password the person must change."""
     form = _with_centres(NewStaffForm())
     status = 200
-    if form.validate_on_submit():
-        problems = accounts.password_problems(form.password.data, form.email.data, form.name.data)
-        if _email_taken(form.email.data):
+    if form.is_submitted():
+        # Every problem is reported at once: the form's own checks, then the ones that need the database.
+        valid = form.validate()
+        if form.email.data and not form.email.errors and _email_taken(form.email.data):
             form.email.errors.append(_("There is already an account with this email address."))
-        elif problems:
-            form.password.errors.extend(problems)
-        else:
+        if form.password.data and not form.password.errors:
+            form.password.errors.extend(accounts.password_problems(form.password.data, form.email.data or "", form.name.data or ""))
+        if valid and not form.errors:
             user = accounts.create_staff_user(form.email.data, form.name.data, form.password.data, set(form.roles.data))
             user.must_change_password = True
             user.active = form.active.data
@@ -84,8 +85,6 @@ def staff_new():
             db.session.commit()
             flash(_("The account for %(name)s has been created. Give them the first password in person or by phone.", name=user.name), "success")
             return redirect(url_for("admin.staff_list"))
-        status = 422
-    elif form.is_submitted():
         status = 422
     return render_template("admin/staff_form.html", form=form, user=None), status
 
@@ -97,13 +96,14 @@ def staff_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _with_centres(StaffForm(data=_form_data(user)))
     status = 200
-    if form.validate_on_submit():
-        roles = set(form.roles.data)
-        if _email_taken(form.email.data, other_than=user):
+    if form.is_submitted():
+        valid = form.validate()
+        roles = set(form.roles.data or ())
+        if form.email.data and not form.email.errors and _email_taken(form.email.data, other_than=user):
             form.email.errors.append(_("There is already an account with this email address."))
-        elif user.id == current_user.id and ("admin" not in roles or not form.active.data):
+        if user.id == current_user.id and ("admin" not in roles or not form.active.data):
             form.roles.errors.append(_("You cannot remove your own administrator role or close your own account."))
-        else:
+        if valid and not form.errors:
             user.name = form.name.data.strip()
             user.email = form.email.data.strip().lower()
             user.set_roles(roles)
@@ -112,8 +112,6 @@ def staff_edit(user_id: int):
             db.session.commit()
             flash(_("The changes to %(name)s's account have been saved.", name=user.name), "success")
             return redirect(url_for("admin.staff_list"))
-        status = 422
-    elif form.is_submitted():
         status = 422
     return render_template(
         "admin/staff_form.html", form=form, user=user, password_form=TemporaryPasswordForm()

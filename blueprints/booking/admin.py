@@ -10,14 +10,15 @@ from wtforms.fields.choices import SelectChoice
 from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
-from core.timeutil import local_days, local_to_utc
+from core.timeutil import local_days, local_to_utc, utcnow
 from extensions import db
 
 from ..auth.models import StaffRole, User
 from ..organisation.models import Centre, Service, active_centres
 from . import booking
 from .admin_forms import WEEKDAYS, AbsenceForm, CentreForm, ProfileForm, ServiceForm, WorkingHoursForm
-from .booking import TimeNotFree
+from .booking import AlreadyBlocked, TimeNotFree
+from .forms import already_blocked_message
 from .models import Absence, ProfessionalProfile, WorkingHours
 from .setup import overlapping_hours
 
@@ -154,7 +155,10 @@ def _professional_page(user: User, profile_form=None, hours_form=None, absence_f
     blocks = db.session.scalars(
         select(WorkingHours).where(WorkingHours.user_id == user.id).order_by(WorkingHours.weekday, WorkingHours.start_time)
     ).all()
-    absences = db.session.scalars(select(Absence).where(Absence.user_id == user.id).order_by(Absence.starts_at.desc()).limit(50)).all()
+    # Current and coming absences in date order: the ones that still affect bookings.
+    absences = db.session.scalars(
+        select(Absence).where(Absence.user_id == user.id, Absence.ends_at > utcnow()).order_by(Absence.starts_at)
+    ).all()
     return render_template(
         "admin/professional.html",
         user=user,
@@ -245,6 +249,8 @@ def add_absence(user_id: int):
         except TimeNotFree as error:
             conflicts = error.appointments
             form.first_day.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
+        except AlreadyBlocked as error:
+            form.first_day.errors.append(already_blocked_message(error.absence))
         else:
             flash(_("The absence has been recorded."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")

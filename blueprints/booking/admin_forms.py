@@ -156,10 +156,20 @@ class AbsenceForm(FlaskForm):
         if field.data and self.first_day.data and field.data < self.first_day.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
 
-    def validate_end(self, field) -> None:
-        """Times come in pairs, and on a single day the end is after the start."""
-        if bool(self.start.data) != bool(field.data):
-            raise ValidationError(_l("Give both times, or neither for whole days."))
+    def validate(self, extra_validators=None) -> bool:
+        """Times come in pairs, and on a single day the end is after the start.
+
+        Checked on the whole form: an empty optional field skips its own validators,
+        so a start without an end would otherwise pass unnoticed.
+        """
+        valid = super().validate(extra_validators)
+        start, end = self.start.data, self.end.data
+        if bool(start) != bool(end):
+            missing = self.end if start else self.start
+            missing.errors = [*missing.errors, _l("Give both times, or neither for whole days.")]
+            return False
         single_day = not self.last_day.data or self.last_day.data == self.first_day.data
-        if field.data and single_day and field.data <= self.start.data:
-            raise ValidationError(_l("The end must be after the start."))
+        if start and end and single_day and end <= start:
+            self.end.errors = [*self.end.errors, _l("The end must be after the start.")]
+            return False
+        return valid

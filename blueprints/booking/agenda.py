@@ -22,8 +22,8 @@ from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
 from . import booking, finder, ics, permissions
-from .booking import ChangeNotAllowed, SlotUnavailable, TimeNotFree
-from .forms import BlockTimeForm, CancelForm
+from .booking import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
+from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
 from .routes import chosen_slot, details_page, service_or_404
@@ -283,6 +283,9 @@ def block():
         except TimeNotFree as error:
             conflicts = error.appointments
             form.start.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
+            status = 409
+        except AlreadyBlocked as error:
+            form.start.errors.append(already_blocked_message(error.absence))
             status = 409
         else:
             flash(_("The time has been blocked. Families cannot book it."), "success")

@@ -203,10 +203,19 @@ class TimeNotFree(BookingError):
         self.appointments = appointments
 
 
+class AlreadyBlocked(BookingError):
+    """Blocking time that overlaps an absence or block already recorded, which is named so staff can change it."""
+
+    def __init__(self, absence: Absence) -> None:
+        super().__init__()
+        self.absence = absence
+
+
 def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, note: str, by: User) -> Absence:
     """Make a professional unbookable for a while (meeting, training, sick leave). Commits.
 
-    Refused when booked appointments fall in that time: cancel or move them first.
+    Refused when booked appointments fall in that time (cancel or move them first), or when it
+    overlaps time already blocked (remove or change that first, so the list stays unambiguous).
     """
     if starts_at >= ends_at:
         raise ValueError("start after end")
@@ -221,6 +230,12 @@ def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, not
     ).all()
     if overlapping:
         raise TimeNotFree(list(overlapping))
+    already = db.session.scalar(
+        select(Absence).where(Absence.user_id == professional_id, Absence.starts_at < ends_at, Absence.ends_at > starts_at)
+        .order_by(Absence.starts_at).limit(1)
+    )
+    if already is not None:
+        raise AlreadyBlocked(already)
     absence = Absence(user_id=professional_id, starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_by_id=by.id)
     db.session.add(absence)
     db.session.commit()

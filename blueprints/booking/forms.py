@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
@@ -11,6 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import email_address
+from core.i18n import time_range
+
+from .models import Absence
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MAX_MESSAGE = 500
@@ -129,3 +133,8 @@ class BlockTimeForm(FlaskForm):
                 self.end.errors.append(_l("The end must be after the start."))
                 return False
         return valid
+
+
+def already_blocked_message(absence: Absence) -> str:
+    """Why time cannot be blocked again, naming the absence it overlaps."""
+    return _("That time overlaps the absence %(span)s. Remove or change it first.", span=time_range(absence.starts_at, absence.ends_at))

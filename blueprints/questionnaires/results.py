@@ -6,12 +6,12 @@ scores come from scoring the stored answers on the pinned version again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Mapping
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.i18n import pick
 from extensions import db
@@ -170,9 +170,22 @@ def _sent_responses(child: Child) -> list[Response]:
     ))
 
 
-def instruments_answered(child: Child) -> int:
-    """How many instruments the child's history shows (as ``len(history(child))``, without scoring anything)."""
-    return len({scale_source(definition_of(response)) for response in _sent_responses(child)})
+def responses_sent(child: Child) -> int:
+    """How many answers the child's history holds (sent responses, whatever the instrument), without scoring anything."""
+    return db.session.scalar(
+        select(func.count(Response.id)).join(Visit).where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
+    )
+
+
+def answered_up_to(group: InstrumentHistory, response: Response) -> InstrumentHistory:
+    """``group`` with only the responses sent no later than ``response`` (which is the last column)."""
+    columns = [column for column in group.columns if _sent_order(column.response) <= _sent_order(response)]
+    return replace(group, columns=columns)
+
+
+def _sent_order(response: Response) -> tuple:
+    # Two answers sent in the same second are told apart by the order they were stored in.
+    return (response.submitted_at, response.id)
 
 
 def history(child: Child, language: str) -> list[InstrumentHistory]:

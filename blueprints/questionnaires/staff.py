@@ -246,7 +246,7 @@ def response(response_id: int):
         view=results.result_view(found, current_language()),
         child=found.visit.child,
         form=form,
-        earlier=results.instruments_answered(found.visit.child),
+        answers_about_child=results.responses_sent(found.visit.child),
     ), 422 if form.errors else 200
 
 

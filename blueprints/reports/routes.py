@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from config import LANGUAGES
 from core.access import ALL_STAFF, current_staff, staff
@@ -21,7 +22,7 @@ from ..audit.log import record
 from ..questionnaires.models import Child
 from ..questionnaires.results import LEVEL_LABELS
 from ..questionnaires.staff import basis_or_refuse, sent_response_or_404
-from .pdf import render_pdf
+from .pdf import css_string, render_pdf
 from .summaries import child_summary, number, response_summary
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
@@ -33,11 +34,11 @@ def chosen_language() -> str:
     return wanted if wanted in LANGUAGES else current_language()
 
 
-def page_counter_css(template: str) -> str:
+def page_counter_css(template: str) -> Markup:
     """A translated "Page X of Y" as a CSS ``content`` value built from the page counters."""
     pieces = re.split(r"(%\(page\)s|%\(pages\)s)", template)
     counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
-    return " ".join(counters.get(piece) or '"' + piece.replace('"', "") + '"' for piece in pieces if piece)
+    return Markup(" ".join(counters.get(piece) or css_string(piece) for piece in pieces if piece))
 
 
 def _ascii(text: str) -> str:
@@ -55,6 +56,7 @@ def pdf_download(template: str, filename: str, title: str, language: str, **cont
         html = render_template(
             template,
             document_title=title,
+            css_string=css_string,
             author=me.name,
             municipality=pick(current_app.config["MUNICIPALITY_NAME"], language),
             confidential="Sekretessbelagd / Salassa pidettävä" + (" / Confidential" if language == "en" else ""),

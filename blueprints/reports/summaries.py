@@ -86,7 +86,9 @@ def response_summary(response: Response, reader: User, language: str) -> Respons
     child = response.visit.child
     source = results.scale_source(view.definition)
     same_scores = next((group for group in results.history(child, language) if group.source == source), None)
-    earlier = same_scores if same_scores and len(same_scores.columns) > 1 else None
+    # Only what was known when this response was sent: a later answer is not "earlier".
+    up_to_now = results.answered_up_to(same_scores, response) if same_scores else None
+    earlier = up_to_now if up_to_now and len(up_to_now.columns) > 1 else None
     return ResponseSummary(heading(reader, language), view, child, charts.bar_chart(bars, pick(view.definition.title, language)), earlier)
 
 
