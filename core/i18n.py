@@ -71,13 +71,14 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, "full")
 
 
-def clock(value: datetime) -> str:
+def clock(value: datetime, language: str | None = None) -> str:
     """Format a time of day in Helsinki time: "9.30" in Finnish and Swedish, "09:30" in English.
 
-    Written out by hand because a page of free times formats hundreds of them.
+    Written out by hand because a page of free times formats hundreds of them;
+    such a page passes the ``language`` it looked up once.
     """
     local = to_local(value)
-    if current_language() in ("sv", "fi"):
+    if (language or current_language()) in ("sv", "fi"):
         return f"{local.hour}.{local.minute:02d}"
     return f"{local.hour:02d}:{local.minute:02d}"
 
