@@ -3,7 +3,10 @@
 Makes a throw-away folder with a migrated SQLite database and the demo data,
 starts ``bench/hello_world.py`` and Famnen (in production mode, JSON request
 log) each under gunicorn with the production settings of
-``deploy/gunicorn.conf.py`` and two workers on loopback ports, then loads each
+``deploy/gunicorn.conf.py`` and two workers on loopback ports (workers are not
+recycled: under wrk's saturating load the production setting of one new worker
+every thousand requests would restart one every few seconds, which real traffic
+never does, and measure Python's start-up instead of the pages), then loads each
 page in turn with ``wrk -t2 -c20 --latency`` and prints requests per second,
 the share of hello-world's rate and the 99th percentile latency. Hello-world is
 measured before and after the pages; the ratio uses the mean of the two.
@@ -90,7 +93,7 @@ def free_port() -> int:
 def start_gunicorn(stack: ExitStack, app_spec: str, port: int, env: dict[str, str], log: Path) -> str:
     """Start gunicorn with two workers and wait until it answers; stopped when ``stack`` closes."""
     command = [
-        str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", "2",
+        str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", "2", "--max-requests", "0",
         "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), app_spec,
     ]
     handle = stack.enter_context(log.open("w"))
