@@ -82,7 +82,7 @@ test-postgres: install-dev compile-translations
 # Public pages under load, against a hello-world Flask app (docs/benchmarks.md).
 bench-http: install compile-translations
 	@bash scripts/system-deps.sh bench
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .stamp-* .pytest_cache

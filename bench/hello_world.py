@@ -1,4 +1,4 @@
-"""The smallest Flask app, the yardstick ``bench/http.py`` measures Famnen's public pages against."""
+"""The smallest Flask app, the yardstick ``bench/pages.py`` measures Famnen's public pages against."""
 
 from flask import Flask
 

@@ -11,31 +11,30 @@ page in turn with ``wrk -t2 -c20 --latency`` and prints requests per second,
 the share of hello-world's rate and the 99th percentile latency. Hello-world is
 measured before and after the pages; the ratio uses the mean of the two.
 
-Run: ``make bench-http`` or ``.venv/bin/python bench/http.py [--duration SECONDS]``.
+Run: ``make bench-http`` or ``.venv/bin/python bench/pages.py [--duration SECONDS]``
+(not ``http.py``: a file of that name here would hide the standard library's ``http``
+from the other benchmarks).
 Needs ``wrk`` (``scripts/system-deps.sh bench`` installs it). Figures go in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# This file's folder comes first on the path and its name would hide the standard
-# library's ``http`` (which urllib and Werkzeug import): put the project there instead.
-sys.path[0] = str(ROOT)
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from contextlib import ExitStack, closing  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
