@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db test test-postgres clean
+        db test test-postgres bench-http clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -78,6 +78,11 @@ test: install-dev compile-translations
 # The database-touching tests again, against a throw-away PostgreSQL cluster.
 test-postgres: install-dev compile-translations
 	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+
+# Public pages under load, against a hello-world Flask app (docs/benchmarks.md).
+bench-http: install compile-translations
+	@bash scripts/system-deps.sh bench
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .stamp-* .pytest_cache

@@ -9,7 +9,8 @@ default language. Content such as a centre's name is stored in columns
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -64,23 +65,44 @@ def language_list(chosen: Iterable[str]) -> str:
     return " ".join(code for code in LANGUAGES if code in chosen)
 
 
+@lru_cache(maxsize=4096)
+def _formatted_day(locale: str, day: date, pattern: str) -> str:
+    """A day formatted by Babel; ``locale`` is the current one, passed as the cache key."""
+    return format_date(day, pattern)
+
+
+def _day_text(value: date | datetime, pattern: str) -> str:
+    """Format the (Helsinki) day of ``value`` in the current language, once per process and day.
+
+    Babel's formatting is slow and pages such as the calendars format the same
+    few days again and again.
+    """
+    if isinstance(value, datetime):
+        # As Flask-Babel does: a naive moment is UTC.
+        day = to_local(value if value.tzinfo else value.replace(tzinfo=UTC)).date()
+    else:
+        day = value
+    return _formatted_day(str(get_locale()), day, pattern)
+
+
 def short_date(value: date | datetime) -> str:
     """Format a date the way people write it in the current language (3.12.2026)."""
-    return format_date(value, "d.M.yyyy")
+    return _day_text(value, "d.M.yyyy")
 
 
 def long_date(value: date | datetime) -> str:
     """Format a date with its weekday, e.g. "tisdag 3 december 2026"."""
-    return format_date(value, "full")
+    return _day_text(value, "full")
 
 
-def clock(value: datetime) -> str:
+def clock(value: datetime, language: str | None = None) -> str:
     """Format a time of day in Helsinki time: "9.30" in Finnish and Swedish, "09:30" in English.
 
-    Written out by hand because a page of free times formats hundreds of them.
+    Written out by hand because a page of free times formats hundreds of them;
+    such a page passes the ``language`` it looked up once.
     """
     local = to_local(value)
-    if current_language() in ("sv", "fi"):
+    if (language or current_language()) in ("sv", "fi"):
         return f"{local.hour}.{local.minute:02d}"
     return f"{local.hour:02d}:{local.minute:02d}"
 

@@ -5,6 +5,7 @@
 #   scripts/system-deps.sh test   what `make test` needs as well
 #   scripts/system-deps.sh postgres   the PostgreSQL server for `make test-postgres`, and the
 #                                     pg_dump/pg_restore its backup tests use
+#   scripts/system-deps.sh bench  wrk, the load generator of `make bench-http`
 set -euo pipefail
 mode=${1:-run}
 missing=()
@@ -27,6 +28,10 @@ if [ "$mode" = postgres ]; then
   [ -n "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] || missing+=(postgresql)
   need_command pg_dump postgresql-client
   need_command pg_restore postgresql-client
+fi
+
+if [ "$mode" = bench ]; then
+  need_command wrk wrk
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

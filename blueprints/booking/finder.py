@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
 from core.forms import language_choices
-from core.i18n import current_language, localized, long_date
+from core.i18n import clock, current_language, localized, long_date
 from core.rendering import render_page_or_fragment
 from core.timeutil import to_local, utcnow
 from extensions import db
@@ -44,6 +45,8 @@ class ShownSlot:
     professional: str
     place: str
     date_label: str  # e.g. "tisdag 3 december 2026"
+    at_label: str  # e.g. "tisdag 3 december 2026 kl.", read out before the time
+    time_label: str  # e.g. "9.30"
 
 
 @dataclass
@@ -143,18 +146,25 @@ def place_label(mode: str, centre: Centre | None) -> str:
 
 def shown_slots(slots: list[Slot], mode: str) -> list[ShownSlot]:
     """Attach names of professionals and places to slots."""
+    if not slots:
+        return []
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_({s.professional_id for s in slots}))).all())
     centres = {centre.id: centre for centre in db.session.scalars(select(Centre).where(Centre.id.in_({s.centre_id for s in slots})))}
     places = {centre_id: place_label(mode, centre) for centre_id, centre in centres.items()}
-    date_labels: dict[date, str] = {}
+    # Labels are made once per day and per place, and the language looked up once:
+    # formatting and translating are the slow part of a page with a hundred free times.
+    language = current_language()
+    no_place = place_label(mode, None)
+    date_labels: dict[date, tuple[str, str]] = {}
     shown = []
     for slot in slots:
         day = to_local(slot.starts_at).date()
         if day not in date_labels:
-            date_labels[day] = long_date(slot.starts_at)  # once per day: formatting dates is slow
+            label = long_date(slot.starts_at)
+            date_labels[day] = (label, _("%(date)s at", date=label))
         shown.append(ShownSlot(
             encode_slot(slot, mode), slot.starts_at, slot.ends_at, names.get(slot.professional_id, ""),
-            places.get(slot.centre_id, place_label(mode, None)), date_labels[day],
+            places.get(slot.centre_id, no_place), *date_labels[day], clock(slot.starts_at, language),
         ))
     return shown
 
@@ -171,24 +181,49 @@ def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignor
     Without a week asked for, an empty current week gives way to the first week with free times.
     """
     today = to_local(now).date()
-    week = _week(query, _parse_week(week_value, today), today, now, ignore_appointment)
-    if not week_value and not week.days and week.next_free:
-        week = _week(query, week.next_free, today, now, ignore_appointment)
-    return week
-
-
-def _week(query: SlotQuery, monday: date, today: date, now: datetime, ignore_appointment: int | None) -> Week:
-    sunday = monday + timedelta(days=6)
+    monday = _parse_week(week_value, today)
     _earliest, horizon = bookable_window(rules_for(query.service, query.family), now)
-    slots = find_slots(query, monday, sunday, now, ignore_appointment) if monday <= horizon else []
-    by_day: dict[date, DaySlots] = {}
-    for shown in shown_slots(slots, query.mode):
-        day = to_local(shown.starts_at).date()
-        by_day.setdefault(day, DaySlots(day)).slots.append(shown)
+    slots = _slots_of_week(query, monday, horizon, now, ignore_appointment)
     next_free = None
     if not slots and monday <= horizon:
-        later = find_slots(query, sunday + timedelta(days=1), min(horizon, monday + timedelta(weeks=SEARCH_WEEKS)), now, ignore_appointment)
-        next_free = monday_of(to_local(later[0].starts_at).date()) if later else None
+        next_free, next_slots = _next_free_week(query, monday, horizon, now, ignore_appointment)
+        if not week_value and next_free:
+            # The search has the following week's slots already when that is the one found.
+            monday = next_free
+            slots = next_slots if next_slots else _slots_of_week(query, monday, horizon, now, ignore_appointment)
+            next_free = None
+    return _week(monday, slots, query.mode, today, horizon, next_free)
+
+
+def _slots_of_week(query: SlotQuery, monday: date, horizon: date, now: datetime, ignore_appointment: int | None) -> list[Slot]:
+    if monday > horizon:
+        return []
+    return find_slots(query, monday, monday + timedelta(days=6), now, ignore_appointment)
+
+
+def _next_free_week(
+    query: SlotQuery, monday: date, horizon: date, now: datetime, ignore_appointment: int | None
+) -> tuple[date | None, list[Slot]]:
+    """The Monday of the first later week with a free time, and that week's slots when it is the next one.
+
+    The next week is looked at on its own first, as it usually has times; only
+    when it has none are the weeks up to ``SEARCH_WEEKS`` ahead searched at once.
+    """
+    following = monday + timedelta(days=7)
+    slots = _slots_of_week(query, following, horizon, now, ignore_appointment)
+    if slots:
+        return following, slots
+    first_day = following + timedelta(days=7)
+    last_day = min(horizon, monday + timedelta(weeks=SEARCH_WEEKS))
+    later = find_slots(query, first_day, last_day, now, ignore_appointment) if first_day <= last_day else []
+    return (monday_of(to_local(later[0].starts_at).date()) if later else None), []
+
+
+def _week(monday: date, slots: list[Slot], mode: str, today: date, horizon: date, next_free: date | None) -> Week:
+    by_day: dict[date, DaySlots] = {}
+    for shown in shown_slots(slots, mode):
+        day = to_local(shown.starts_at).date()
+        by_day.setdefault(day, DaySlots(day)).slots.append(shown)
     return Week(
         monday=monday,
         days=[by_day[day] for day in sorted(by_day)],

@@ -11,6 +11,7 @@ from functools import cache
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from core.timeutil import local_days
 from extensions import db
@@ -49,11 +50,25 @@ def professionals_for(service: Service, language: str | None = None, professiona
 
 
 def profiles_by_user(user_ids: list[int]) -> dict[int, ProfessionalProfile]:
-    """The professional profiles of these users, by user id."""
-    if not user_ids:
-        return {}
-    rows = db.session.scalars(select(ProfessionalProfile).where(ProfessionalProfile.user_id.in_(user_ids)))
-    return {profile.user_id: profile for profile in rows}
+    """The professional profiles of these users, by user id.
+
+    A page asks for the same profiles several times (the form, then each search):
+    profiles the session already holds are not loaded again, and their users,
+    already loaded with the service, are not joined in.
+    """
+    identity_map = db.session.identity_map
+    found = {}
+    for user_id in user_ids:
+        profile = identity_map.get(db.session.identity_key(ProfessionalProfile, user_id))
+        if profile is not None:
+            found[user_id] = profile
+    missing = [user_id for user_id in user_ids if user_id not in found]
+    if missing:
+        rows = db.session.scalars(
+            select(ProfessionalProfile).where(ProfessionalProfile.user_id.in_(missing)).options(lazyload(ProfessionalProfile.user))
+        )
+        found.update((profile.user_id, profile) for profile in rows)
+    return found
 
 
 def load_blocks(professional_ids: list[int], centre_id: int | None = None) -> list[WorkBlock]:
