@@ -18,7 +18,7 @@ from config import LANGUAGES
 from core.forms import language_choices
 from core.i18n import current_language, localized, long_date
 from core.rendering import render_page_or_fragment
-from core.timeutil import to_local, utcnow
+from core.timeutil import parse_day, to_local, utcnow
 from extensions import db
 
 from ..auth.models import User
@@ -80,11 +80,9 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _parse_week(value: str | None, today: date) -> date:
-    try:
-        return max(monday_of(date.fromisoformat(value or "")), monday_of(today))
-    except ValueError:
-        return monday_of(today)
+def week_asked(value: str | None, today: date) -> date:
+    """The Monday of the week ``?week=`` asks for; this week when it asks for none, an earlier one or no date."""
+    return max(monday_of(parse_day(value) or today), monday_of(today))
 
 
 def _centres_of(service: Service) -> list[Centre]:
@@ -171,7 +169,7 @@ def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignor
     Without a week asked for, an empty current week gives way to the first week with free times.
     """
     today = to_local(now).date()
-    week = _week(query, _parse_week(week_value, today), today, now, ignore_appointment)
+    week = _week(query, week_asked(week_value, today), today, now, ignore_appointment)
     if not week_value and not week.days and week.next_free:
         week = _week(query, week.next_free, today, now, ignore_appointment)
     return week
