@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from extensions import db
@@ -71,6 +71,51 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return render_error(InternalServerError.code)
 
 
+class _GuardedInput:
+    """``wsgi.input`` whose read errors are the client's 400, whichever server parses the body.
+
+    A malformed chunked body makes the server's reader fail while the app reads
+    the form: werkzeug's development server raises OSError, which werkzeug turns
+    into a 400, but gunicorn raises its own parse errors, which were a 500.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def _guarded(self, method, *args):
+        try:
+            return method(*args)
+        except HTTPException:
+            raise
+        except Exception as error:  # noqa: BLE001 - every server has its own errors for a broken body
+            raise BadRequest(f"The request body could not be read: {error!r}") from error
+
+    def read(self, *args) -> bytes:
+        """Read like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.read, *args)
+
+    def readline(self, *args) -> bytes:
+        """Read a line like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.readline, *args)
+
+    def readlines(self, *args) -> list[bytes]:
+        """Read the lines like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
+def _guard_request_body(wsgi_app):
+    """Wrap each request's body stream in ``_GuardedInput``."""
+
+    def guarded_app(environ, start_response):
+        environ["wsgi.input"] = _GuardedInput(environ["wsgi.input"])
+        return wsgi_app(environ, start_response)
+
+    return guarded_app
+
+
 def _set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -91,7 +136,8 @@ def _set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the proxy fix, security headers and error handlers."""
+    """Install the body guard, the proxy fix, security headers and error handlers."""
+    app.wsgi_app = _guard_request_body(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
