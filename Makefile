@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db test test-postgres clean
+        db test test-postgres fuzz clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -78,6 +78,10 @@ test: install-dev compile-translations
 # The database-touching tests again, against a throw-away PostgreSQL cluster.
 test-postgres: install-dev compile-translations
 	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+
+# A long fuzz run over every route (bench/fuzz.py); FUZZ_EXAMPLES and FUZZ_SEED tune it.
+fuzz: install-dev compile-translations
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .stamp-* .pytest_cache
