@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -116,6 +116,21 @@ def _guard_request_body(wsgi_app):
     return guarded_app
 
 
+def _refuse_nul_characters() -> None:
+    """Refuse a request whose address, query or form holds a NUL character (400).
+
+    Nobody types one, and PostgreSQL cannot store or even compare text that
+    holds one, so it would fail the query (a 500) where SQLite just finds nothing.
+    """
+    values = [request.path]
+    for data in (request.args, request.form):
+        for key, items in data.lists():
+            values.append(key)
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def _set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -141,6 +156,7 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)

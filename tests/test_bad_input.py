@@ -139,3 +139,12 @@ def test_a_number_answer_that_is_no_ones_is_refused_at_once(typed):
         parse_form_value(item, [typed])
     assert refused.value.reason == "not_a_number"
     assert parse_form_value(item, ["3,5"]) == Decimal("3.5") and parse_form_value(item, ["12"]) == 12
+
+
+def test_a_nul_character_anywhere_in_the_request_is_a_bad_request(app, client, db, world):
+    # PostgreSQL cannot compare text holding NUL, so it must never reach a query.
+    assert client.get("/book/%00/details").status_code == 400
+    assert client.get(f"/book/{world.service_slug}?centre=%00").status_code == 400
+    response = client.submit("/staff/sign-in", {"email": "a\x00@example.fi", "password": "x"}, token_from="/staff/sign-in")
+    assert response.status_code == 400
+    assert "Begäran kunde inte behandlas" in response.get_data(as_text=True)
