@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db test test-postgres bench-http clean
+        db test test-postgres bench-http fuzz clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -83,6 +83,10 @@ test-postgres: install-dev compile-translations
 bench-http: install compile-translations
 	@bash scripts/system-deps.sh bench
 	$(BIN)/python bench/pages.py
+
+# A long fuzz run over every route (bench/fuzz.py); FUZZ_EXAMPLES and FUZZ_SEED tune it.
+fuzz: install-dev compile-translations
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .stamp-* .pytest_cache

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import config
-from core import access, cli, database, i18n, rendering, request_log, security
+from core import access, cli, database, i18n, ids, rendering, request_log, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Feature blueprints, in the order their URLs and navigation appear.
@@ -78,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
     rendering.init_app(app)
+    ids.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     cli.init_app(app)

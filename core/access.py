@@ -63,8 +63,13 @@ def current_staff() -> User:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Accept only a local path as a redirect target, so links cannot send users elsewhere."""
-    if not target:
+    """Accept only a local path as a redirect target, so links cannot send users elsewhere.
+
+    Control characters are refused too: a line break cannot go into a Location
+    header, and browsers drop tabs and line breaks from URLs, which could turn
+    a slash, a tab and ``/evil.example`` into ``//evil.example``.
+    """
+    if not target or any(ord(character) < 0x20 or ord(character) == 0x7F for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from extensions import db
@@ -71,6 +71,66 @@ def _handle_unexpected_error(error: Exception) -> Response:
     return render_error(InternalServerError.code)
 
 
+class _GuardedInput:
+    """``wsgi.input`` whose read errors are the client's 400, whichever server parses the body.
+
+    A malformed chunked body makes the server's reader fail while the app reads
+    the form: werkzeug's development server raises OSError, which werkzeug turns
+    into a 400, but gunicorn raises its own parse errors, which were a 500.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def _guarded(self, method, *args):
+        try:
+            return method(*args)
+        except HTTPException:
+            raise
+        except Exception as error:  # noqa: BLE001 - every server has its own errors for a broken body
+            raise BadRequest(f"The request body could not be read: {error!r}") from error
+
+    def read(self, *args) -> bytes:
+        """Read like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.read, *args)
+
+    def readline(self, *args) -> bytes:
+        """Read a line like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.readline, *args)
+
+    def readlines(self, *args) -> list[bytes]:
+        """Read the lines like the server's stream; a broken body is a 400."""
+        return self._guarded(self._stream.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
+def _guard_request_body(wsgi_app):
+    """Wrap each request's body stream in ``_GuardedInput``."""
+
+    def guarded_app(environ, start_response):
+        environ["wsgi.input"] = _GuardedInput(environ["wsgi.input"])
+        return wsgi_app(environ, start_response)
+
+    return guarded_app
+
+
+def _refuse_nul_characters() -> None:
+    """Refuse a request whose address, query or form holds a NUL character (400).
+
+    Nobody types one, and PostgreSQL cannot store or even compare text that
+    holds one, so it would fail the query (a 500) where SQLite just finds nothing.
+    """
+    values = [request.path]
+    for data in (request.args, request.form):
+        for key, items in data.lists():
+            values.append(key)
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def _set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -91,10 +151,12 @@ def _set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the proxy fix, security headers and error handlers."""
+    """Install the body guard, the proxy fix, security headers and error handlers."""
+    app.wsgi_app = _guard_request_body(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)

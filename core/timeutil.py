@@ -30,3 +30,25 @@ def local_to_utc(day: date, clock: time) -> datetime:
 def local_days(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """The UTC moments at which Helsinki's ``first_day`` begins and ``last_day`` ends (the end is exclusive)."""
     return local_to_utc(first_day, time(0)), local_to_utc(last_day + timedelta(days=1), time(0))
+
+
+# The days a request may ask about. Wide enough for any date of birth and for
+# the audit log's twelve years; narrow enough that date arithmetic (a week on,
+# a day back, a span in UTC) can never leave Python's years 1..9999.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def parse_day(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` day from a query string, clamped to FIRST_DAY..LAST_DAY; None when it is not a date.
+
+    Every ``?day=``, ``?week=`` and ``?from=`` goes through here. A page asked
+    for a day outside the range shows its nearest end, and a page asked for
+    something that is not a date shows its usual default, so a tampered or
+    mistyped address never fails.
+    """
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return min(max(day, FIRST_DAY), LAST_DAY)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from core.forms import email_address, language_choices
+from core.forms import DayField, email_address, language_choices
 
 from ..admin.forms import CheckboxesField
 from ..booking.admin_forms import _text, _tidy
@@ -179,8 +179,8 @@ def _end_after_start(form, field) -> None:
 class DatesForm(FlaskForm):
     """Add one date, or a weekly or every-other-week series over a term."""
 
-    first_day = DateField(_l("First date"), validators=[InputRequired(message=_l("Enter the first date."))])
-    last_day = DateField(_l("Last date of the series"), validators=[Optional()])
+    first_day = DayField(_l("First date"), validators=[InputRequired(message=_l("Enter the first date."))])
+    last_day = DayField(_l("Last date of the series"), validators=[Optional()])
     every_weeks = RadioField(
         _l("Repeats"),
         choices=[SelectChoice("1", _l("Every week")), SelectChoice("2", _l("Every other week"))],
@@ -203,7 +203,7 @@ class DatesForm(FlaskForm):
 class DateForm(FlaskForm):
     """Change one date: its day, time and topic."""
 
-    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
+    day = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time, e.g. 09:30."))])
     end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start])
     topic_sv = _text(_l("Topic in Swedish"), max_length=300)

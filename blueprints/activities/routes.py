@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
@@ -21,7 +21,7 @@ from core.timeutil import to_local, utcnow
 from extensions import db
 
 from ..auth.models import User
-from ..booking.finder import monday_of
+from ..booking.finder import monday_of, week_asked
 from ..booking.forms import normalise_phone
 from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres
@@ -89,13 +89,6 @@ def filter_form(centres: list[Centre]) -> tuple[CalendarFilterForm, Filters]:
     return form, filters
 
 
-def _week_asked(today: date) -> date:
-    try:
-        return max(monday_of(date.fromisoformat(request.args.get("week") or "")), monday_of(today))
-    except ValueError:
-        return monday_of(today)
-
-
 @bp.route("/")
 @public
 def calendar_page():
@@ -105,7 +98,7 @@ def calendar_page():
     centres = active_centres()
     form, filters = filter_form(centres)
     view = "week" if request.args.get("view") == "week" else "list"
-    monday = _week_asked(today)
+    monday = week_asked(request.args.get("week"), today)
     weeks = 1 if view == "week" else LIST_WEEKS
     first_day = max(monday, today) if view == "list" else monday
     last_day = monday + timedelta(days=7 * weeks - 1)

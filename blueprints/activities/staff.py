@@ -16,6 +16,7 @@ from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
+from core.ids import parse_id
 from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from extensions import db
@@ -331,7 +332,7 @@ def link_child(registration_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        child = case_to_link(current_staff(), request.form.get("child", type=int))
+        child = case_to_link(current_staff(), request.form.get("child", type=parse_id))
         registrations.link_to_child(registration, child.id if child else None)
     except PermissionError:
         abort(403)

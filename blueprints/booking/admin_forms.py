@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, URL, ValidationError
 
-from core.forms import email_address, language_choices
+from core.forms import DayField, email_address, language_choices
 
 from ..admin.forms import CheckboxesField
 
@@ -128,8 +128,8 @@ class WorkingHoursForm(FlaskForm):
     )
     start = TimeField(_l("From"), validators=[_required(_l("Enter the start time, e.g. 08:00."))])
     end = TimeField(_l("Until"), validators=[_required(_l("Enter the end time, e.g. 16:00."))])
-    valid_from = DateField(_l("Valid from"), validators=[Optional()])
-    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    valid_from = DayField(_l("Valid from"), validators=[Optional()])
+    valid_until = DayField(_l("Valid until"), validators=[Optional()])
 
     def validate_end(self, field) -> None:
         """The block ends after it starts."""
@@ -145,8 +145,8 @@ class WorkingHoursForm(FlaskForm):
 class AbsenceForm(FlaskForm):
     """Leave over one or more days, or part of a day."""
 
-    first_day = DateField(_l("First day"), validators=[_required(_l("Enter the first day."))])
-    last_day = DateField(_l("Last day"), validators=[Optional()])
+    first_day = DayField(_l("First day"), validators=[_required(_l("Enter the first day."))])
+    last_day = DayField(_l("Last day"), validators=[Optional()])
     start = TimeField(_l("From (leave empty for whole days)"), validators=[Optional()])
     end = TimeField(_l("Until (leave empty for whole days)"), validators=[Optional()])
     note = _text(_l("Note for staff"))

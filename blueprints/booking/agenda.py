@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from core.access import current_staff, public, safe_next_url, staff
 from core.i18n import localized
+from core.ids import parse_id
 from core.mail import external_url
 from core.tokens import make_token, new_reference, reference_from_token
 from core.forms import EmptyForm
 from core.rendering import render_page_or_fragment, wants_fragment
-from core.timeutil import local_days, local_to_utc, to_local, utcnow
+from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
 from extensions import db
 
 from ..audit.log import record_each, refuse
@@ -36,10 +37,7 @@ BOOKING_ROLES = ("professional", "reception", "admin")
 
 
 def _parse_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return to_local(utcnow()).date()
+    return parse_day(value) or to_local(utcnow()).date()
 
 
 def _appointment(appointment_id: int) -> Appointment:
@@ -66,7 +64,7 @@ def _chosen_professional(visible: list[User]) -> int:
     """The professional whose agenda is shown, of those ``visible``: asked for, else oneself, else the first."""
     if not visible:
         raise NoAgenda()
-    asked = request.args.get("professional", type=int)
+    asked = request.args.get("professional", type=parse_id)
     if asked is not None:
         if not any(person.id == asked for person in visible):
             refuse(current_staff(), None, f"agenda:{asked}", permissions.REFUSED)
@@ -122,7 +120,7 @@ def link_child(appointment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        child = case_to_link(current_staff(), request.form.get("child", type=int))
+        child = case_to_link(current_staff(), request.form.get("child", type=parse_id))
     except PermissionError:
         abort(403)
     appointment.child_id = child.id if child else None

@@ -19,7 +19,7 @@ from config import LANGUAGES
 from core.forms import language_choices
 from core.i18n import clock, current_language, localized, long_date
 from core.rendering import render_page_or_fragment
-from core.timeutil import to_local, utcnow
+from core.timeutil import parse_day, to_local, utcnow
 from extensions import db
 
 from ..auth.models import User
@@ -83,11 +83,9 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _parse_week(value: str | None, today: date) -> date:
-    try:
-        return max(monday_of(date.fromisoformat(value or "")), monday_of(today))
-    except ValueError:
-        return monday_of(today)
+def week_asked(value: str | None, today: date) -> date:
+    """The Monday of the week ``?week=`` asks for; this week when it asks for none, an earlier one or no date."""
+    return max(monday_of(parse_day(value) or today), monday_of(today))
 
 
 def _centres_of(service: Service) -> list[Centre]:
@@ -181,7 +179,7 @@ def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignor
     Without a week asked for, an empty current week gives way to the first week with free times.
     """
     today = to_local(now).date()
-    monday = _parse_week(week_value, today)
+    monday = week_asked(week_value, today)
     _earliest, horizon = bookable_window(rules_for(query.service, query.family), now)
     slots = _slots_of_week(query, monday, horizon, now, ignore_appointment)
     next_free = None

@@ -7,11 +7,11 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.forms import email_address
+from core.forms import DayField, email_address
 from core.i18n import time_range
 
 from .models import Absence
@@ -113,7 +113,7 @@ class BlockTimeForm(FlaskForm):
     """Staff block time in a professional's calendar so families cannot book it."""
 
     professional = SelectField(_l("Whose time"), validators=[InputRequired(message=_l("Choose a professional."))])
-    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
+    day = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
     whole_day = BooleanField(_l("The whole day"))
     start = TimeField(_l("From"), validators=[Optional()])
     end = TimeField(_l("Until"), validators=[Optional()])

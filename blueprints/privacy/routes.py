@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -19,7 +19,8 @@ from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import current_language
-from core.timeutil import local_to_utc, to_local, utcnow
+from core.ids import parse_id
+from core.timeutil import local_to_utc, parse_day, to_local, utcnow
 from extensions import db
 
 from ..audit.log import record, record_each
@@ -38,15 +39,11 @@ PAGE_SIZE = 100
 
 
 def _search() -> Search:
-    try:
-        born = date.fromisoformat(request.values.get("date_of_birth", ""))
-    except ValueError:
-        born = None
     return Search(
         email=request.values.get("email", "").strip(),
         phone=request.values.get("phone", "").strip(),
         first_name=request.values.get("first_name", "").strip(),
-        date_of_birth=born,
+        date_of_birth=parse_day(request.values.get("date_of_birth")),
     )
 
 
@@ -123,16 +120,15 @@ def erase_data():
 def _audit_query():
     """The audit log entries matching the filters in the query string, newest first."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    actor = request.args.get("actor", type=int)
-    child = request.args.get("child", type=int)
+    actor = request.args.get("actor", type=parse_id)
+    child = request.args.get("child", type=parse_id)
     if actor:
         query = query.where(AuditEntry.actor_id == actor)
     if child:
         query = query.where(AuditEntry.child_id == child)
     for key, compare in (("from", lambda when: AuditEntry.at >= when), ("until", lambda when: AuditEntry.at < when + timedelta(days=1))):
-        try:
-            day = date.fromisoformat(request.args.get(key, ""))
-        except ValueError:
+        day = parse_day(request.args.get(key))
+        if day is None:
             continue
         query = query.where(compare(local_to_utc(day, time(0))))
     return query
@@ -142,9 +138,9 @@ def _audit_query():
 @staff("admin")
 def audit_log():
     """The audit log: who looked at whose data, when, where and on what basis."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=parse_id), 1)
     entries = db.session.scalars(_audit_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    record(current_staff(), request.args.get("child", type=int), "audit-log", "view", "administration of the audit log")
+    record(current_staff(), request.args.get("child", type=parse_id), "audit-log", "view", "administration of the audit log")
     staff_members = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "privacy/audit.html",
@@ -160,7 +156,7 @@ def audit_log():
 @staff("admin")
 def audit_csv():
     """The filtered audit log as a CSV file."""
-    record(current_staff(), request.args.get("child", type=int), "audit-log", "export", "administration of the audit log")
+    record(current_staff(), request.args.get("child", type=parse_id), "audit-log", "export", "administration of the audit log")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])

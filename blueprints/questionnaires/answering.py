@@ -25,6 +25,9 @@ from .models import Response, ResponseAnswer
 from .scoring import Result, answer_errors, is_blank, score_response, shown_items
 from .store import load_version
 
+# The most digits before (or zeros after) the decimal point a typed number may have.
+MAX_NUMBER_DIGITS = 15
+
 
 class AnswerRejected(ValueError):
     """An answer that does not fit its question; ``reason`` says how, for a translated message."""
@@ -83,6 +86,9 @@ def parse_form_value(item: Item, values: list[str]) -> Any:
             number = Decimal(value.replace(",", ".").replace(" ", ""))
         except InvalidOperation:
             raise AnswerRejected(item.id, "not_a_number") from None
+        # NaN, Infinity and a number like 1e999999999 (whose int() would take minutes) are no one's answer.
+        if not number.is_finite() or abs(number.adjusted()) > MAX_NUMBER_DIGITS:
+            raise AnswerRejected(item.id, "not_a_number")
         return int(number) if number == number.to_integral_value() else number
     if item.type == "date":
         try:

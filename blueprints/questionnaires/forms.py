@@ -6,10 +6,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import email_address
+from core.forms import DayField, email_address
 
 from ..admin.forms import CheckboxesField
 
@@ -21,7 +21,7 @@ class InviteForm(FlaskForm):
 
     child = RadioField(_l("Child"), validators=[InputRequired(message=_l("Choose the child or add a new one."))])
     first_name = StringField(_l("Child's first name"), validators=[Optional(), Length(max=100, message=_l("The name is too long."))])
-    date_of_birth = DateField(_l("Child's date of birth"), validators=[Optional()])
+    date_of_birth = DayField(_l("Child's date of birth"), validators=[Optional()])
     instruments = CheckboxesField(_l("Questionnaires"), validators=[InputRequired(message=_l("Choose at least one questionnaire."))])
     language = RadioField(_l("Language of the questionnaires"), validators=[InputRequired(message=_l("Choose the language."))])
     valid_days = IntegerField(

@@ -182,7 +182,7 @@ def email_link(visit_id: int):
     found = _own_visit(visit_id)
     form = EmailLinkForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.email.errors) or _("Enter an email address like name@example.fi."), "error")
+        flash(" ".join(map(str, form.email.errors)) or _("Enter an email address like name@example.fi."), "error")
         return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
     found.email = form.email.data.strip().lower()
     if utcnow() >= found.expires_at or found.withdrawn_at:
