@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db test test-postgres bench-http fuzz clean
+        db test test-postgres test-timeshift bench-http fuzz clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -74,6 +74,21 @@ compile-translations: .stamp-requirements
 
 test: install-dev compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite without the browser at moments that catch assumptions about the date and hour
+# (UTC; the clock then runs on): just before summer time begins and ends in Helsinki, and
+# 23:59:30 on a Sunday, Finland's Independence Day. Needs faketime (apt-get install faketime).
+# libfaketime 0.9.10 fakes the monotonic clock too, so a timed wait that nobody ends
+# (Python's Event.wait(0.01)) waits for months: tests poll with time.sleep. Keeping the
+# monotonic clock real instead (FAKETIME_DONT_FAKE_MONOTONIC=1) makes time.sleep fail.
+TIMESHIFT_MOMENTS ?= 2027-03-28_00:59:30 2026-10-25_00:59:30 2026-12-06_21:59:30
+test-timeshift: install-dev compile-translations
+	@command -v faketime >/dev/null || { echo "test-timeshift needs faketime: apt-get install faketime"; exit 1; }
+	@for moment in $(TIMESHIFT_MOMENTS); do \
+	  echo "== the suite at $$moment UTC"; \
+	  TZ=UTC faketime "$$(echo $$moment | tr _ ' ')" \
+	    $(BIN)/python -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
 
 # The database-touching tests again, against a throw-away PostgreSQL cluster.
 test-postgres: install-dev compile-translations

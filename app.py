@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 import config
-from core import access, cli, database, i18n, ids, rendering, request_log, security
+from core import access, database, i18n, ids, rendering, request_log, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 # Feature blueprints, in the order their URLs and navigation appear.
@@ -30,6 +30,10 @@ from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 from blueprints.reports.routes import bp as reports_bp
 from blueprints.site_texts.routes import bp as site_texts_bp
+from blueprints.auth.commands import register_commands as auth_commands
+from blueprints.demo.commands import register_commands as demo_commands
+from blueprints.operations.commands import register_commands as operations_commands
+from blueprints.questionnaires.commands import register_commands as questionnaire_commands
 
 BLUEPRINTS = (
     public_bp,
@@ -48,6 +52,9 @@ BLUEPRINTS = (
     privacy_bp,
     operations_bp,
 )
+
+# Each feature adds its own top-level commands (`flask create-admin`, `flask backup`, …).
+COMMANDS = (auth_commands, demo_commands, operations_commands, questionnaire_commands)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -81,5 +88,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ids.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    cli.init_app(app)
+    for register_commands in COMMANDS:
+        register_commands(app)
     return app

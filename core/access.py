@@ -8,16 +8,13 @@ a declaration. Staff who are not signed in are sent to the sign-in page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import Callable, Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
-if TYPE_CHECKING:
-    from blueprints.auth.models import User
 
 ROLES = ("admin", "professional", "reception")
 ROLE_LABELS = {
@@ -30,6 +27,25 @@ PUBLIC = "public"
 ACCESS_ATTRIBUTE = "famnen_access"
 
 View = TypeVar("View", bound=Callable)
+
+
+@runtime_checkable
+class StaffMember(Protocol):
+    """What the guard needs of a signed-in staff member.
+
+    The auth blueprint's ``User`` is one; core names only this shape, so it
+    stands below the features and imports none of them.
+    """
+
+    id: int
+    is_authenticated: bool
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The names of the roles the member holds."""
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether the member holds ``role``."""
 
 
 def public(view: View) -> View:
@@ -57,7 +73,7 @@ def declared_access(endpoint: str) -> object:
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 
-def current_staff() -> User:
+def current_staff() -> StaffMember:
     """The signed-in staff member (the object itself, not the request-bound proxy), for views behind ``@staff``."""
     return current_user._get_current_object()
 

@@ -13,11 +13,35 @@ import ssl
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
+
+
+class _MailPolicy(EmailPolicy):
+    """``email.policy.default``, except that the subject is folded by ``email.header``.
+
+    Python 3.11's folder sometimes writes the space before an encoded word twice
+    (a Finnish subject in June read "1.  kesäkuuta" in mail clients) and sometimes
+    moves the whole subject to a continuation line, which Python's own parser reads
+    back with a leading space (CPython gh-124452). ``Header`` folds a subject that is
+    not ASCII into encoded words only, whose folding white space decoders drop, and
+    an ASCII one at its spaces; ``refold_source="none"`` writes that folding as it is.
+    """
+
+    def header_store_parse(self, name, value):
+        """Fold a subject here, once; every other header as ``policy.default`` does."""
+        if name.lower() == "subject" and isinstance(value, str):
+            charset = "us-ascii" if value.isascii() else "utf-8"
+            return name, Header(value, charset, header_name=name).encode()
+        return super().header_store_parse(name, value)
+
+
+MAIL_POLICY = _MailPolicy(refold_source="none")
 
 
 @dataclass
@@ -42,7 +66,7 @@ class Email:
 
 def build_message(email: Email) -> EmailMessage:
     """Turn an ``Email`` into a MIME message with the configured sender."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to
     message["Subject"] = email.subject

@@ -169,10 +169,11 @@ def mailbox(app):
     """A real SMTP server (aiosmtpd) on a free loopback port; the app sends its email there."""
     from aiosmtpd.controller import Controller
 
-    from tests.html_checker import free_port
+    from tests.servers import SAFETY_LIMIT, free_port
 
     handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    # The server runs in a thread, not a process, so a generous limit stands in for watching it.
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ready_timeout=SAFETY_LIMIT)
     controller.start()
     app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False)
     yield handler

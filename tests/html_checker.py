@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
+
+from tests.servers import ServerProcess, free_port
 
 FRAGMENT_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
 # A fragment that replaces a list item or a table row is checked inside its parent element.
@@ -33,19 +33,13 @@ def as_document(markup: str) -> str:
     return FRAGMENT_PAGE.format(opening + main + closing + out_of_band)
 
 
-def free_port() -> int:
-    """Ask the system for a free TCP port on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class HtmlChecker:
     """Starts ``vnu.jar`` in servlet mode on a free loopback port and checks documents with it."""
 
     def __init__(self, jar: Path) -> None:
         self.port = free_port()
-        self.process = subprocess.Popen(
+        self.server = ServerProcess(
+            "The Nu Html Checker",
             [
                 "java",
                 "-Xss1024k",
@@ -55,23 +49,11 @@ class HtmlChecker:
                 "nu.validator.servlet.Main",
                 str(self.port),
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # The checker does not depend on the time; a fake clock (libfaketime, `make test-timeshift`) hangs the JVM.
+            env={name: value for name, value in os.environ.items() if name != "LD_PRELOAD"},
         )
         self._cache: dict[str, list[str]] = {}
-        self._wait_until_ready()
-
-    def _wait_until_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("The Nu Html Checker stopped while starting")
-            try:
-                self._post("<!DOCTYPE html><html lang=en><title>x</title></html>")
-                return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError("The Nu Html Checker did not start in time")
+        self.server.wait_until_serving(lambda: self._post("<!DOCTYPE html><html lang=en><title>x</title></html>"))
 
     def _post(self, document: str) -> dict:
         request = urllib.request.Request(
@@ -97,8 +79,4 @@ class HtmlChecker:
 
     def stop(self) -> None:
         """Stop the Java process."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        self.server.stop()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.html_checker import free_port
+from tests.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -36,34 +34,18 @@ class GunicornServer:
             "FAMNEN_ARGON2_MEMORY_KIB": "8192",
             "FAMNEN_ARGON2_PARALLELISM": "1",
         }
-        self.process = subprocess.Popen(
+        self.server = ServerProcess(
+            "gunicorn",
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
             cwd=ROOT,
             env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
-        self._wait_until_ready()
-
-    def _wait_until_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn stopped while starting")
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start in time")
+        # A page answers once a worker has booted; a slow boot is waited for, a failed one reported.
+        self.server.wait_until_serving(lambda: urllib.request.urlopen(self.url + "/", timeout=30).close())
 
     def stop(self) -> None:
         """Stop the server and its workers."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        self.server.stop()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

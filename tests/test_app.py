@@ -1,6 +1,8 @@
 """The application factory, configuration and database settings."""
 
+import ast
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -102,3 +104,32 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
 def test_unknown_language_setting_is_refused(tmp_path):
     with pytest.raises(config.ConfigurationError, match="DEFAULT_LANGUAGE"):
         create_app({**BASE_CONFIG, "DEFAULT_LANGUAGE": "de", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a Python file imports, wherever in the file (also inside functions and TYPE_CHECKING)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_blueprint():
+    """core/ is the ground floor: the features stand on it, never the other way round."""
+    core = Path(__file__).resolve().parent.parent / "core"
+    files = sorted(core.glob("**/*.py"))
+    assert files
+    offenders = {
+        str(path.relative_to(core.parent)): sorted(name for name in _imported_modules(path) if name.split(".")[0] == "blueprints")
+        for path in files
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_every_documented_command_stays_at_the_top_level():
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": "sqlite://"})
+    commands = set(app.cli.commands)
+    assert {"create-admin", "seed-demo", "demo-code", "send-reminders", "run-jobs", "purge", "backup", "restore", "questionnaires"} <= commands

@@ -333,3 +333,9 @@ def test_an_account_with_a_temporary_password_must_change_it(app, client, db):
 def test_password_hashes_are_argon2id(db):
     login = make_staff()
     assert db.session.get(User, login.id).password_hash.startswith("$argon2id$")
+
+
+def test_a_staff_user_is_what_the_access_guard_expects(db):
+    from core.access import StaffMember
+
+    assert isinstance(db.session.get(User, make_staff().id), StaffMember)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+import time
 from collections import defaultdict
 
 import pytest
@@ -137,7 +138,7 @@ class Writers:
         """Wait until this many more transactions have been committed."""
         target = self.total() + transactions
         while self.total() < target and not self.errors:
-            self.stop.wait(0.01)
+            time.sleep(0.01)  # not stop.wait(0.01): under libfaketime a timed wait nobody ends never times out
 
     def __enter__(self) -> "Writers":
         for thread in self.threads:

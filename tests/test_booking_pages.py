@@ -247,7 +247,7 @@ def test_reception_books_for_a_family_and_only_at_its_own_centres(client, db, wo
 
 def test_blocking_time_in_the_agenda(client, db, world, app):
     sign_in(client, app, world.professional)
-    day = (utcnow() + timedelta(days=2)).date().isoformat()
+    day = (to_local(utcnow()).date() + timedelta(days=2)).isoformat()  # a Helsinki day, also just after midnight
     bad = client.submit("/staff/agenda/block", {"professional": str(world.professional.id), "day": day, "start": "12:00", "end": "11:00"}, token_from="/staff/agenda/block")
     assert bad.status_code == 422 and "Slutet måste vara efter början." in bad.get_data(as_text=True)
     response = client.submit("/staff/agenda/block", {"professional": str(world.professional.id), "day": day, "whole_day": "y", "note": "Utbildning"}, token_from="/staff/agenda/block", follow_redirects=True)

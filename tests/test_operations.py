@@ -2,7 +2,7 @@
 
 from app import create_app
 from tests.conftest import POSTGRES_URL
-from tests.test_reminders import book_within
+from tests.test_reminders import NOW, book_within
 
 # --- GET /healthz ----------------------------------------------------------------------
 
@@ -63,7 +63,8 @@ def test_healthz_answers_503_when_the_database_is_unreachable(app_config, tmp_pa
 # --- flask run-jobs ----------------------------------------------------------------------
 
 
-def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, mailbox):
+def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, mailbox, monkeypatch):
+    monkeypatch.setattr("blueprints.operations.commands.utcnow", lambda: NOW)  # the reminder tests' fixed clock
     book_within(db, world, 3)
     result = runner.invoke(args=["run-jobs"])
     assert result.exit_code == 0, result.output

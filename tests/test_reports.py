@@ -191,7 +191,7 @@ def test_downloads_are_logged_and_only_the_case_may_download(app, client, db, fa
 
 def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, family_centre, tmp_path):
     earlier = sent_response(db, family_centre, "psc17", {f"psc{n}": "often" for n in range(1, 18)})
-    earlier.submitted_at = utcnow().replace(year=utcnow().year - 1)
+    earlier.submitted_at = utcnow() - timedelta(days=365)  # not .replace(year=…), which fails on 29 February
     db.session.commit()
     sent_response(db, family_centre)
     child = db.session.get(Child, family_centre["child_id"])

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from blueprints.site_texts.markup import ALLOWED_TARGET, refused_links, render
 from blueprints.site_texts.models import SiteText
-from core.timeutil import to_local, utcnow
+from core.timeutil import to_local
 from tests.helpers import make_staff, sign_in
 
 OWN_TEXT = {
@@ -93,8 +93,9 @@ def test_an_admin_saves_their_own_text_and_every_language_shows_it(app, client, 
     assert "<h2>Kontakt</h2>" in page and "Personuppgiftsansvarig" not in page
     assert '<a href="mailto:dataskydd@example.fi">dataskydd@example.fi</a>' in page
     assert '<a href="https://tietosuoja.fi/sv">Dataombudsmannen</a>' in page
-    today = to_local(utcnow()).date()
-    assert f"Senast ändrad {today.day}.{today.month}.{today.year}." in page
+    # The day it was saved (read back, not "today": the test may run across midnight).
+    saved = to_local(db.session.scalar(select(SiteText.updated_at).where(SiteText.name == "privacy"))).date()
+    assert f"Senast ändrad {saved.day}.{saved.month}.{saved.year}." in page
     client.get("/language/fi")
     assert "<h2>Yhteystiedot</h2>" in client.get("/privacy").get_data(as_text=True)
     client.get("/language/en")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import click
+from sqlalchemy import select
+
+from extensions import db
+
 from . import accounts
 from .models import User
 
@@ -28,3 +33,18 @@ def seed_staff() -> int:
             accounts.create_staff_user(email, name, DEMO_PASSWORD, roles, is_demo=True)
             created += 1
     return created
+
+
+def print_demo_sign_ins() -> None:
+    """Print the demo accounts so a new user can sign in straight away."""
+    users = db.session.scalars(select(User).where(User.is_demo).order_by(User.id)).all()
+    if not users:
+        return
+    click.echo("\nDemo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    for user in users:
+        click.echo(f"  {user.email:<36} {', '.join(sorted(user.role_names))}")
+    click.echo(
+        "The first sign-in asks you to set up an authenticator app (scan the QR code).\n"
+        "Without a phone, print the current code in another terminal with:\n"
+        "  .venv/bin/flask --app app demo-code EMAIL\n"
+    )

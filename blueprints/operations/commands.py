@@ -1,4 +1,4 @@
-"""``flask backup``, ``flask restore`` and ``flask run-jobs``: the commands municipal IT schedules.
+"""``flask backup``, ``restore``, ``run-jobs``, ``purge`` and ``send-reminders``: the commands municipal IT schedules.
 
 They speak English, print what they did in a line or two for the journal, and
 exit non-zero when something went wrong.
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from core.timeutil import utcnow
@@ -17,7 +18,7 @@ from extensions import db
 
 from .backup import BackupError, backup, describe, restore
 from .health import ALEMBIC_TABLE, MIGRATIONS_CURRENT, MIGRATIONS_PENDING, migration_state
-from .jobs import job_names, run_jobs
+from .jobs import job_names, run_jobs, send_reminders
 
 
 def _size(size_bytes: int) -> str:
@@ -85,6 +86,19 @@ def run_jobs_command(names: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Email families a reminder before their appointment (``flask run-jobs`` does this too).
+
+    Safe to run often and in parallel: each reminder is sent once.
+    """
+    result = send_reminders(utcnow())
+    click.echo(result.summary)
+    if not result.ok:
+        sys.exit(1)
+
+
 @click.command("purge")
 @with_appcontext
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
@@ -97,3 +111,9 @@ def purge_command(dry_run: bool) -> None:
 
     report = purge(utcnow(), dry_run=dry_run)
     click.echo(("Would delete: " if dry_run else "Deleted: ") + report.line())
+
+
+def register_commands(app: Flask) -> None:
+    """Add the operations commands to ``flask`` at the top level (``flask backup``, not ``flask operations backup``)."""
+    for command in (backup_command, restore_command, run_jobs_command, purge_command, send_reminders_command):
+        app.cli.add_command(command)

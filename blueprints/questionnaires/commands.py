@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from .definition import Definition, DefinitionError, load_file
@@ -111,3 +112,8 @@ def score_command(path: Path, answers_file: Path, age_months: int | None) -> Non
     except AnswerError as problem:
         _fail([f"{answers_file.name}: {error}" for error in problem.errors])
     click.echo(json.dumps(result.summary(), ensure_ascii=False))
+
+
+def register_commands(app: Flask) -> None:
+    """Add ``flask questionnaires …``."""
+    app.cli.add_command(questionnaires_group)

@@ -15,6 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import unavailable
+from tests.servers import SAFETY_LIMIT
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -28,6 +29,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# How long an action or an expectation waits for the page; generous, as a busy machine is slow.
+WAIT_MS = 30_000
 
 
 def pytest_collection_modifyitems(items):
@@ -43,10 +46,12 @@ def chromium():
         unavailable("Browser tests need Debian's chromium (apt-get install chromium); run `make test`.")
     if not AXE_SOURCE.exists():
         unavailable("Browser tests need axe-core from npm; run `make test`.")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        # Playwright ends the wait at once if Chromium exits; the limit only matters on a busy machine.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, timeout=SAFETY_LIMIT * 1000)
         yield browser
         browser.close()
 
@@ -128,7 +133,7 @@ def new_ui(chromium, live_server, html_checker, language):
         context = chromium.new_context(locale=f"{language}-FI", viewport={"width": width, "height": 900})
         context.add_cookies([{"name": "famnen_lang", "value": language, "url": live_server}])
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(WAIT_MS)
         helper = UI(page, live_server, html_checker, language)
         opened.append((helper, context))
         return helper

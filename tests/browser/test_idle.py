@@ -20,7 +20,7 @@ def test_idle_warning_lets_staff_stay_signed_in(ui, app, db, language):
     sign_in_staff(ui, login)
 
     dialog = page.get_by_role("dialog")
-    dialog.wait_for(state="visible", timeout=8_000)
+    dialog.wait_for(state="visible")
     ui.check()  # the open dialog passes axe too
     dialog.get_by_role("button", name=texts["stay"]).click()
     dialog.wait_for(state="hidden")

@@ -156,6 +156,6 @@ def test_an_answer_given_without_a_connection_is_kept_and_saved_later(new_ui, db
     phone.check()
     # Even a reload while offline-then-online keeps it: it waits in the browser until it is saved.
     phone.page.context.set_offline(False)
-    expect(pending).to_have_text(texts["saved"], timeout=15_000)
+    expect(pending).to_have_text(texts["saved"])
     db.session.rollback()
     assert db.session.get(Response, visit.responses[0].id).answer_values == {"psc1": "often", "psc2": "sometimes"}
