@@ -50,9 +50,11 @@ def make_registration(
     activity_date: ActivityDate, adults: int = 1, children: int = 0, name: str = "Parent", email: str = "", language: str = "sv",
     now: datetime | None = None,
 ) -> Registration:
-    """Register a family through the real rules (places, waiting list)."""
+    """Register a family through the real rules (places, waiting list), and commit it as a request would."""
     guardian = Guardian(name, email or f"{name.lower().replace(' ', '.')}@example.com", "040 123 4567", language)
-    return register(activity_date.id, Party(adults, children), guardian, now or utcnow())
+    registration = register(activity_date.id, Party(adults, children), guardian, now or utcnow())
+    db.session.commit()
+    return registration
 
 
 def statuses(activity_date: ActivityDate) -> list[tuple[str, str]]:

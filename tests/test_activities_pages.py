@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from blueprints.activities.models import (
     Activity,
@@ -315,6 +317,28 @@ def test_cancelling_gives_the_place_to_the_first_in_line_who_is_emailed(client, 
     # Cancelling again changes nothing.
     again = client.submit(first + "/cancel", token_from=first, follow_redirects=True)
     assert "Anmälan kan inte längre avbokas här." in again.get_data(as_text=True)
+
+
+def test_a_cancellation_that_fails_to_commit_promotes_nobody_and_emails_nobody(client, group, mailbox, app, monkeypatch):
+    first = register(client, group, adults="2", children="2").headers["Location"]
+    register(other_client(app, client), group, guardian_name="Bertil Berg", guardian_email="bertil@example.com", adults="2", children="0")
+    sent_before = len(mailbox.messages)
+    token = client.csrf_token(first)
+
+    def commit_fails(session):
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Session, "commit", commit_fails)
+        response = client.post(first + "/cancel", data={"csrf_token": token})
+    assert response.status_code == 500
+    # The promotion was made in the same transaction as the cancellation, so it was rolled back with it,
+    # and no email announces a place Bertil does not have.
+    assert len(mailbox.messages) == sent_before
+    database.session.rollback()
+    states = dict(database.session.execute(select(Registration.guardian_name, Registration.status)).all())
+    assert states == {"Anna Lindholm": RegistrationStatus.CONFIRMED, "Bertil Berg": RegistrationStatus.WAITING}
+    assert database.session.scalar(select(func.count()).where(Registration.promoted_at.is_not(None))) == 0
 
 
 def test_the_manage_page_offers_a_calendar_file_only_with_a_place(client, group):

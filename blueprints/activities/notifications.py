@@ -6,6 +6,7 @@ failing mail server never undoes a registration or a promotion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -105,15 +106,36 @@ def notify_all(registrations: list[Registration], kind: str, message: str = "") 
     return unreached
 
 
-def cancel_and_tell(
-    registration: Registration, now: datetime, by_staff: User | None = None
-) -> tuple[bool, list[Registration], list[Registration]]:
-    """Cancel a registration (raises ``ChangeNotAllowed``), then email the family and those who got its places.
+def notify_registered(registration: Registration) -> bool:
+    """Email a family who just registered: their place, or their position in the queue; call after the commit."""
+    return notify(registration, "waiting" if registration.status == RegistrationStatus.WAITING else "confirmed")
 
-    Returns whether the family was emailed, who was promoted, and who of them could not be emailed.
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A registration just cancelled and the families who got its places, to be emailed once it has committed."""
+
+    registration: Registration
+    had_place: bool
+    promoted: list[Registration]
+    by_staff: bool
+
+
+def cancel(registration: Registration, now: datetime, by_staff: User | None = None) -> Cancellation:
+    """Cancel a registration (raises ``ChangeNotAllowed``) and give its places to the waiting list.
+
+    Flushes; the caller commits, then calls ``tell_cancelled``.
     """
     had_place = registration.status == RegistrationStatus.CONFIRMED
     promoted = registrations.cancel(registration, now, by_staff=by_staff)
-    unreached = notify_all(promoted, "promoted")
-    emailed = notify(registration, "cancelled_by_staff" if by_staff else "cancelled", had_place=had_place)
-    return emailed, promoted, unreached
+    return Cancellation(registration, had_place, promoted, by_staff is not None)
+
+
+def tell_cancelled(cancellation: Cancellation) -> tuple[bool, list[Registration]]:
+    """Email those who got the places and the family who cancelled; call only after the commit.
+
+    Returns whether the family was emailed, and who of the promoted could not be emailed.
+    """
+    unreached = notify_all(cancellation.promoted, "promoted")
+    kind = "cancelled_by_staff" if cancellation.by_staff else "cancelled"
+    return notify(cancellation.registration, kind, had_place=cancellation.had_place), unreached

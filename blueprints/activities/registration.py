@@ -13,6 +13,11 @@ fits; if it does not, nobody behind them jumps the queue. A party larger
 than the whole capacity can never fit and does not hold up the queue. Each
 freed place is therefore handed out exactly once, however many cancellations
 arrive at the same moment. New registrations never overtake people waiting.
+
+Nothing here commits: the functions flush, and the view, command or job
+commits once, then emails the families (``notifications``), so an email
+never announces a place that was rolled back. The lock is held until that
+commit.
 """
 
 from __future__ import annotations
@@ -184,7 +189,7 @@ def _check_party_size(activity: Activity, party: Party) -> None:
 
 
 def promote(date: ActivityDate, now: datetime) -> list[Registration]:
-    """Give freed places to the waiting list in arrival order; call with the date locked. Does not commit.
+    """Give freed places to the waiting list in arrival order; call with the date locked. Flushes; the caller commits.
 
     Returns the registrations that got a place, so they can be emailed after the commit.
     """
@@ -209,11 +214,12 @@ def promote(date: ActivityDate, now: datetime) -> list[Registration]:
 
 
 def register(date_id: int, party: Party, guardian: Guardian, now: datetime, registered_by: User | None = None) -> Registration:
-    """Register a family for a date: a confirmed place, or a place in the queue. Commits.
+    """Register a family for a date: a confirmed place, or a place in the queue. Flushes; the caller commits.
 
     Staff taking a registration by phone may do so after the online deadline,
-    until the date begins. Raises ``RegistrationClosed`` or ``NotEnoughPlaces``;
-    nothing is saved then.
+    until the date begins. Raises ``RegistrationClosed`` or ``NotEnoughPlaces``
+    before anything is written. The date stays locked until the caller's
+    commit, so the next registration is counted after this one: arrival order.
     """
     date = lock_date(date_id)
     reason = closed_reason(date, now)
@@ -245,15 +251,17 @@ def register(date_id: int, party: Party, guardian: Guardian, now: datetime, regi
         registered_by_id=registered_by.id if registered_by else None,
     )
     db.session.add(registration)
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
 def change_party(registration: Registration, party: Party, now: datetime) -> list[Registration]:
-    """Change how many adults and children come, while registration is open. Commits.
+    """Change how many adults and children come, while registration is open. Flushes; the caller commits.
 
-    More people need free places (``NotEnoughPlaces`` otherwise); fewer free
-    places that go to the waiting list. Returns the registrations promoted.
+    More people need free places (``NotEnoughPlaces`` otherwise, raised before
+    anything is written); fewer free places that go to the waiting list in the
+    same transaction. Returns the registrations promoted, to be emailed only
+    after the caller's commit.
     """
     date = _relock(registration)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -269,9 +277,7 @@ def change_party(registration: Registration, party: Party, now: datetime) -> lis
     registration.adults = party.adults
     registration.children = party.children
     registration.sequence += 1
-    promoted = promote(date, now)
-    db.session.commit()
-    return promoted
+    return promote(date, now)
 
 
 def family_can_cancel(registration: Registration, now: datetime) -> bool:
@@ -280,9 +286,13 @@ def family_can_cancel(registration: Registration, now: datetime) -> bool:
 
 
 def cancel(registration: Registration, now: datetime, by_staff: User | None = None) -> list[Registration]:
-    """Cancel a registration, by the family before the date begins or by staff. Commits.
+    """Cancel a registration, by the family before the date begins or by staff. Flushes; the caller commits.
 
-    The places it held go to the waiting list; returns the registrations promoted.
+    The places it held go to the waiting list in the same transaction; returns
+    the registrations promoted. The caller (a view, or a data request's
+    erasure) commits once and only then emails them, so an email never
+    announces a place that was rolled back. Raises ``ChangeNotAllowed`` before
+    anything is written.
     """
     date = _relock(registration)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -293,13 +303,11 @@ def cancel(registration: Registration, now: datetime, by_staff: User | None = No
     registration.cancelled_at = now
     registration.cancelled_by_id = by_staff.id if by_staff else None
     registration.sequence += 1
-    promoted = promote(date, now)
-    db.session.commit()
-    return promoted
+    return promote(date, now)
 
 
 def promote_all(activity: Activity, now: datetime) -> list[Registration]:
-    """Fill the places a larger capacity opened on the activity's coming dates. Does not commit.
+    """Fill the places a larger capacity opened on the activity's coming dates. Flushes; the caller commits.
 
     Dates are locked in id order, so two such changes cannot deadlock.
     """
@@ -327,19 +335,22 @@ def registered_families(date_id: int, include_waiting: bool = True) -> list[Regi
 
 
 def set_attendance(registration: Registration, attendance: Attendance | None, now: datetime) -> None:
-    """Mark whether a family with a place came (None removes the mark), once the date has begun. Commits."""
+    """Mark whether a family with a place came (None removes the mark), once the date has begun. Flushes; the caller commits."""
     if registration.status != RegistrationStatus.CONFIRMED or registration.date.starts_at > now:
         raise ChangeNotAllowed()
     registration.attendance = attendance
-    db.session.commit()
+    db.session.flush()
 
 
 def link_to_child(registration: Registration, child_id: int | None) -> None:
-    """Link a family with a place to a child's case (None removes the link), so the child's summary lists the date. Commits."""
+    """Link a family with a place to a child's case (None removes the link), so the child's summary lists the date.
+
+    Flushes; the caller commits.
+    """
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ChangeNotAllowed()
     registration.child_id = child_id
-    db.session.commit()
+    db.session.flush()
 
 
 def identifies_someone() -> ColumnElement[bool]:
@@ -352,7 +363,9 @@ def forget_contact_details(condition: ColumnElement[bool]) -> int:
 
     The rest stays (numbers of adults and children, attendance), so the
     figures the municipality reports do not change when people are forgotten.
-    Returns how many registrations were forgotten.
+    Returns how many registrations were forgotten. Runs one UPDATE in the
+    current transaction and does not commit: the caller (a data request's
+    erasure, the retention purge) commits together with its other deletions.
     """
     return db.session.execute(
         update(Registration).where(condition, identifies_someone()).values(guardian_name="", guardian_email="", guardian_phone="", child_id=None)

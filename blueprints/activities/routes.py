@@ -167,21 +167,17 @@ def explain_refusal(form, error: RegistrationClosed | NotEnoughPlaces) -> None:
         form.form_errors.append(str(CLOSED_MESSAGES[error.reason]))
 
 
-def register_from_form(
-    form: RegistrationForm, activity_date: ActivityDate, registered_by: User | None = None
-) -> tuple[Registration | None, bool]:
-    """Register the family a valid form describes and email them: (registration, emailed).
+def register_from_form(form: RegistrationForm, activity_date: ActivityDate, registered_by: User | None = None) -> Registration | None:
+    """Register the family a valid form describes; the view commits, then emails them.
 
-    When the registration is refused, the reason goes on the form and the registration is None.
+    When the registration is refused, nothing has been written: the reason goes
+    on the form and the registration is None.
     """
     try:
-        registration = registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=registered_by)
+        return registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=registered_by)
     except (RegistrationClosed, NotEnoughPlaces) as error:
-        db.session.rollback()
         explain_refusal(form, error)
-        return None, False
-    kind = "waiting" if registration.status == RegistrationStatus.WAITING else "confirmed"
-    return registration, notifications.notify(registration, kind)
+        return None
 
 
 def registered_message(registration: Registration) -> str:
@@ -211,9 +207,10 @@ def date_page(date_id: int):
         form.language.data = current_language()
     status = 200
     if form.validate_on_submit():
-        registration, emailed = register_from_form(form, activity_date)
+        registration = register_from_form(form, activity_date)
         if registration is not None:
-            return to_manage_page(registration, registered_message(registration), emailed)
+            db.session.commit()
+            return to_manage_page(registration, registered_message(registration), notifications.notify_registered(registration))
         status = 409
     elif form.is_submitted():
         status = 422
@@ -289,13 +286,12 @@ def change(token: str):
     try:
         promoted = registrations.change_party(registration, party_from(form), utcnow())
     except NotEnoughPlaces as error:
-        db.session.rollback()
         explain_refusal(form, error)
         return render_manage(registration, token, form, 409)
     except (RegistrationClosed, ChangeNotAllowed):
-        db.session.rollback()
         flash(_("The registration can no longer be changed here. Call us to change it."), "error")
         return redirect(url_for("activities.manage", token=token))
+    db.session.commit()
     # A family on the waiting list whose smaller group now fits gets one email: the place.
     got_place = registration in promoted
     notifications.notify_all([row for row in promoted if row is not registration], "promoted")
@@ -312,11 +308,12 @@ def cancel(token: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        emailed, _promoted, _unreached = notifications.cancel_and_tell(registration, utcnow())
+        cancellation = notifications.cancel(registration, utcnow())
     except ChangeNotAllowed:
-        db.session.rollback()
         flash(_("The registration can no longer be cancelled here. Call us to cancel it."), "error")
         return redirect(url_for("activities.manage", token=token))
+    db.session.commit()
+    emailed, _unreached = notifications.tell_cancelled(cancellation)
     flash(_("Your registration has been cancelled."), "success")
     if emailed:
         flash(_("A confirmation has been sent to %(email)s.", email=registration.guardian_email), "info")

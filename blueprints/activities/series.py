@@ -41,7 +41,7 @@ def series_days(first: date, last: date, every_weeks: int, skip_holidays: bool) 
 
 
 def add_dates(activity: Activity, days: list[date], start: time, end: time, topic: Topic = Topic()) -> tuple[int, int]:
-    """Add a date on each of ``days`` (Helsinki wall-clock times). Does not commit.
+    """Add a date on each of ``days`` (Helsinki wall-clock times). The caller commits.
 
     A day that already has a date of this activity at the same start is left
     alone, so generating a series twice does not double it. Returns (added, already there).
@@ -64,7 +64,10 @@ def add_dates(activity: Activity, days: list[date], start: time, end: time, topi
 
 
 def change_date(activity_date: ActivityDate, starts_at: datetime, ends_at: datetime, topic: Topic) -> bool:
-    """Move a date or change its topic. Commits; returns whether the time changed (families are told then)."""
+    """Move a date or change its topic. Flushes; the caller commits.
+
+    Returns whether the time changed: the caller then tells the families, after its commit.
+    """
     if ends_at <= starts_at:
         raise ValueError("the end must be after the start")
     locked = lock_date(activity_date.id)
@@ -75,12 +78,12 @@ def change_date(activity_date: ActivityDate, starts_at: datetime, ends_at: datet
     locked.topic_sv, locked.topic_fi, locked.topic_en = topic.sv, topic.fi, topic.en
     if moved:
         locked.sequence += 1
-    db.session.commit()
+    db.session.flush()
     return moved
 
 
 def cancel_date(activity_date: ActivityDate, reason: str, now: datetime) -> None:
-    """Cancel one date with a reason for the families. Commits; registrations are kept as they were."""
+    """Cancel one date with a reason for the families; registrations are kept as they were. Flushes; the caller commits."""
     locked = lock_date(activity_date.id)
     if locked.cancelled:
         raise ChangeNotAllowed()
@@ -88,13 +91,13 @@ def cancel_date(activity_date: ActivityDate, reason: str, now: datetime) -> None
     locked.cancel_reason = reason.strip()
     locked.cancelled_at = now
     locked.sequence += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def set_visitors(activity_date: ActivityDate, adults: int | None, children: int | None, now: datetime) -> None:
-    """Record the head count of a date that has begun (adults and children who came). Commits."""
+    """Record the head count of a date that has begun (adults and children who came). Flushes; the caller commits."""
     if activity_date.starts_at > now or activity_date.cancelled:
         raise ChangeNotAllowed()
     activity_date.visitors_adults = adults
     activity_date.visitors_children = children
-    db.session.commit()
+    db.session.flush()

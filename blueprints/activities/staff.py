@@ -252,11 +252,13 @@ def _participants_context(activity_date: ActivityDate, **extra) -> dict:
 @staff(*ROLES)
 def participants(date_id: int):
     """The participant list of a date: places, waiting list, attendance. Prints cleanly."""
-    return _participants_page(_date(date_id))
+    page = _participants_page(_date(date_id))
+    db.session.commit()
+    return page
 
 
 def _participants_page(activity_date: ActivityDate, status: int = 200, **extra):
-    """The participant list, audit-logged as a view of every family on it."""
+    """The participant list, audit-logged as a view of every family on it; the view commits."""
     context = _participants_context(activity_date, **extra)
     _log_shown(context["confirmed"] + context["waiting"] + context["cancelled"], "view")
     return render_template("activities/staff/participants.html", **context), status
@@ -284,6 +286,7 @@ def participants_csv(date_id: int):
             row.language, to_local(row.created_at).strftime("%d.%m.%Y %H.%M"), attendance[row.attendance],
         )])
     filename = f"participants-{to_local(activity_date.starts_at).date().isoformat()}.csv"
+    db.session.commit()
     return Response(
         "\ufeff" + output.getvalue(),
         mimetype="text/csv",
@@ -310,6 +313,7 @@ def attendance(registration_id: int):
             "no_show": _("%(name)s: marked as did not come.", name=registration.display_name),
             "": _("%(name)s: the attendance mark was removed.", name=registration.display_name),
         }[wanted]
+    db.session.commit()  # also the audit entry when the mark was refused
     if wants_fragment():
         return _participant_row(registration, message)
     flash(message, "success")
@@ -345,6 +349,7 @@ def link_child(registration_id: int):
         )
         if child:
             _log_shown([registration], "update")
+    db.session.commit()  # also the audit entry when the link was refused
     if wants_fragment():
         return _participant_row(registration, message)
     flash(message, category)
@@ -359,14 +364,17 @@ def cancel_registration(registration_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        emailed, promoted, unreached = notifications.cancel_and_tell(registration, utcnow(), by_staff=current_staff())
+        cancellation = notifications.cancel(registration, utcnow(), by_staff=current_staff())
     except ChangeNotAllowed:
-        db.session.rollback()
+        cancellation = None
+    db.session.commit()  # with the audit entry, also when there was nothing left to cancel
+    if cancellation is None:
         flash(_("The registration has already been cancelled."), "error")
         return _to_participants(registration.date)
+    emailed, unreached = notifications.tell_cancelled(cancellation)
     flash(_("The registration of %(name)s has been cancelled.", name=registration.display_name) + (" " + _("The family has been told by email.") if emailed else ""), "success")
-    if promoted:
-        flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(promoted)), "info")
+    if cancellation.promoted:
+        flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(cancellation.promoted)), "info")
     _report_unreached(unreached)
     return _to_participants(registration.date)
 
@@ -378,12 +386,15 @@ def visitors(date_id: int):
     activity_date = _date(date_id)
     form = VisitorsForm(prefix="visitors")
     if not form.validate_on_submit():
-        return _participants_page(activity_date, 422, visitors_form=form)
+        page = _participants_page(activity_date, 422, visitors_form=form)
+        db.session.commit()  # the list was shown again: keep its audit entry
+        return page
     try:
         series.set_visitors(activity_date, form.adults.data, form.children.data, utcnow())
     except ChangeNotAllowed:
         flash(_("The head count can be recorded once the date has begun."), "error")
     else:
+        db.session.commit()
         flash(_("The head count has been saved."), "success")
     return _to_participants(activity_date)
 
@@ -398,8 +409,10 @@ def register(date_id: int):
         form.language.data = "fi" if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes else "sv"
     status = 200
     if form.validate_on_submit():
-        registration, emailed = register_from_form(form, activity_date, registered_by=current_staff())
+        registration = register_from_form(form, activity_date, registered_by=current_staff())
         if registration is not None:
+            db.session.commit()
+            emailed = notifications.notify_registered(registration)
             position = registrations.waiting_position(registration)
             if position:
                 message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.display_name, position=position)
@@ -431,6 +444,7 @@ def edit_date(date_id: int):
         except ChangeNotAllowed:
             flash(_("A cancelled date cannot be changed."), "error")
             return _to_participants(activity_date)
+        db.session.commit()
         flash(_("The date has been saved."), "success")
         if moved:
             unreached = notifications.notify_all(registrations.registered_families(activity_date.id), "date_changed")
@@ -454,6 +468,7 @@ def cancel_date(date_id: int):
         except ChangeNotAllowed:
             flash(_("The date has already been cancelled."), "error")
             return _to_participants(activity_date)
+        db.session.commit()
         families = registrations.registered_families(activity_date.id)
         unreached = notifications.notify_all(families, "date_cancelled")
         flash(
