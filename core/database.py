@@ -2,10 +2,26 @@
 
 - SQLite gets WAL, a busy timeout and foreign keys on every connection.
 - SQLite transactions are begun explicitly by us instead of by pysqlite, so
-  that a state-changing request starts with ``BEGIN IMMEDIATE``: it takes the
+  that a request that writes starts with ``BEGIN IMMEDIATE``: it takes the
   write lock before its first read, which makes "check, then insert" atomic
   and avoids the upgrade deadlock a read-then-write transaction meets in WAL
-  mode. PostgreSQL code takes row locks (``SELECT ... FOR UPDATE``) instead.
+  mode (a read transaction cannot wait for the write lock: SQLite answers
+  "database is locked" at once when another connection wrote meanwhile).
+  PostgreSQL code takes row locks (``SELECT ... FOR UPDATE``) instead.
+- Which requests write: every state-changing one (not GET/HEAD/OPTIONS), and
+  every request of a signed-in staff member, GET included. Staff pages write
+  after reading even when they only show data: loading the member renews
+  their session (``last_seen_at``), and a page that shows a family's data
+  adds audit log entries to the request's transaction. Families' pages that
+  only read still begin a plain ``BEGIN`` and run side by side; staff
+  requests on one SQLite database take turns, which is what SQLite can do
+  anyway (one writer at a time). PostgreSQL needs none of this.
+- One transaction per request: domain functions flush and never commit; the
+  view commits once (or not at all, and the failed request rolls back at
+  teardown), commands and scheduled jobs commit for themselves.
+  ``tests/test_transactions.py`` holds the code to that and names the few
+  documented exceptions (``begin_write`` here, ``audit.log.refuse``, the
+  sign-in attempt).
 - ``UTCDateTime`` stores aware datetimes as UTC on both databases.
 """
 
@@ -15,6 +31,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request
+from flask import session as cookie_session
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -22,6 +39,8 @@ from sqlalchemy.types import TypeDecorator
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IMMEDIATE_OPTION = "famnen_sqlite_immediate"
+# Flask-Login keeps the signed-in member's id under this key of the session cookie.
+SIGNED_IN_KEY = "_user_id"
 
 
 class UTCDateTime(TypeDecorator):
@@ -90,18 +109,25 @@ def _begin_sqlite_transaction(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     immediate = connection.get_execution_options().get(IMMEDIATE_OPTION) or (
-        has_request_context() and request.method not in SAFE_METHODS
+        has_request_context() and _request_writes()
     )
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def begin_write(session: Session) -> None:
-    """End the session's current transaction and start one that holds the write lock.
+def _request_writes() -> bool:
+    """Whether the current request will write: it changes state, or a staff member is signed in (see above)."""
+    return request.method not in SAFE_METHODS or SIGNED_IN_KEY in cookie_session
 
-    Used by commands outside a request (reminders, purge) before a check-then-write.
-    Requests that change state already begin with the lock on SQLite. On
-    PostgreSQL this only starts a fresh transaction; callers lock rows with
-    ``with_for_update()``.
+
+def begin_write(session: Session) -> None:
+    """Commit the session's current transaction and start one that holds the write lock.
+
+    Only for commands and scheduled jobs outside a request (reminders, purge),
+    before a check-then-write; the commit is theirs to make, so it is one of the
+    exceptions ``tests/test_transactions.py`` names. Requests never call it: they
+    already begin with the lock on SQLite, and a commit here would commit the
+    request's unfinished work. On PostgreSQL this only starts a fresh
+    transaction; callers lock rows with ``with_for_update()``.
     """
     session.commit()
     session.connection(execution_options={IMMEDIATE_OPTION: True})

@@ -181,6 +181,11 @@ def begin_attempt(email: str, ip_address: str) -> tuple[timedelta | None, LoginA
     committed before the password or code is checked. So of any number of
     simultaneous attempts exactly as many are checked as the limit allows, and
     the slow password hash does not hold the lock.
+
+    This commit is one of the documented exceptions to "the view commits once"
+    (``tests/test_transactions.py`` names it): it is the point of the function,
+    and it runs at the start of a sign-in step, before anything else of the
+    request is pending. The view commits the step's outcome afterwards.
     """
     _lock_throttle(email, ip_address)
     wait = throttle_wait(email, ip_address)
@@ -236,10 +241,12 @@ def start_session(user: User) -> str:
 
 
 def check_session(token: str | None, user_id: str) -> SessionCheck:
-    """Find the user of a live session and mark it as used now.
+    """Find the user of a live session and mark it as used now; the caller commits.
 
     A session is live when it has not been ended, its user is active and it was
-    used within ``STAFF_IDLE_MINUTES``; an idle one is ended on the way.
+    used within ``STAFF_IDLE_MINUTES``; an idle one is ended on the way. On
+    SQLite the request of a signed-in member holds the write lock from its first
+    read (``core/database.py``), so reading, then marking, needs no upgrade.
     """
     if not token:
         return SessionCheck(None, expired=False)
@@ -252,12 +259,8 @@ def check_session(token: str | None, user_id: str) -> SessionCheck:
     session_id, user = staff_session.id, staff_session.user
     if not user.is_active:
         return SessionCheck(None, expired=True)
-    # End the read transaction before writing, so SQLite never has to upgrade
-    # a stale read snapshot to a write (which fails instead of waiting).
-    db.session.commit()
     values = {"ended_at": now} if idle else {"last_seen_at": now}
     db.session.execute(update(StaffSession).where(StaffSession.id == session_id).values(**values))
-    db.session.commit()
     if idle:
         return SessionCheck(None, expired=True)
     return SessionCheck(db.session.get(User, int(user_id)), expired=False)
@@ -314,7 +317,8 @@ def verify_password_step(email: str, password: str, ip_address: str) -> StepOutc
     """First step: check the password, unless this account or address is throttled.
 
     While throttled even a correct password is refused, so guessing cannot go on;
-    the answer is the same whether or not the account exists.
+    the answer is the same whether or not the account exists. The attempt is
+    committed by ``begin_attempt``; the caller commits the outcome.
     """
     wait, attempt = begin_attempt(email, ip_address)
     if wait:
@@ -326,12 +330,14 @@ def verify_password_step(email: str, password: str, ip_address: str) -> StepOutc
         if user.totp_secret is None and not user.totp_pending_secret:
             # First sign-in: offer a new authenticator secret, kept until confirmed.
             user.totp_pending_secret = new_totp_secret()
-    db.session.commit()
     return StepOutcome(user=user if ok else None)
 
 
 def verify_code_step(user_id: int, code: str, ip_address: str) -> StepOutcome:
-    """Second step: check the one-time code (or confirm a new authenticator) and open a session."""
+    """Second step: check the one-time code (or confirm a new authenticator) and open a session.
+
+    The attempt is committed by ``begin_attempt``; the caller commits the outcome.
+    """
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         return StepOutcome()
@@ -347,7 +353,6 @@ def verify_code_step(user_id: int, code: str, ip_address: str) -> StepOutcome:
         if enrolling:
             user.totp_secret, user.totp_pending_secret = secret, None
         token = start_session(user)
-    db.session.commit()
     return StepOutcome(user=user if ok else None, session_token=token)
 
 

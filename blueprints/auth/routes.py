@@ -31,13 +31,26 @@ NEXT_KEY = "after_sign_in"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: a user counts as signed in only while their server-side session lives."""
+    """Flask-Login's loader: a user counts as signed in only while their server-side session lives.
+
+    Renewing (or ending) the session is committed here, in a transaction of its
+    own, so it counts even when the page then fails or only reads. That is safe
+    because the loader runs before any view (``_load_staff_member``), while
+    nothing else of the request is pending.
+    """
     check = accounts.check_session(session.get(SESSION_TOKEN_KEY), user_id)
+    db.session.commit()
     if check.user is None:
         session.pop(SESSION_TOKEN_KEY, None)
         session.pop("_user_id", None)
         g.staff_session_expired = check.expired
     return check.user
+
+
+@bp.before_app_request
+def _load_staff_member():
+    """Load the signed-in member before any view runs, so the loader's commit never commits a view's work."""
+    current_user._get_current_object()
 
 
 @bp.before_app_request
@@ -90,6 +103,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         outcome = accounts.verify_password_step(form.email.data, form.password.data, _client_address())
+        db.session.commit()
         if outcome.wait:
             form.form_errors.append(_wait_message(outcome.wait))
             status = 429
@@ -108,7 +122,7 @@ def sign_in():
 
 
 def _code_step(template: str, extra_context=lambda user: {}):
-    """Shared handling of the code form for both the usual step and first-time enrolment."""
+    """Shared handling of the code form for both the usual step and first-time enrolment; the view commits."""
     user = _pending_user()
     if user is None:
         flash(_("The sign-in took too long. Start again with your email address and password."), "info")
@@ -141,7 +155,9 @@ def _code_step(template: str, extra_context=lambda user: {}):
 @public
 def code():
     """Second step for an enrolled user: the code from the authenticator app."""
-    return _code_step("auth/code.html")
+    response = _code_step("auth/code.html")
+    db.session.commit()
+    return response
 
 
 @bp.route("/sign-in/authenticator", methods=["GET", "POST"])
@@ -151,7 +167,9 @@ def enrol():
     user = _pending_user()
     if user is not None and user.totp_secret is not None:
         return redirect(url_for("auth.code"))
-    return _code_step("auth/enrol.html", _enrolment_context)
+    response = _code_step("auth/enrol.html", _enrolment_context)
+    db.session.commit()
+    return response
 
 
 def _enrolment_context(user: User) -> dict:

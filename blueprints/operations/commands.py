@@ -18,7 +18,7 @@ from extensions import db
 
 from .backup import BackupError, backup, describe, restore
 from .health import ALEMBIC_TABLE, MIGRATIONS_CURRENT, MIGRATIONS_PENDING, migration_state
-from .jobs import job_names, run_jobs, send_reminders
+from .jobs import job_names, purge_old_data, run_jobs, send_reminders
 
 
 def _size(size_bytes: int) -> str:
@@ -109,8 +109,10 @@ def purge_command(dry_run: bool) -> None:
     """
     from .retention import purge
 
-    report = purge(utcnow(), dry_run=dry_run)
-    click.echo(("Would delete: " if dry_run else "Deleted: ") + report.line())
+    if dry_run:
+        click.echo("Would delete: " + purge(utcnow(), dry_run=True).line())
+    else:
+        click.echo(purge_old_data(utcnow()).summary)
 
 
 def register_commands(app: Flask) -> None:

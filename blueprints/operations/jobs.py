@@ -6,6 +6,9 @@ does no more than running it once. A job that fails does not stop the others;
 ``run-jobs`` then exits non-zero so systemd records the failure.
 
 Jobs: ``send-reminders`` (reminder emails) and ``purge`` (retention).
+
+Like a view, each job is the outer level of its work: the functions it calls
+flush, and the job commits once they are done (or rolls back when one fails).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def send_reminders(now: datetime) -> JobResult:
     from blueprints.booking.reminders import send_due_reminders
 
     sent, failed = send_due_reminders(now)
+    db.session.commit()
     return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
 
 
@@ -47,7 +51,9 @@ def purge_old_data(now: datetime) -> JobResult:
     """Delete personal data past its retention period (see ``flask purge``)."""
     from blueprints.operations.retention import purge
 
-    return JobResult("Deleted: " + purge(now).line())
+    report = purge(now)
+    db.session.commit()
+    return JobResult("Deleted: " + report.line())
 
 
 SCHEDULED_JOBS: tuple[Job, ...] = (Job("send-reminders", send_reminders), Job("purge", purge_old_data))

@@ -82,7 +82,14 @@ def _old_outbox_files(now: datetime) -> list[Path]:
 
 
 def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
-    """Delete (or, with ``dry_run``, count) everything past its retention period. Commits."""
+    """Delete (or, with ``dry_run``, count) everything past its retention period; the caller commits.
+
+    Run only by the ``purge`` command and job, outside a request: ``begin_write``
+    ends whatever they had open and takes SQLite's write lock for the deletes.
+    A dry run only counts, so the caller has nothing to commit. Old outbox
+    files are not in the database; they are past retention whether or not the
+    caller's commit succeeds, so they are deleted here.
+    """
     report = PurgeReport()
     begin_write(db.session)
     for kind, model, condition in _rules(now):
@@ -97,10 +104,8 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         report.counts["group activity registrations (names removed)"] = db.session.scalar(
             select(func.count()).select_from(Registration).where(ended, identifies_someone())
         ) or 0
-        db.session.rollback()
     else:
         report.counts["group activity registrations (names removed)"] = forget_contact_details(ended)
-        db.session.commit()
     files = _old_outbox_files(now)
     if not dry_run:
         for path in files:

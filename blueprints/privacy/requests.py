@@ -23,7 +23,6 @@ from sqlalchemy import delete, func, or_, select
 from core.i18n import localized
 from extensions import db
 
-from ..activities import notifications
 from ..activities.models import Registration, RegistrationStatus
 from ..activities.registration import cancel, forget_contact_details
 from ..audit.models import AuditEntry
@@ -206,20 +205,22 @@ def export(found: Found, language: str) -> dict[str, Any]:
     }
 
 
-def erase(found: Found, now: datetime, by_staff: User) -> dict[str, int]:
-    """Erase everything found (the audit log stays, as the law requires). Commits; returns the counts.
+def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], list[int]]:
+    """Erase everything found (the audit log stays, as the law requires); the caller commits.
 
-    Coming group activity registrations are cancelled first, and the families
-    who get their places are told; the person asking is not emailed.
+    Coming group activity registrations are cancelled first; returns the counts
+    and the ids of the registrations that got the freed places, whose families
+    the caller tells after committing. The person asking is not emailed.
     """
     counts = {
         "appointments": len(found.appointments), "registrations": len(found.registrations),
         "questionnaires": len(found.responses), "children": len(found.children),
     }
     registration_ids = [r.id for r in found.registrations]
+    promoted: list[int] = []
     for registration in found.registrations:
         if registration.status != RegistrationStatus.CANCELLED and registration.date.starts_at > now:
-            notifications.notify_all(cancel(registration, now, by_staff=by_staff), "promoted")
+            promoted += [other.id for other in cancel(registration, now, by_staff=by_staff)]
     if registration_ids:
         forget_contact_details(Registration.id.in_(registration_ids))
     appointment_ids = [a.id for a in found.appointments]
@@ -232,5 +233,4 @@ def erase(found: Found, now: datetime, by_staff: User) -> dict[str, int]:
         db.session.execute(delete(Visit).where(Visit.id.in_(visit_ids)))
     if child_ids:
         db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
-    db.session.commit()
-    return counts
+    return counts, [registration_id for registration_id in promoted if registration_id not in registration_ids]

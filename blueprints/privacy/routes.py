@@ -1,6 +1,8 @@
 """Administrators answer data requests (find, export, erase) and read the audit log.
 
-Every search, export and erasure is itself written to the audit log.
+Every search, export and erasure is itself written to the audit log, in the
+view's transaction: each view commits once, after building its answer (so the
+objects it shows are not reloaded one by one after the commit).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from core.ids import parse_id
 from core.timeutil import local_to_utc, parse_day, to_local, utcnow
 from extensions import db
 
+from ..activities import notifications
+from ..activities.models import Registration
 from ..audit.log import record, record_each
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
@@ -61,7 +65,7 @@ def data_requests():
     found = find(search)
     if searched and not search.empty:
         _log(found, "search")
-    return render_template(
+    page = render_template(
         "privacy/data_requests.html",
         search=search,
         searched=searched,
@@ -69,7 +73,9 @@ def data_requests():
         views=views_of(found),
         query=request.args.to_dict(),
         form=EmptyForm(),
-    ), 422 if searched and search.empty else 200
+    )
+    db.session.commit()
+    return page, 422 if searched and search.empty else 200
 
 
 @bp.route("/data-requests/export.json")
@@ -81,6 +87,7 @@ def export_json():
         abort(404)
     _log(found, "export")
     body = json.dumps(export(found, current_language()), ensure_ascii=False, indent=2)
+    db.session.commit()
     return Response(body, mimetype="application/json", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json"))
 
 
@@ -96,7 +103,9 @@ def export_pdf():
     with force_locale(language):
         title = _("Data held about the person who asked")
         data = export(found, language)
-    return pdf_download("privacy/export.html", f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf", title, language, data=data)
+    download = pdf_download("privacy/export.html", f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf", title, language, data=data)
+    db.session.commit()
+    return download
 
 
 @bp.route("/data-requests/erase", methods=["POST"])
@@ -112,7 +121,10 @@ def erase_data():
         flash(_("Nothing was erased. Type the word %(word)s to confirm.", word=_("erase")), "error")
         return redirect(url_for("privacy.data_requests", **query))
     _log(found, "erase")
-    counts = erase(found, utcnow(), current_staff())
+    counts, promoted = erase(found, utcnow(), current_staff())
+    db.session.commit()
+    # Only now that the erasure is committed: tell the families who got the freed places.
+    notifications.notify_all([db.session.get(Registration, registration_id) for registration_id in promoted], "promoted")
     flash(_("Erased: %(appointments)s appointments, %(registrations)s group activity registrations, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
     return redirect(url_for("privacy.data_requests", **query))
 
@@ -142,7 +154,7 @@ def audit_log():
     entries = db.session.scalars(_audit_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     record(current_staff(), request.args.get("child", type=parse_id), "audit-log", "view", "administration of the audit log")
     staff_members = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template(
+    shown = render_template(
         "privacy/audit.html",
         entries=entries[:PAGE_SIZE],
         more=len(entries) > PAGE_SIZE,
@@ -150,6 +162,8 @@ def audit_log():
         staff_members=staff_members,
         filters=request.args.to_dict(),
     )
+    db.session.commit()
+    return shown
 
 
 @bp.route("/audit.csv")
@@ -162,5 +176,6 @@ def audit_csv():
     writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])
     for entry in db.session.scalars(_audit_query()):
         writer.writerow([entry.at.isoformat(), entry.actor_id, csv_cell(entry.actor_name), entry.child_id or "", entry.subject, entry.action, entry.page, csv_cell(entry.basis)])
+    db.session.commit()
     return Response(buffer.getvalue(), mimetype="text/csv", headers=attachment_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"))
 

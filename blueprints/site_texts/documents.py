@@ -128,7 +128,7 @@ def editor_texts(document: Document, saved: SiteText | None) -> dict[str, str]:
 
 
 def save(document: Document, texts: dict[str, str], started_from: str, editor_id: int, now: datetime | None = None) -> SiteText:
-    """Store the administrator's texts, unless someone else saved since ``started_from``.
+    """Store the administrator's texts, unless someone else saved since ``started_from``; the caller commits.
 
     On SQLite the request already holds the write lock; on PostgreSQL the saved
     row is locked, and two first saves at once meet the unique name instead.
@@ -136,17 +136,17 @@ def save(document: Document, texts: dict[str, str], started_from: str, editor_id
     saved = db.session.scalar(select(SiteText).where(SiteText.name == document.name).with_for_update())
     if version_of(saved) != started_from:
         raise EditConflict()
-    if saved is None:
-        saved = SiteText(name=document.name)
-        db.session.add(saved)
-    for code in LANGUAGES:
-        setattr(saved, f"body_{code}", texts.get(code, ""))
-    saved.updated_at = now or utcnow()
-    saved.updated_by_id = editor_id
     try:
-        db.session.flush()
+        # In a savepoint, flushed as it ends, so a refused first save leaves the request's session usable.
+        with db.session.begin_nested():
+            if saved is None:
+                saved = SiteText(name=document.name)
+                db.session.add(saved)
+            for code in LANGUAGES:
+                setattr(saved, f"body_{code}", texts.get(code, ""))
+            saved.updated_at = now or utcnow()
+            saved.updated_by_id = editor_id
     except IntegrityError as error:
-        db.session.rollback()
         raise EditConflict() from error
     return saved
 
