@@ -13,13 +13,32 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
+from core import generations
 from core.timeutil import local_days
 from extensions import db
 
 from ..auth.models import User
-from ..organisation.models import MODES, Service
+from ..organisation.models import MODES, Centre, Service
 from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
 from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
+
+AVAILABILITY = "availability"
+# What the free-time search and the "find a time" page read: a change to any of it
+# raises the availability generation, which drops the cached weeks of free times
+# (finder.week_of_slots). A test checks that every table the page reads is here.
+generations.watch(
+    AVAILABILITY,
+    {
+        Appointment: ("professional_id", "status", "starts_at", "ends_at", "buffer_before_minutes", "buffer_after_minutes"),
+        Absence: ("user_id", "starts_at", "ends_at"),
+        WorkingHours: None,
+        Service: None,
+        ProfessionalProfile: ("user_id", "languages"),
+        User: ("active", "name"),
+        Centre: None,
+    },
+    tables=("service_professional",),
+)
 
 # Busy time is loaded this far beyond the days asked for, so buffers at the edges count
 # (buffers are at most two hours, see the service form).
