@@ -17,7 +17,7 @@ from core import generations
 from core.timeutil import local_days
 from extensions import db
 
-from ..auth.models import User
+from ..auth.models import StaffRole, User
 from ..organisation.models import MODES, Centre, Service
 from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
 from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
@@ -35,6 +35,7 @@ generations.watch(
         Service: None,
         ProfessionalProfile: ("user_id", "languages"),
         User: ("active", "name"),
+        StaffRole: None,
         Centre: None,
     },
     tables=("service_professional",),
