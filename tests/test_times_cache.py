@@ -12,9 +12,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
-from app import create_app
 from blueprints.auth.models import StaffRole, User
 from blueprints.booking import booking
 from blueprints.booking.models import Absence, Appointment, ProfessionalProfile, WorkingHours
@@ -23,7 +22,7 @@ from blueprints.organisation.models import Centre, Service
 from core import generations, timeutil
 from core.timeutil import HELSINKI, local_to_utc
 from extensions import db as _db
-from tests.helpers import FamnenClient, next_week
+from tests.helpers import next_week, tables_read_by
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 FAMILY = booking.FamilyDetails("Anna Lindholm", "anna@example.com", "0401234567", "Elsa", 4, "sv", "")
@@ -31,16 +30,6 @@ FAMILY = booking.FamilyDetails("Anna Lindholm", "anna@example.com", "0401234567"
 
 def slots_on(client, path: str) -> list[str]:
     return SLOT.findall(client.get(path).get_data(as_text=True))
-
-
-@pytest.fixture
-def other_app(app_config):
-    """A second app on the same database: another worker process or app server."""
-    application = create_app(app_config)
-    yield application
-    with application.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def book_in(other_app, world, value: str) -> int:
@@ -150,22 +139,6 @@ def test_the_booking_horizon_moves_at_midnight(client, db, world, monkeypatch):
     clock["now"] = local_to_utc(day + timedelta(days=1), time(0))
     last_days = {slot_start(v).astimezone(HELSINKI).date() for v in slots_on(client, path)}
     assert last_week + timedelta(days=1) in last_days
-
-
-def tables_read_by(app, client, path: str) -> set[str]:
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return {name.strip('"') for sql in statements for name in re.findall(r'(?:FROM|JOIN)\s+("?\w+"?)', sql)}
 
 
 def test_every_table_the_free_times_page_reads_raises_the_generation(app, client, db, world):
