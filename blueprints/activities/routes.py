@@ -9,6 +9,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -142,7 +143,8 @@ def calendar_page():
 
 
 def _published_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
+    # Leaders are loaded when shown: a cached activity page needs none of them.
+    activity = db.session.get(Activity, activity_id, options=[lazyload(Activity.leaders)])
     if activity is None or not activity.published:
         abort(404)
     return activity

@@ -18,7 +18,7 @@ from core.timeutil import local_days
 from extensions import db
 
 from ..auth.models import StaffRole, User
-from ..organisation.models import MODES, Centre, Service
+from ..organisation.models import MODES, Centre, Service, service_professional
 from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
 from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
 
@@ -210,8 +210,20 @@ def decode_slot(value: str | None) -> SlotChoice | None:
 
 
 def services_for_families() -> list[Service]:
-    """The services families can book themselves (active, not reserved, with someone giving them)."""
-    services = db.session.scalars(
-        select(Service).where(Service.active, Service.reserved.is_(False)).order_by(Service.id)
-    ).all()
-    return [service for service in services if any(user.active for user in service.professionals)]
+    """The services families can book themselves (active, not reserved, with someone active giving them).
+
+    Decided in SQL: loading every professional (and their roles) to see who is active cost
+    more than the rest of the services page.
+    """
+    someone_active = (
+        select(service_professional.c.service_id)
+        .join(User, User.id == service_professional.c.user_id)
+        .where(service_professional.c.service_id == Service.id, User.active)
+        .exists()
+    )
+    return list(db.session.scalars(
+        select(Service)
+        .where(Service.active, Service.reserved.is_(False), someone_active)
+        .options(lazyload(Service.professionals))
+        .order_by(Service.id)
+    ))
