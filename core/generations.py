@@ -201,8 +201,9 @@ def cached(name: str, key: Any, now: datetime, compute: Callable[[], tuple[T, da
     """The value of ``compute()`` for ``key`` under the current generation ``name``, computed at most once until it expires.
 
     ``compute`` returns the value and the moment until which the clock alone
-    leaves it true. The generation is read before anything ``compute`` reads,
-    so an entry is never older than the generation it is filed under.
+    leaves it true. The generation is read before anything ``compute`` reads
+    (objects loaded earlier are expired first), so an entry is never older than
+    the generation it is filed under.
     """
     if has_pending_changes(db.session):
         return compute()[0]
@@ -210,6 +211,9 @@ def cached(name: str, key: Any, now: datetime, compute: Callable[[], tuple[T, da
     cache = cache_of(name)
     value = cache.get(full_key, now)
     if value is None:
+        # Objects this request loaded before the generation was read (a service, an
+        # activity) may be older than it on PostgreSQL: read everything afresh.
+        db.session.expire_all()
         value, expires_at = compute()
         if now < expires_at:
             cache.put(full_key, value, expires_at)
