@@ -25,7 +25,7 @@ from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, 
 AVAILABILITY = "availability"
 # What the free-time search and the "find a time" page read: a change to any of it
 # raises the availability generation, which drops the cached weeks of free times
-# (finder.week_of_slots). A test checks that every table the page reads is here.
+# (finder.render_times). A test checks that every table the page reads is here.
 generations.watch(
     AVAILABILITY,
     {
