@@ -39,7 +39,8 @@ from extensions import db
 
 # Generations raised by this transaction's changes, kept on the session until its commit.
 _PENDING = "famnen_pending_generations"
-CACHE_SIZE = 512
+# A free-times body is 20–60 kB: 256 of them stay within about 15 MB per worker and kind.
+CACHE_SIZE = 256
 
 T = TypeVar("T")
 
