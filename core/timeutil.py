@@ -8,9 +8,19 @@ from zoneinfo import ZoneInfo
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
+def system_clock() -> datetime:
+    """The machine's clock, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+# The clock ``utcnow`` reads: the one seam for a fixed time, which tests set with
+# ``monkeypatch.setattr(timeutil, "clock", lambda: moment)`` (modules import ``utcnow`` itself).
+clock = system_clock
+
+
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
+    return clock()
 
 
 def to_local(moment: datetime) -> datetime:

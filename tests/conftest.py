@@ -111,6 +111,16 @@ def app(app_config):
 
 
 @pytest.fixture
+def other_app(app_config):
+    """A second app on the test's database, with its own engine: another worker process or app server."""
+    application = create_app(app_config)
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def db(app):
     """The database, inside an application context."""
     with app.app_context():

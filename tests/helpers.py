@@ -110,3 +110,22 @@ def next_week(path: str) -> str:
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
     separator = "&" if "?" in path else "?"
     return f"{path}{separator}week={monday.isoformat()}"
+
+
+def tables_read_by(app, client, path: str) -> set[str]:
+    """The tables the SQL statements behind ``GET path`` read from (for the cache's completeness tests)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return {name.strip('"') for sql in statements for name in re.findall(r'(?:FROM|JOIN)\s+("?\w+"?)', sql)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,10 +11,12 @@ from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from config import LANGUAGES
+from core import generations
 from core.i18n import pick
-from core.timeutil import local_days, to_local
+from core.timeutil import local_days, local_to_utc, to_local
 from extensions import db
 
+from ..auth.models import StaffRole, User
 from ..organisation.models import Centre
 from .models import (
     AGE_GROUP_LABELS,
@@ -28,7 +30,24 @@ from .models import (
     Registration,
     RegistrationStatus,
 )
-from .registration import closed_reason
+from .registration import closed_reason, closes_at
+
+ACTIVITIES = "activities"
+# What the public calendar and activity pages read: a change to any of it raises the
+# activities generation, which drops their cached pages (routes.calendar_page and
+# routes.activity_page). A test checks that every table those pages read is here.
+generations.watch(
+    ACTIVITIES,
+    {
+        Activity: None,
+        ActivityDate: None,
+        Registration: ("date_id", "status", "adults", "children"),
+        Centre: None,
+        User: ("active", "name"),
+        StaffRole: None,
+    },
+    tables=("activity_leader",),
+)
 
 # The list view shows this many weeks at a time.
 LIST_WEEKS = 4
@@ -168,6 +187,18 @@ def availability(dates: list[ActivityDate], now: datetime) -> dict[int, Availabi
         else:
             result[item.id] = Availability("waiting_list" if activity.waiting_list else "full", free, queue)
     return result
+
+
+def valid_until(dates: list[ActivityDate], now: datetime) -> datetime:
+    """The next moment the clock alone changes a page of these dates.
+
+    That is midnight (which moves "today"), or a date's registration closing,
+    start (it is over) or end (it leaves the coming dates), whichever is first.
+    """
+    moments = [local_to_utc(to_local(now).date() + timedelta(days=1), time(0))]
+    for item in dates:
+        moments.extend(moment for moment in (closes_at(item), item.starts_at, item.ends_at) if moment > now)
+    return min(moments)
 
 
 @dataclass

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
+from core import generations
 from core.access import public
 from core.forms import EmptyForm
 from core.i18n import LANGUAGE_NAMES, current_language, localized
 from core.mail import external_url
-from core.rendering import render_page_or_fragment
+from core.rendering import wants_fragment
 from core.timeutil import to_local, utcnow
 from extensions import db
 
@@ -27,7 +30,7 @@ from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres
 from . import calendar, ics, notifications
 from . import registration as registrations
-from .calendar import LIST_WEEKS, Filters, availability, by_day, dates_between, read_filters
+from .calendar import ACTIVITIES, LIST_WEEKS, Filters, availability, by_day, dates_between, read_filters
 from .forms import CalendarFilterForm, PartyForm, RegistrationForm
 from .models import AGE_GROUP_LABELS, KIND_LABELS, Activity, ActivityDate, Registration, RegistrationStatus
 from .registration import ChangeNotAllowed, Guardian, NotEnoughPlaces, Party, RegistrationClosed
@@ -92,36 +95,49 @@ def filter_form(centres: list[Centre]) -> tuple[CalendarFilterForm, Filters]:
 @bp.route("/")
 @public
 def calendar_page():
-    """The calendar of activities, as a list of the coming weeks or one week day by day, with filters."""
+    """The calendar of activities, as a list of the coming weeks or one week day by day, with filters.
+
+    Cached per process under the activities generation (``core.generations``)
+    until the clock alone would change it: it holds nothing personal.
+    """
     now = utcnow()
-    today = to_local(now).date()
-    centres = active_centres()
-    form, filters = filter_form(centres)
-    view = "week" if request.args.get("view") == "week" else "list"
-    monday = week_asked(request.args.get("week"), today)
-    weeks = 1 if view == "week" else LIST_WEEKS
-    first_day = max(monday, today) if view == "list" else monday
-    last_day = monday + timedelta(days=7 * weeks - 1)
-    dates = dates_between(filters, first_day, last_day)
-    return render_page_or_fragment(
-        "activities/calendar.html",
-        "activities/_results.html",
-        form=form,
-        centres=centres,
-        view=view,
-        days=by_day(dates, first_day, last_day) if view == "week" else by_day(dates),
-        availability=availability(dates, now),
-        first_day=first_day,
-        last_day=last_day,
-        previous_week=monday - timedelta(weeks=weeks) if monday > monday_of(today) else None,
-        next_week=monday + timedelta(weeks=weeks),
-        date_count=len(dates),
-        today=today,
-    )
+    is_fragment = wants_fragment()
+
+    def render() -> tuple[Markup, datetime]:
+        today = to_local(now).date()
+        centres = active_centres()
+        form, filters = filter_form(centres)
+        view = "week" if request.args.get("view") == "week" else "list"
+        monday = week_asked(request.args.get("week"), today)
+        weeks = 1 if view == "week" else LIST_WEEKS
+        first_day = max(monday, today) if view == "list" else monday
+        last_day = monday + timedelta(days=7 * weeks - 1)
+        dates = dates_between(filters, first_day, last_day)
+        html = render_template(
+            "activities/_results.html" if is_fragment else "activities/_calendar.html",
+            is_fragment=is_fragment,
+            form=form,
+            centres=centres,
+            view=view,
+            days=by_day(dates, first_day, last_day) if view == "week" else by_day(dates),
+            availability=availability(dates, now),
+            first_day=first_day,
+            last_day=last_day,
+            previous_week=monday - timedelta(weeks=weeks) if monday > monday_of(today) else None,
+            next_week=monday + timedelta(weeks=weeks),
+            date_count=len(dates),
+            today=today,
+        )
+        return Markup(html), calendar.valid_until(dates, now)
+
+    key = ("calendar", tuple(sorted(request.args.items(multi=True))), current_language(), is_fragment)
+    body = generations.cached(ACTIVITIES, key, now, render)
+    return body if is_fragment else render_template("activities/calendar.html", body=body)
 
 
 def _published_activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
+    # Leaders are loaded when shown: a cached activity page needs none of them.
+    activity = db.session.get(Activity, activity_id, options=[lazyload(Activity.leaders)])
     if activity is None or not activity.published:
         abort(404)
     return activity
@@ -137,11 +153,17 @@ def _published_date(date_id: int) -> ActivityDate:
 @bp.route("/<int:activity_id>")
 @public
 def activity_page(activity_id: int):
-    """An activity: what it is, where, for whom, and its coming dates."""
+    """An activity: what it is, where, for whom, and its coming dates (cached like the calendar)."""
     activity = _published_activity(activity_id)
     now = utcnow()
-    dates = calendar.coming_dates(activity, now)
-    return render_template("activities/activity.html", activity=activity, dates=dates, availability=availability(dates, now))
+
+    def render() -> tuple[Markup, datetime]:
+        dates = calendar.coming_dates(activity, now)
+        html = render_template("activities/_activity.html", activity=activity, dates=dates, availability=availability(dates, now))
+        return Markup(html), calendar.valid_until(dates, now)
+
+    body = generations.cached(ACTIVITIES, ("activity", activity_id, current_language()), now, render)
+    return render_template("activities/activity.html", activity=activity, body=body)
 
 
 def guardian_from(form: RegistrationForm) -> Guardian:

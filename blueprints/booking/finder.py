@@ -7,19 +7,21 @@ times, and groups one week's free slots by day for the templates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from flask import request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
+from core import generations
 from core.forms import language_choices
 from core.i18n import clock, current_language, localized, long_date
-from core.rendering import render_page_or_fragment
-from core.timeutil import parse_day, to_local, utcnow
+from core.rendering import wants_fragment
+from core.timeutil import local_to_utc, parse_day, to_local, utcnow
 from extensions import db
 
 from ..auth.models import User
@@ -27,7 +29,7 @@ from ..organisation.models import Centre, Service
 from .availability import Slot, bookable_window, nearest
 from .forms import TimesForm
 from .models import WorkingHours
-from .slots import SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
+from .slots import AVAILABILITY, SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
 
 MODE_LABELS = {"in_person": _l("At the family centre"), "phone": _l("By phone"), "video": _l("By video")}
 ANY = ""
@@ -173,48 +175,73 @@ def shown_choice(service: Service, choice) -> ShownSlot:
     return shown_slots([Slot(choice.starts_at, choice.professional_id, choice.centre_id, ends_at)], choice.mode)[0]
 
 
-def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignore_appointment: int | None = None) -> Week:
+def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignore_appointment: int | None = None) -> tuple[Week, datetime]:
     """The free slots of the requested week, grouped by day, with links to the weeks around it.
 
     Without a week asked for, an empty current week gives way to the first week with free times.
+    Also returns the moment until which the clock alone leaves the week true.
     """
-    today = to_local(now).date()
-    monday = week_asked(week_value, today)
-    _earliest, horizon = bookable_window(rules_for(query.service, query.family), now)
-    slots = _slots_of_week(query, monday, horizon, now, ignore_appointment)
-    next_free = None
-    if not slots and monday <= horizon:
-        next_free, next_slots = _next_free_week(query, monday, horizon, now, ignore_appointment)
-        if not week_value and next_free:
-            # The search has the following week's slots already when that is the one found.
-            monday = next_free
-            slots = next_slots if next_slots else _slots_of_week(query, monday, horizon, now, ignore_appointment)
-            next_free = None
-    return _week(monday, slots, query.mode, today, horizon, next_free)
+    return _SlotSearch(query, now, ignore_appointment).week(week_value)
 
 
-def _slots_of_week(query: SlotQuery, monday: date, horizon: date, now: datetime, ignore_appointment: int | None) -> list[Slot]:
-    if monday > horizon:
-        return []
-    return find_slots(query, monday, monday + timedelta(days=6), now, ignore_appointment)
+@dataclass
+class _SlotSearch:
+    """The searches behind one week's page, remembering the earliest slot any of them offered."""
 
+    query: SlotQuery
+    now: datetime
+    ignore_appointment: int | None
+    earliest: datetime | None = None
 
-def _next_free_week(
-    query: SlotQuery, monday: date, horizon: date, now: datetime, ignore_appointment: int | None
-) -> tuple[date | None, list[Slot]]:
-    """The Monday of the first later week with a free time, and that week's slots when it is the next one.
+    def week(self, week_value: str | None) -> tuple[Week, datetime]:
+        """The week, and the moment until which the clock alone leaves it true."""
+        today = to_local(self.now).date()
+        monday = week_asked(week_value, today)
+        rules = rules_for(self.query.service, self.query.family)
+        _earliest, horizon = bookable_window(rules, self.now)
+        slots = self._week_slots(monday, horizon)
+        next_free = None
+        if not slots and monday <= horizon:
+            next_free, next_slots = self._next_free_week(monday, horizon)
+            if not week_value and next_free:
+                # The search has the following week's slots already when that is the one found.
+                monday = next_free
+                slots = next_slots if next_slots else self._week_slots(monday, horizon)
+                next_free = None
+        week = _week(monday, slots, self.query.mode, today, horizon, next_free)
+        # Midnight moves "today" and the booking horizon; the first slot offered goes
+        # when it passes the minimum notice. Nothing else changes by the clock alone.
+        valid_until = local_to_utc(today + timedelta(days=1), time(0))
+        if self.earliest is not None:
+            valid_until = min(valid_until, self.earliest - rules.min_notice)
+        return week, valid_until
 
-    The next week is looked at on its own first, as it usually has times; only
-    when it has none are the weeks up to ``SEARCH_WEEKS`` ahead searched at once.
-    """
-    following = monday + timedelta(days=7)
-    slots = _slots_of_week(query, following, horizon, now, ignore_appointment)
-    if slots:
-        return following, slots
-    first_day = following + timedelta(days=7)
-    last_day = min(horizon, monday + timedelta(weeks=SEARCH_WEEKS))
-    later = find_slots(query, first_day, last_day, now, ignore_appointment) if first_day <= last_day else []
-    return (monday_of(to_local(later[0].starts_at).date()) if later else None), []
+    def find(self, first_day: date, last_day: date) -> list[Slot]:
+        """``find_slots`` for these days, noting the earliest slot found."""
+        slots = find_slots(self.query, first_day, last_day, self.now, self.ignore_appointment)
+        if slots and (self.earliest is None or slots[0].starts_at < self.earliest):
+            self.earliest = slots[0].starts_at
+        return slots
+
+    def _week_slots(self, monday: date, horizon: date) -> list[Slot]:
+        if monday > horizon:
+            return []
+        return self.find(monday, monday + timedelta(days=6))
+
+    def _next_free_week(self, monday: date, horizon: date) -> tuple[date | None, list[Slot]]:
+        """The Monday of the first later week with a free time, and that week's slots when it is the next one.
+
+        The next week is looked at on its own first, as it usually has times; only
+        when it has none are the weeks up to ``SEARCH_WEEKS`` ahead searched at once.
+        """
+        following = monday + timedelta(days=7)
+        slots = self._week_slots(following, horizon)
+        if slots:
+            return following, slots
+        first_day = following + timedelta(days=7)
+        last_day = min(horizon, monday + timedelta(weeks=SEARCH_WEEKS))
+        later = self.find(first_day, last_day) if first_day <= last_day else []
+        return (monday_of(to_local(later[0].starts_at).date()) if later else None), []
 
 
 def _week(monday: date, slots: list[Slot], mode: str, today: date, horizon: date, next_free: date | None) -> Week:
@@ -254,19 +281,32 @@ def render_times(
     slot_method: str = "get",
     moving=None,
 ):
-    """The "find a time" page (or, for htmx, its week of slots) for any of the flows that use it."""
-    form, query = build_form(service, family=family)
-    week = week_of_slots(query, request.args.get("week"), utcnow(), ignore_appointment=moving.id if moving else None)
-    return render_page_or_fragment(
-        "booking/times.html",
-        "booking/_times.html",
-        service=service,
-        form=form,
-        week=week,
-        moving=moving,
-        back_url=back_url,
-        back_text=back_text,
-        slot_action=slot_action,
-        slot_method=slot_method,
-        times_url=times_url,
+    """The "find a time" page (or, for htmx, its week of slots) for any of the flows that use it.
+
+    The wishes form and the week of slots are cached per process under the
+    availability generation (``core.generations``) until the clock alone would
+    change them: they hold nothing personal. Moving an appointment (which hides
+    its own time) and forms sent by POST (which carry a CSRF token) are not cached.
+    """
+    is_fragment = wants_fragment()
+    now = utcnow()
+
+    def render() -> tuple[Markup, datetime]:
+        form, query = build_form(service, family=family)
+        week, valid_until = week_of_slots(query, request.args.get("week"), now, ignore_appointment=moving.id if moving else None)
+        html = render_template(
+            "booking/_times.html" if is_fragment else "booking/_finder.html",
+            is_fragment=is_fragment, form=form, week=week, slot_action=slot_action, slot_method=slot_method, times_url=times_url,
+        )
+        return Markup(html), valid_until
+
+    if moving is None and slot_method == "get":
+        key = (service.id, family, tuple(sorted(request.args.items(multi=True))), current_language(), is_fragment, slot_action, times_url)
+        body = generations.cached(AVAILABILITY, key, now, render)
+    else:
+        body = render()[0]
+    if is_fragment:
+        return body
+    return render_template(
+        "booking/times.html", service=service, body=body, moving=moving, back_url=back_url, back_text=back_text,
     )

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from core.access import public
 from core.forms import EmptyForm, language_choices
@@ -27,7 +28,10 @@ bp = Blueprint("booking", __name__, url_prefix="/book")
 
 def service_or_404(slug: str, include_reserved: bool = False) -> Service:
     """The active service with ``slug``; reserved ones (booked only through an offer or by staff) if asked for."""
-    service = db.session.scalar(select(Service).where(Service.slug == slug, Service.active))
+    # Professionals are loaded when used: a cached free-times page needs none of them.
+    service = db.session.scalar(
+        select(Service).where(Service.slug == slug, Service.active).options(lazyload(Service.professionals))
+    )
     if service is None or (service.reserved and not include_reserved):
         abort(404)
     return service

@@ -13,13 +13,33 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
+from core import generations
 from core.timeutil import local_days
 from extensions import db
 
-from ..auth.models import User
-from ..organisation.models import MODES, Service
+from ..auth.models import StaffRole, User
+from ..organisation.models import MODES, Centre, Service, service_professional
 from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
 from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
+
+AVAILABILITY = "availability"
+# What the free-time search and the "find a time" page read: a change to any of it
+# raises the availability generation, which drops the cached weeks of free times
+# (finder.render_times). A test checks that every table the page reads is here.
+generations.watch(
+    AVAILABILITY,
+    {
+        Appointment: ("professional_id", "status", "starts_at", "ends_at", "buffer_before_minutes", "buffer_after_minutes"),
+        Absence: ("user_id", "starts_at", "ends_at"),
+        WorkingHours: None,
+        Service: None,
+        ProfessionalProfile: ("user_id", "languages"),
+        User: ("active", "name"),
+        StaffRole: None,
+        Centre: None,
+    },
+    tables=("service_professional",),
+)
 
 # Busy time is loaded this far beyond the days asked for, so buffers at the edges count
 # (buffers are at most two hours, see the service form).
@@ -190,8 +210,20 @@ def decode_slot(value: str | None) -> SlotChoice | None:
 
 
 def services_for_families() -> list[Service]:
-    """The services families can book themselves (active, not reserved, with someone giving them)."""
-    services = db.session.scalars(
-        select(Service).where(Service.active, Service.reserved.is_(False)).order_by(Service.id)
-    ).all()
-    return [service for service in services if any(user.active for user in service.professionals)]
+    """The services families can book themselves (active, not reserved, with someone active giving them).
+
+    Decided in SQL: loading every professional (and their roles) to see who is active cost
+    more than the rest of the services page.
+    """
+    someone_active = (
+        select(service_professional.c.service_id)
+        .join(User, User.id == service_professional.c.user_id)
+        .where(service_professional.c.service_id == Service.id, User.active)
+        .exists()
+    )
+    return list(db.session.scalars(
+        select(Service)
+        .where(Service.active, Service.reserved.is_(False), someone_active)
+        .options(lazyload(Service.professionals))
+        .order_by(Service.id)
+    ))

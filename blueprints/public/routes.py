@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from config import LANGUAGES
 from core.access import public, safe_next_url
@@ -25,7 +26,10 @@ ONE_YEAR = 365 * 24 * 3600
 def index():
     """The front page: what the family centre offers and where it is."""
     centres = active_centres()
-    services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
+    # The page shows no professionals: not loading them (and their roles) halves its queries.
+    services = db.session.scalars(
+        select(Service).where(Service.active).options(lazyload(Service.professionals)).order_by(Service.id)
+    ).all()
     return render_template("public/index.html", centres=centres, services=services)
 
 

@@ -29,7 +29,7 @@ from .invitations import Status
 from .models import InstrumentSetting, Response
 from .notifications import alert_professional
 from .results import answer_text, scale_rows
-from .store import load_latest
+from .store import load_latest_of
 
 bp = Blueprint("questionnaires", __name__)
 
@@ -390,20 +390,9 @@ def offer_decline(token: str):
 # --- Self-service ------------------------------------------------------------------------
 
 
-def _public_ids() -> list[str]:
-    return sorted(db.session.scalars(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public)))
-
-
-def _latest_or_none(instrument_id: str) -> Definition | None:
-    try:
-        return load_latest(instrument_id)
-    except LookupError:  # made public, but its definition has since gone
-        return None
-
-
 def public_instruments() -> list[Definition]:
-    """The instruments an administrator made public, newest versions."""
-    return [definition for definition in map(_latest_or_none, _public_ids()) if definition is not None]
+    """The instruments an administrator made public, newest versions (one made public whose definition has gone is left out)."""
+    return load_latest_of(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public))
 
 
 @bp.route("/questionnaires")
@@ -419,9 +408,11 @@ def self_service_start(instrument_id: str):
     """Start an anonymous response to a public instrument."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    definition = _latest_or_none(instrument_id) if instrument_id in _public_ids() else None
-    if definition is None:
+    public = select(InstrumentSetting.instrument_id).where(InstrumentSetting.public, InstrumentSetting.instrument_id == instrument_id)
+    found = load_latest_of(public)
+    if not found:
         abort(404)
+    definition = found[0]
     response = Response(
         reference=new_reference(), instrument_id=definition.id, instrument_version=definition.version,
         language=current_language(), created_at=utcnow(),

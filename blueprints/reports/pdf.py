@@ -12,29 +12,11 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 STYLESHEET = STATIC / "css" / "report.css"
-
-
-# Characters that would end a CSS string or the <style> element, or that HTML would read as markup.
-_CSS_UNSAFE = frozenset('\\"\'<>&')
-
-
-def css_string(text: str) -> Markup:
-    """``text`` as a quoted CSS string for the page header and footer (``content: …``).
-
-    Inside ``<style>`` HTML entities are not decoded, so HTML escaping would print
-    ``O&#39;Brien &amp; Co``; CSS escapes (``\\27 ``) print the characters themselves and
-    still keep a name from closing the string or the element.
-    """
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in _CSS_UNSAFE or ord(char) < 0x20 or ord(char) == 0x7F else char for char in str(text)
-    )
-    return Markup(f'"{escaped}"')
 
 
 class StaticOnlyFetcher(URLFetcher):

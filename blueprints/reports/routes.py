@@ -22,7 +22,7 @@ from ..audit.log import record
 from ..questionnaires.models import Child
 from ..questionnaires.results import LEVEL_LABELS
 from ..questionnaires.staff import basis_or_refuse, sent_response_or_404
-from .pdf import css_string, render_pdf
+from .css import css_string
 from .summaries import child_summary, number, response_summary
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/reports")
@@ -65,6 +65,10 @@ def pdf_download(template: str, filename: str, title: str, language: str, **cont
             language=language,
             **context,
         )
+    # WeasyPrint is imported when the first PDF is made: it is half of a worker's start-up
+    # time, and gunicorn starts a new worker every thousand requests.
+    from .pdf import render_pdf
+
     return Response(render_pdf(html), mimetype="application/pdf", headers=attachment_headers(filename))
 
 
