@@ -37,7 +37,7 @@ class Job:
 
 def send_reminders(now: datetime) -> JobResult:
     """Email families a reminder before their appointment; each reminder is sent once."""
-    from blueprints.booking.reminders import send_due_reminders
+    from blueprints.booking.jobs import send_due_reminders
 
     sent, failed = send_due_reminders(now)
     return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
