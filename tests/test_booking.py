@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth.models import User
 from blueprints.booking import booking
+from blueprints.booking.availability import Slot
 from blueprints.booking.booking import ChangeNotAllowed, FamilyDetails, SlotUnavailable, TimeNotFree
 from blueprints.booking.models import Appointment, AppointmentStatus
 from blueprints.booking.slots import SlotChoice, SlotQuery, decode_slot, encode_slot, find_slots
@@ -92,6 +93,18 @@ def test_the_database_refuses_a_second_active_appointment_at_the_same_start(db, 
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_double_booking_the_recheck_misses_is_refused_by_the_index_and_the_transaction_goes_on(db, world, monkeypatch):
+    svc = service(db, world)
+    first = booking.book(svc, choice_at(world, 9), FAMILY, NOW)
+    taken = Slot(first.starts_at, first.professional_id, first.centre_id, first.ends_at)
+    # As if a second request had checked before the first one's booking: the slot still looks free.
+    monkeypatch.setattr(booking, "_verified_slot", lambda *args, **kwargs: taken)
+    with pytest.raises(SlotUnavailable):
+        booking.book(svc, choice_at(world, 9), FAMILY, NOW)
+    db.session.commit()  # only the double booking was undone
+    assert db.session.scalars(select(Appointment.id)).all() == [first.id]
 
 
 def test_cancelled_appointments_free_their_time(db, world):

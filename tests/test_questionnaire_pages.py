@@ -1,10 +1,13 @@
 """Questionnaire pages over HTTP: inviting, answering without JavaScript and with htmx, results, access, audit."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import User
@@ -27,7 +30,9 @@ def nurse_client(app, client, family_centre):
 def make_visit(db, family_centre, instruments=("fyraarsgranskningen",), language="sv", days=30) -> Visit:
     child = db.session.get(Child, family_centre["child_id"])
     nurse = db.session.get(User, family_centre["nurse"].id)
-    return invitations.invite(child, nurse, list(instruments), language, utcnow(), days)
+    visit = invitations.invite(child, nurse, list(instruments), language, utcnow(), days)
+    db.session.commit()
+    return visit
 
 
 def family(app, client, language="sv"):
@@ -257,6 +262,73 @@ def test_the_offer_books_the_first_coach_call(app, client, db, family_centre, ma
     assert phone.get(f"/q/r/{token}/offer").status_code == 404  # booked once
     # The reserved service is not open to anyone else.
     assert client.get("/book/coachsamtal").status_code == 404
+
+
+def _book_offer(phone, token):
+    """Book the first free coach call the offer shows; the answer to the details form."""
+    times = phone.get(next_week(f"/q/r/{token}/offer")).get_data(as_text=True)
+    slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
+    return phone.submit(
+        f"/q/r/{token}/offer/details",
+        {"slot": slot, "guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "language": "sv"},
+        token_from=f"/q/r/{token}/offer/details?slot={slot}",
+    )
+
+
+def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_is_sent(app, client, db, family_centre, mailbox, monkeypatch):
+    phone, token, response_id = send_offer_answers(app, client, db, family_centre)
+    from blueprints.booking import routes
+
+    stored_when_sent = []
+
+    def committed(appointment_id):
+        # Another connection, outside the request, sees only what was committed.
+        with app.app_context(), Session(db.engine) as other:
+            offer = other.get(Response, response_id)
+            return offer.offer_status, offer.offer_appointment_id, other.get(Appointment, appointment_id) is not None
+
+    def notify_after_looking(appointment, kind):
+        with ThreadPoolExecutor(1) as elsewhere:
+            stored_when_sent.append(elsewhere.submit(committed, appointment.id).result())
+        return notify_family(appointment, kind)
+
+    notify_family = routes.notify_family
+    monkeypatch.setattr(routes, "notify_family", notify_after_looking)
+    assert _book_offer(phone, token).status_code == 302
+    appointment = db.session.scalar(select(Appointment))
+    assert stored_when_sent == [("booked", appointment.id, True)]
+    assert len(mailbox.to("anna@example.com")) == 1
+
+
+def test_when_storing_the_offer_fails_no_call_is_booked_and_nothing_is_sent(app, client, db, family_centre, mailbox):
+    phone, token, response_id = send_offer_answers(app, client, db, family_centre)
+
+    def refuse_update(mapper, connection, target):
+        raise IntegrityError("UPDATE questionnaire_response", {}, Exception("refused by the test"))
+
+    event.listen(Response, "before_update", refuse_update)
+    try:
+        assert _book_offer(phone, token).status_code == 500
+    finally:
+        event.remove(Response, "before_update", refuse_update)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+    assert (db.session.get(Response, response_id).offer_status, db.session.get(Response, response_id).offer_appointment_id) == ("", None)
+    assert mailbox.to("anna@example.com") == []
+    # The family can book again, and then both are stored.
+    assert _book_offer(phone, token).status_code == 302
+    appointment = db.session.scalar(select(Appointment))
+    assert db.session.get(Response, response_id).offer_appointment_id == appointment.id
+
+
+def test_an_email_that_cannot_be_sent_does_not_undo_the_offers_booking(app, client, db, family_centre):
+    phone, token, response_id = send_offer_answers(app, client, db, family_centre)
+    app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=9)  # nothing listens there
+    booked = _book_offer(phone, token)
+    assert booked.status_code == 302
+    appointment = db.session.scalar(select(Appointment))
+    response = db.session.get(Response, response_id)
+    assert (response.offer_status, response.offer_appointment_id) == ("booked", appointment.id)
 
 
 def test_not_now_is_recorded_for_the_professional(app, client, db, family_centre, nurse_client):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from blueprints.booking import booking
 from blueprints.booking.booking import FamilyDetails
 from blueprints.booking.models import Appointment
-from blueprints.booking.reminders import send_due_reminders
+from blueprints.booking.jobs import send_due_reminders
 from blueprints.booking.slots import SlotChoice, SlotQuery, find_slots
 from blueprints.organisation.models import Service
 from core.timeutil import to_local
@@ -25,7 +25,9 @@ def book_within(db, world, hours: float) -> Appointment:
     today = to_local(NOW).date()
     slots = find_slots(SlotQuery(service, "in_person"), today, today + timedelta(days=3), NOW)
     slot = next(s for s in slots if s.starts_at >= NOW + timedelta(hours=hours))
-    return booking.book(service, SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at), FAMILY, NOW)
+    appointment = booking.book(service, SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at), FAMILY, NOW)
+    db.session.commit()
+    return appointment
 
 
 def test_a_reminder_is_sent_once_in_the_familys_language(app, db, world, mailbox):

@@ -252,6 +252,7 @@ def add_absence(user_id: int):
         except AlreadyBlocked as error:
             form.first_day.errors.append(already_blocked_message(error.absence))
         else:
+            db.session.commit()
             flash(_("The absence has been recorded."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")
     return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else 422)

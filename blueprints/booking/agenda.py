@@ -95,7 +95,7 @@ def agenda():
     step = timedelta(days=7 if view == "week" else 1)
     days = schedule(professional_id, first, last)
     _log_shown([appointment for agenda_day in days for appointment in agenda_day.appointments], "view")
-    return render_page_or_fragment(
+    page = render_page_or_fragment(
         "booking/agenda.html",
         "booking/_agenda.html",
         days=days,
@@ -110,6 +110,8 @@ def agenda():
         form=EmptyForm(),
         my_children=linkable_children(current_staff()),
     )
+    db.session.commit()  # the audit entries of the appointments shown
+    return page
 
 
 @bp.route("/appointments/<int:appointment_id>/child", methods=["POST"])
@@ -156,6 +158,7 @@ def outcome(appointment_id: int):
             }[wanted]
     else:
         abort(400)
+    db.session.commit()
     if wants_fragment():
         return render_template(
             "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(current_staff())
@@ -175,8 +178,10 @@ def cancel(appointment_id: int):
         try:
             booking.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
         except ChangeNotAllowed:
+            db.session.commit()  # the audit entry
             flash(_("Only booked appointments can be cancelled."), "error")
         else:
+            db.session.commit()
             if notify_family(appointment, "cancelled_by_staff"):
                 flash(_("The appointment has been cancelled and the family has been told by email."), "success")
             else:
@@ -184,7 +189,9 @@ def cancel(appointment_id: int):
         return _back_to_agenda(appointment)
     elif form.is_submitted():
         status = 422
-    return render_template("booking/staff_cancel.html", appointment=appointment, form=form), status
+    page = render_template("booking/staff_cancel.html", appointment=appointment, form=form)
+    db.session.commit()  # the audit entry
+    return page, status
 
 
 @bp.route("/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
@@ -199,12 +206,14 @@ def move(appointment_id: int):
         try:
             booking.move(appointment, choice, utcnow(), by_staff=current_staff())
         except (SlotUnavailable, ChangeNotAllowed):
+            db.session.commit()  # the audit entry; the move itself was undone
             flash(_("That time is no longer free. Choose another one."), "error")
             return redirect(url_for("agenda.move", appointment_id=appointment.id, **request.args))
+        db.session.commit()
         notify_family(appointment, "moved")
         flash(_("The appointment has been moved and the family has been told."), "success")
         return _back_to_agenda(appointment)
-    return finder.render_times(
+    page = finder.render_times(
         appointment.service,
         family=False,
         back_url=url_for("agenda.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat()),
@@ -214,6 +223,8 @@ def move(appointment_id: int):
         slot_method="post",
         moving=appointment,
     )
+    db.session.commit()  # the audit entry
+    return page
 
 
 @bp.route("/book")
@@ -286,6 +297,7 @@ def block():
             form.start.errors.append(already_blocked_message(error.absence))
             status = 409
         else:
+            db.session.commit()
             flash(_("The time has been blocked. Families cannot book it."), "success")
             return redirect(url_for("agenda.agenda", professional=professional_id, day=form.day.data.isoformat()))
     elif form.is_submitted():

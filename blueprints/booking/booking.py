@@ -5,10 +5,14 @@ before it checks (SQLite: the request began with ``BEGIN IMMEDIATE``;
 PostgreSQL: ``SELECT ... FOR UPDATE`` on the professional's row), the slot is
 recomputed from working hours and bookings inside that transaction, and a
 unique index refuses a second active appointment at the same start.
+
+These functions flush and never commit: the view commits once, after every
+change of the request, and only then sends email.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,12 +96,17 @@ def is_bookable(service: Service, choice: SlotChoice, now: datetime, family: boo
     return True
 
 
-def _flush_or_unavailable() -> None:
-    """Flush, turning the database's double-booking guard into ``SlotUnavailable``."""
+@contextmanager
+def _unless_double_booked():
+    """Make the changes in the block in a SAVEPOINT, turning the database's double-booking guard into ``SlotUnavailable``.
+
+    Only the block's changes are undone then, so the request's transaction goes on
+    (to show the nearest free times, and to keep its audit entries).
+    """
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            yield
     except IntegrityError as error:
-        db.session.rollback()
         raise SlotUnavailable() from error
 
 
@@ -110,7 +119,7 @@ def _meeting_link(professional_id: int, mode: str) -> str:
 
 
 def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None) -> Appointment:
-    """Book the chosen slot for a family, or raise ``SlotUnavailable``. Commits."""
+    """Book the chosen slot for a family, or raise ``SlotUnavailable``. Flushes; the caller commits."""
     _lock_professional(choice.professional_id)
     slot = _verified_slot(service, choice, now, family=booked_by is None)
     appointment = Appointment(
@@ -135,9 +144,8 @@ def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: date
         booked_by_id=booked_by.id if booked_by else None,
         created_at=now,
     )
-    db.session.add(appointment)
-    _flush_or_unavailable()
-    db.session.commit()
+    with _unless_double_booked():
+        db.session.add(appointment)
     return appointment
 
 
@@ -152,7 +160,7 @@ def family_can_change(appointment: Appointment, now: datetime) -> bool:
 
 
 def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: User | None = None) -> None:
-    """Move an appointment to another free slot of the same service. Commits."""
+    """Move an appointment to another free slot of the same service. Flushes; the caller commits."""
     if by_staff is None and not family_can_change(appointment, now):
         raise ChangeNotAllowed()
     if appointment.status != AppointmentStatus.BOOKED:
@@ -160,20 +168,20 @@ def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: 
     _lock_professional(choice.professional_id)
     slot = _verified_slot(appointment.service, choice, now, family=by_staff is None, moving=appointment.id)
     # Follows both the professional and the mode: a move to video with the same professional needs the link too.
-    appointment.video_url = _meeting_link(slot.professional_id, choice.mode)
-    appointment.professional_id = slot.professional_id
-    appointment.centre_id = slot.centre_id
-    appointment.mode = choice.mode
-    appointment.starts_at = slot.starts_at
-    appointment.ends_at = slot.ends_at
-    appointment.sequence += 1
-    appointment.reminder_sent_at = None  # the new time gets its own reminder
-    _flush_or_unavailable()
-    db.session.commit()
+    video_url = _meeting_link(slot.professional_id, choice.mode)
+    with _unless_double_booked():
+        appointment.video_url = video_url
+        appointment.professional_id = slot.professional_id
+        appointment.centre_id = slot.centre_id
+        appointment.mode = choice.mode
+        appointment.starts_at = slot.starts_at
+        appointment.ends_at = slot.ends_at
+        appointment.sequence += 1
+        appointment.reminder_sent_at = None  # the new time gets its own reminder
 
 
 def cancel(appointment: Appointment, now: datetime, by_staff: User | None = None, reason: str = "") -> None:
-    """Cancel an appointment, by the family (within the deadline) or by staff (with a reason). Commits."""
+    """Cancel an appointment, by the family (within the deadline) or by staff (with a reason). Flushes; the caller commits."""
     if appointment.status != AppointmentStatus.BOOKED:
         raise ChangeNotAllowed()
     if by_staff is None and not family_can_change(appointment, now):
@@ -182,17 +190,17 @@ def cancel(appointment: Appointment, now: datetime, by_staff: User | None = None
     appointment.cancelled_at = now
     appointment.cancel_reason = reason.strip()
     appointment.sequence += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def record_outcome(appointment: Appointment, status: AppointmentStatus, now: datetime) -> None:
-    """Mark an appointment attended or not attended (no-show), once it has begun. Commits."""
+    """Mark an appointment attended or not attended (no-show), once it has begun. Flushes; the caller commits."""
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED):
         raise ValueError(status)
     if not appointment.is_active or appointment.starts_at > now:
         raise ChangeNotAllowed()
     appointment.status = status
-    db.session.commit()
+    db.session.flush()
 
 
 class TimeNotFree(BookingError):
@@ -212,7 +220,7 @@ class AlreadyBlocked(BookingError):
 
 
 def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, note: str, by: User) -> Absence:
-    """Make a professional unbookable for a while (meeting, training, sick leave). Commits.
+    """Make a professional unbookable for a while (meeting, training, sick leave). Flushes; the caller commits.
 
     Refused when booked appointments fall in that time (cancel or move them first), or when it
     overlaps time already blocked (remove or change that first, so the list stays unambiguous).
@@ -238,5 +246,5 @@ def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, not
         raise AlreadyBlocked(already)
     absence = Absence(user_id=professional_id, starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_by_id=by.id)
     db.session.add(absence)
-    db.session.commit()
+    db.session.flush()
     return absence

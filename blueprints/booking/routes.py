@@ -95,11 +95,14 @@ def chosen_slot(service: Service) -> SlotChoice | None:
     return choice
 
 
-def details_page(service: Service, form_action: str, times_url: str, on_booked, booked_by=None):
+def details_page(service: Service, form_action: str, times_url: str, on_booked, booked_by=None, along=None):
     """Step 3, shared by families and by staff booking for them: details, then the booking itself.
 
     A time taken meanwhile gives 409 with the nearest free times and every
-    detail kept; ``on_booked(appointment, emailed)`` answers a successful booking.
+    detail kept. ``along(appointment)``, if given, makes the changes that belong
+    with the booking (the offer's status), in its transaction: both are committed
+    together, and only then is the confirmation sent.
+    ``on_booked(appointment, emailed)`` answers a successful booking.
     """
     family = booked_by is None
     choice = chosen_slot(service)
@@ -118,6 +121,9 @@ def details_page(service: Service, form_action: str, times_url: str, on_booked, 
             query = finder.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
             alternatives = finder.nearest_alternatives(query, choice.starts_at, now)
         else:
+            if along is not None:
+                along(appointment)
+            db.session.commit()
             return on_booked(appointment, notify_family(appointment, "booked"))
     elif form.is_submitted():
         status = 422
@@ -207,6 +213,7 @@ def cancel(token: str):
         except ChangeNotAllowed:
             flash(_("The appointment can no longer be cancelled here. Call us to cancel it."), "error")
         else:
+            db.session.commit()
             sent = notify_family(appointment, "cancelled_by_family")
             flash(_("Your appointment has been cancelled."), "success")
             if sent:
@@ -255,10 +262,10 @@ def move_confirm(token: str):
             return redirect(url_for("booking.manage", token=token))
         except SlotUnavailable:
             status = 409
-            db.session.refresh(appointment)
             query = finder.query_for_choice(service, choice.mode, choice.centre_id, appointment.language, family=True)
             alternatives = finder.nearest_alternatives(query, choice.starts_at, now, ignore_appointment=appointment.id)
         else:
+            db.session.commit()
             sent = notify_family(appointment, "moved")
             return _to_manage_page(appointment, _("Your appointment has been moved."), sent)
     return render_template(

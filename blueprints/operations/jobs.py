@@ -40,7 +40,7 @@ class Job:
 
 def send_reminders(now: datetime) -> JobResult:
     """Email families a reminder before their appointment; each reminder is sent once."""
-    from blueprints.booking.reminders import send_due_reminders
+    from blueprints.booking.jobs import send_due_reminders
 
     sent, failed = send_due_reminders(now)
     db.session.commit()

@@ -104,7 +104,7 @@ def _lock(response: Response) -> None:
 
 
 def save_answers(response: Response, definition: Definition, answers: dict[str, Any], now: datetime) -> None:
-    """Save answers (item id to stored value, None to clear) for a response still being answered. Commits.
+    """Save answers (item id to stored value, None to clear) for a response still being answered. Flushes; the caller commits.
 
     Raises AnswerRejected for an unknown item or a value outside the question's options or range.
     """
@@ -124,7 +124,7 @@ def save_answers(response: Response, definition: Definition, answers: dict[str, 
         else:
             db.session.add(ResponseAnswer(response_id=response.id, item_id=item_id, value_json=json.dumps(_jsonable(value)), saved_at=now))
     response.last_saved_at = now
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(response)
 
 
@@ -153,7 +153,7 @@ class NotComplete(ValueError):
 
 
 def submit(response: Response, now: datetime) -> Result:
-    """Send the answers: score them on the pinned version and store the summary. Commits.
+    """Send the answers: score them on the pinned version and store the summary. Flushes; the caller commits.
 
     Sending twice is harmless: the second time the stored result is simply scored again.
     Raises NotComplete when required questions are still blank.
@@ -167,13 +167,12 @@ def submit(response: Response, now: datetime) -> Result:
     age = child_age_months(response, to_local(now).date())
     missing = missing_required(definition, answers, age)
     if missing:
-        db.session.rollback()
         raise NotComplete(missing)
     result = score_response(definition, answers, age)
     response.age_months = age
     response.submitted_at = now
     response.result_json = json.dumps(result.summary())
-    db.session.commit()
+    db.session.flush()
     return result
 
 

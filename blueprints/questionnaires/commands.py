@@ -16,6 +16,9 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from core.database import begin_write
+from extensions import db
+
 from .definition import Definition, DefinitionError, load_file
 from .scoring import AnswerError, score_response
 from .store import ImportRefused, import_definition
@@ -71,11 +74,14 @@ def import_command(path: Path) -> None:
     """Store PATH (a definition file, or a folder of them) as a new version when its content changed."""
     refusals = []
     for definition in _load_definitions(path):
+        begin_write(db.session)
         try:
             report = import_definition(definition)
         except ImportRefused as refused:
+            db.session.rollback()
             refusals.append(str(refused))
             continue
+        db.session.commit()
         if report.created:
             click.echo(f"Imported {report.instrument_id} version {report.version}.")
         else:

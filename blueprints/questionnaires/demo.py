@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from core.database import begin_write
 from core.timeutil import to_local, utcnow
 from extensions import db
 
@@ -32,7 +33,9 @@ def import_shipped_instruments() -> int:
     folder = Path(current_app.root_path) / "instruments"
     created = 0
     for path in sorted(folder.glob("*.yaml")):
+        begin_write(db.session)
         created += import_definition(load_file(path)).created
+        db.session.commit()
     return created
 
 
@@ -91,4 +94,5 @@ def seed_questionnaires() -> int:
     mood = invitations.invite(yusuf, sara, ["phq9"], "en", now - timedelta(days=2), 30)
     phq = {f"phq{n}": "more_than_half_the_days" for n in range(1, 10)} | {"phq9": "several_days", "phq_difficulty": "very_difficult"}
     _answer(mood, 1, phq, send=True, when=now - timedelta(days=1))
+    db.session.commit()
     return created + 6

@@ -93,11 +93,14 @@ def access_basis(user: User, child: Child) -> str | None:
 
 
 def share_case(child: Child, colleague: User, by: User) -> bool:
-    """Let a colleague (a professional) read the child's answers too; False when they already could. Commits."""
+    """Let a colleague (a professional) read the child's answers too; False when they already could.
+
+    Flushes; the caller commits.
+    """
     if membership(colleague, child) is not None:
         return False
     child.members.append(CaseMember(user_id=colleague.id, added_by_id=by.id))
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -119,7 +122,7 @@ def invite(
     valid_days: int,
     email: str = "",
 ) -> Visit:
-    """Make a visit link with one response per instrument, each on the latest stored version. Commits.
+    """Make a visit link with one response per instrument, each on the latest stored version. Flushes; the caller commits.
 
     Raises InvitationError for an instrument that was never imported or is not answered by parents.
     """
@@ -147,7 +150,7 @@ def invite(
             )
         )
     db.session.add(visit)
-    db.session.commit()
+    db.session.flush()
     return visit
 
 
@@ -195,23 +198,23 @@ def accepts_answers(response: Response, now: datetime) -> bool:
 
 
 def mark_opened(visit: Visit, now: datetime) -> None:
-    """Remember when the family first opened the link. Commits only the first time."""
+    """Remember when the family first opened the link (only the first time). Flushes; the caller commits."""
     if visit.first_opened_at is None:
         visit.first_opened_at = now
-        db.session.commit()
+        db.session.flush()
 
 
 def withdraw(visit: Visit, now: datetime) -> None:
-    """Withdraw the whole visit: its unanswered questionnaires stop accepting answers. Commits."""
+    """Withdraw the whole visit: its unanswered questionnaires stop accepting answers. Flushes; the caller commits."""
     visit.withdrawn_at = now
-    db.session.commit()
+    db.session.flush()
 
 
 def extend(visit: Visit, now: datetime, valid_days: int) -> None:
-    """Open the link again for ``valid_days`` from now (resending an expired invitation). Commits."""
+    """Open the link again for ``valid_days`` from now (resending an expired invitation). Flushes; the caller commits."""
     visit.expires_at = max(visit.expires_at, now + timedelta(days=valid_days))
     visit.withdrawn_at = None
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def visit(token: str):
         return response
     now = utcnow()
     invitations.mark_opened(found, now)
+    db.session.commit()
     items = [
         (response, invitations.status(response, now), answering.definition_of(response), invitations.response_token(response))
         for response in found.responses
@@ -147,6 +148,7 @@ def _save(response: Response, definition: Definition, answers: dict) -> dict[str
         answering.save_answers(response, definition, answers, utcnow())
     except AnswerRejected as rejected:
         return {rejected.item_id: REJECTION_MESSAGES[rejected.reason]()}
+    db.session.commit()
     return {}
 
 
@@ -272,6 +274,7 @@ def send(token: str):
     except NotComplete as incomplete:
         definition, answers, age = _context(response)
         return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=422)
+    db.session.commit()
     if result.flags:
         alert_professional(response)
     return redirect(url_for("questionnaires.thanks", token=token))
@@ -356,11 +359,13 @@ def offer_details(token: str):
     """The family's details for the offered service; booking happens here."""
     response, service = _offered(token)
 
-    def booked(appointment, emailed: bool):
+    def link_offer(appointment):
         response.offer_status = "booked"
         response.offer_appointment_id = appointment.id
         appointment.child_id = response.visit.child_id if response.visit else None
-        db.session.commit()
+        db.session.flush()
+
+    def booked(appointment, emailed: bool):
         flash(_("Your first call with the coach is booked."), "success")
         if emailed:
             flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
@@ -371,6 +376,7 @@ def offer_details(token: str):
         form_action=url_for("questionnaires.offer_details", token=token),
         times_url=url_for("questionnaires.offer_times", token=token),
         on_booked=booked,
+        along=link_offer,
     )
 
 

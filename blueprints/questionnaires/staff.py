@@ -72,7 +72,9 @@ def invitations_list():
     """The professional's invitations and where each questionnaire stands (audit-logged per child shown)."""
     rows = invitations.visits_of(current_staff(), utcnow())
     record_each(current_staff(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations")
-    return render_template("questionnaires/staff/list.html", rows=rows, titles=_titles())
+    page = render_template("questionnaires/staff/list.html", rows=rows, titles=_titles())
+    db.session.commit()  # the audit entries
+    return page
 
 
 def _titles() -> dict[str, str]:
@@ -96,9 +98,10 @@ def invite():
         try:
             visit = invitations.invite(child, me, list(form.instruments.data), form.language.data, utcnow(), form.valid_days.data, form.email.data or "")
         except InvitationError:
-            db.session.rollback()
+            db.session.rollback()  # the new child's case goes too; the form is shown again
             form.instruments.errors.append(_("That questionnaire cannot be sent. Choose another one."))
         else:
+            db.session.commit()
             if visit.email:
                 _email_link(visit)
             else:
@@ -123,6 +126,7 @@ def _titles_for_family(visit: Visit) -> list[str]:
 
 
 def _email_link(visit: Visit) -> None:
+    """Email the family's link of a committed visit, then commit when it was sent."""
     if send_invitation(visit, _titles_for_family(visit)):
         visit.last_sent_at = utcnow()
         db.session.commit()
@@ -146,7 +150,7 @@ def visit(visit_id: int):
     with force_locale(found.language):
         sms = _("The family centre asks you to answer a questionnaire before your visit: %(link)s The link works until %(date)s.",
                 link=link, date=short_date(found.expires_at))
-    return render_template(
+    page = render_template(
         "questionnaires/staff/visit.html",
         visit=found,
         link=link,
@@ -157,6 +161,8 @@ def visit(visit_id: int):
         email_form=EmailLinkForm(data={"email": found.email}),
         now=now,
     )
+    db.session.commit()  # the audit entry
+    return page
 
 
 @bp.route("/staff/questionnaires/visits/<int:visit_id>/handout")
@@ -200,6 +206,7 @@ def withdraw(visit_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     invitations.withdraw(found, utcnow())
+    db.session.commit()
     flash(_("The invitation has been withdrawn. Answers already sent are kept."), "success")
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
 
@@ -212,6 +219,7 @@ def extend(visit_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     invitations.extend(found, utcnow(), current_app.config["QUESTIONNAIRE_LINK_DAYS"])
+    db.session.commit()
     flash(_("The link works again until %(date)s.", date=short_date(found.expires_at)), "success")
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
 
@@ -236,18 +244,20 @@ def response(response_id: int):
             found.notes = (form.notes.data or "").strip()
             found.notes_updated_at = utcnow()
             found.notes_updated_by_id = current_staff().id
-            db.session.commit()
             record(current_staff(), found.visit.child_id, f"response:{found.id}", "update", basis)
+            db.session.commit()
             flash(_("The notes have been saved."), "success")
             return redirect(url_for("questionnaires_staff.response", response_id=found.id) + "#notes-section")
     record(current_staff(), found.visit.child_id, f"response:{found.id}", "view", basis)
-    return render_template(
+    page = render_template(
         "questionnaires/staff/response.html",
         view=results.result_view(found, current_language()),
         child=found.visit.child,
         form=form,
         answers_about_child=results.responses_sent(found.visit.child),
-    ), 422 if form.errors else 200
+    )
+    db.session.commit()  # the audit entry
+    return page, 422 if form.errors else 200
 
 
 def _colleague_choices(child: Child) -> list[SelectChoice]:
@@ -271,17 +281,20 @@ def child(child_id: int):
             colleague = db.session.get(User, int(form.colleague.data))
             invitations.share_case(found, colleague, current_staff())
             record(current_staff(), found.id, f"child:{found.id}", "share", basis)
+            db.session.commit()
             flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
     record(current_staff(), found.id, f"child:{found.id}", "view", basis)
-    return render_template(
+    page = render_template(
         "questionnaires/staff/child.html",
         child=found,
         history=results.history(found, current_language()),
         form=form,
         visits=db.session.scalars(select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())).all(),
         now=utcnow(),
-    ), 422 if form.errors else 200
+    )
+    db.session.commit()  # the audit entry
+    return page, 422 if form.errors else 200
 
 
 # --- Administration: which instruments anyone may take on the site ----------------------------

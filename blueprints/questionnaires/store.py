@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from core.database import begin_write
 from extensions import db
 
 from .definition import Definition, canonical_text, parse_text
@@ -37,20 +36,19 @@ class ImportReport:
 def import_definition(definition: Definition) -> ImportReport:
     """Store ``definition`` as a new version, or do nothing when that content is already stored.
 
-    Commits. Raises ImportRefused when the file reuses a stored version number with
+    Call it in a transaction that holds the write lock from the check to the insert
+    (``begin_write``), so two imports cannot both add version N. Flushes; the caller
+    commits. Raises ImportRefused when the file reuses a stored version number with
     different content, or carries a number lower than the latest stored one.
     """
     text = canonical_text(definition)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    # Hold the write lock from the check to the insert, so two imports cannot both add version N.
-    begin_write(db.session)
     same_number = db.session.scalar(
         select(InstrumentVersion).where(
             InstrumentVersion.instrument_id == definition.id, InstrumentVersion.version == definition.version
         )
     )
     if same_number is not None:
-        db.session.rollback()
         if same_number.sha256 == digest:
             return ImportReport(definition.id, definition.version, created=False)
         raise ImportRefused(
@@ -59,7 +57,6 @@ def import_definition(definition: Definition) -> ImportReport:
         )
     latest = latest_version_number(definition.id)
     if latest is not None and definition.version < latest:
-        db.session.rollback()
         raise ImportRefused(
             f"{definition.id} version {definition.version} is lower than the latest stored version, {latest}. "
             f"Give the changed file `version: {latest + 1}`."
@@ -69,7 +66,7 @@ def import_definition(definition: Definition) -> ImportReport:
             instrument_id=definition.id, version=definition.version, definition_text=text, sha256=digest
         )
     )
-    db.session.commit()
+    db.session.flush()
     return ImportReport(definition.id, definition.version, created=True)
 
 

@@ -92,7 +92,9 @@ def response_pdf(response_id: int):
     record(current_staff(), child.id, f"response:{found.id}", "download", basis)
     answered = to_local(found.submitted_at).date().isoformat()
     filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
-    return _summary_pdf("reports/response.html", filename, title, summary, language)
+    pdf = _summary_pdf("reports/response.html", filename, title, summary, language)
+    db.session.commit()  # the audit entry
+    return pdf
 
 
 @bp.route("/children/<int:child_id>.pdf")
@@ -107,4 +109,6 @@ def child_pdf(child_id: int):
         title = _("Summary for the network meeting: %(child)s", child=child.first_name)
     record(current_staff(), child.id, f"child:{child.id}", "download", basis)
     filename = f"famnen-{_ascii(child.first_name)}-{to_local(utcnow()).date().isoformat()}.pdf"
-    return _summary_pdf("reports/child.html", filename, title, summary, language)
+    pdf = _summary_pdf("reports/child.html", filename, title, summary, language)
+    db.session.commit()  # the audit entry
+    return pdf

@@ -1,7 +1,9 @@
-"""Reminder emails before appointments, for ``flask send-reminders`` run by cron or a systemd timer.
+"""The booking's scheduled job: reminder emails before appointments (``flask run-jobs``, ``flask send-reminders``).
 
-Each reminder is claimed with a conditional UPDATE before it is sent, so two
-runs that overlap never send the same reminder twice.
+Each reminder is claimed with a conditional UPDATE, committed before it is sent,
+so two runs that overlap never send the same reminder twice. Being a job, this
+module ends its own transactions: the claim must be committed before the email
+goes, and given back in a transaction of its own when sending failed.
 """
 
 from __future__ import annotations
