@@ -35,13 +35,16 @@ def slots_on(client, path: str) -> list[str]:
 def book_in(other_app, world, value: str) -> int:
     with other_app.app_context():
         service = _db.session.get(Service, world.service_id)
-        return booking.book(service, decode_slot(value), FAMILY, timeutil.utcnow()).id
+        appointment_id = booking.book(service, decode_slot(value), FAMILY, timeutil.utcnow()).id
+        _db.session.commit()  # as the booking view does
+        return appointment_id
 
 
 def cancel_in(other_app, appointment_id: int) -> None:
     with other_app.app_context():
         appointment = _db.session.get(Appointment, appointment_id)
         booking.cancel(appointment, timeutil.utcnow(), by_staff=_db.session.get(User, appointment.professional_id), reason="Sick")
+        _db.session.commit()
 
 
 def slot_start(value: str) -> datetime:
