@@ -143,6 +143,7 @@ def test_an_answer_given_without_a_connection_is_kept_and_saved_later(new_ui, db
     texts = TEXTS[language]
     child = db.session.get(Child, family_centre["child_id"])
     visit = invitations.invite(child, db.session.get(User, family_centre["nurse"].id), ["psc17"], language, utcnow(), 30)
+    db.session.commit()  # as the invitation view does
     token = invitations.response_token(visit.responses[0])
     phone = new_ui(width=375)
     phone.goto(f"/q/r/{token}/page/1")
