@@ -171,10 +171,8 @@ SIGN_IN_LABELS = {
 }
 
 
-def sign_in_staff(ui: UI, login) -> None:
-    """Sign a staff member in through the pages (password, then the code from their authenticator)."""
-    import pyotp
-
+def enter_password(ui: UI, login) -> None:
+    """The first step of signing in: email address and password, up to the one-time code or enrolment."""
     labels = SIGN_IN_LABELS[ui.language]
     page = ui.page
     ui.goto("/staff/sign-in")
@@ -182,6 +180,15 @@ def sign_in_staff(ui: UI, login) -> None:
     page.get_by_label(labels["password"]).fill(login.password)
     page.get_by_role("button", name=labels["continue"]).click()
     ui.check()
+
+
+def sign_in_staff(ui: UI, login) -> None:
+    """Sign a staff member in through the pages (password, then the code from their authenticator)."""
+    import pyotp
+
+    labels = SIGN_IN_LABELS[ui.language]
+    page = ui.page
+    enter_password(ui, login)
     page.get_by_label(labels["code"]).fill(pyotp.TOTP(login.secret).now())
     page.get_by_role("button", name=labels["sign_in"]).click()
     ui.check()

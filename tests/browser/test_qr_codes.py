@@ -17,7 +17,7 @@ from blueprints.auth.models import User
 from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child
 from core.timeutil import utcnow
-from tests.browser.conftest import SIGN_IN_LABELS, sign_in_staff
+from tests.browser.conftest import enter_password, sign_in_staff
 from tests.helpers import make_staff
 
 
@@ -32,14 +32,8 @@ def decoded_qr_code(ui) -> str:
 
 def test_the_authenticator_code_scans(ui, app, db, language):
     login = make_staff(name="Sara Nyström", enrolled=False)
-    labels = SIGN_IN_LABELS[language]
-    page = ui.page
-    ui.goto("/staff/sign-in")
-    page.get_by_label(labels["email"]).fill(login.email)
-    page.get_by_label(labels["password"]).fill(login.password)
-    page.get_by_role("button", name=labels["continue"]).click()
-    ui.check()
-    secret = page.locator(".secret-key code").inner_text().replace(" ", "")
+    enter_password(ui, login)
+    secret = ui.page.locator(".secret-key code").inner_text().replace(" ", "")
     totp = pyotp.parse_uri(decoded_qr_code(ui))
     assert (totp.secret, totp.name, totp.issuer.split(" ")[0]) == (secret, login.email, "Famnen")
 
