@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth.models import User
 from blueprints.booking import appointments
-from blueprints.booking.free_times import Slot
 from blueprints.booking.appointments import ChangeNotAllowed, FamilyDetails, SlotUnavailable, TimeNotFree
+from blueprints.booking.free_times import Slot
 from blueprints.booking.models import Appointment, AppointmentStatus
 from blueprints.booking.time_search import SlotChoice, SlotQuery, decode_slot, encode_slot, find_slots
 from blueprints.organisation.models import Service

@@ -16,8 +16,8 @@ from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Centre, Service
-from .free_times import Slot
 from .appointments import FamilyDetails, book
+from .free_times import Slot
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile, WorkingHours
 from .time_search import SlotChoice, SlotQuery, find_slots
 

@@ -23,12 +23,12 @@ from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
 from . import appointments, ics, permissions, times_page
+from .agenda_days import schedule
 from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
 from .routes import chosen_slot, details_page, service_or_404
-from .agenda_days import schedule
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
 
