@@ -20,11 +20,12 @@ from blueprints.auth.routes import bp as auth_bp
 from blueprints.staff.routes import bp as staff_bp
 from blueprints.admin.routes import bp as admin_bp
 from blueprints.booking.admin import bp as booking_admin_bp
-from blueprints.booking.agenda import bp as agenda_bp
+from blueprints.booking.staff import bp as booking_staff_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.activities.routes import bp as activities_bp
 from blueprints.activities.staff import bp as activities_staff_bp
 from blueprints.operations.routes import bp as operations_bp
+from blueprints.organisation.admin import bp as organisation_admin_bp
 from blueprints.privacy.routes import bp as privacy_bp
 from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
@@ -42,11 +43,12 @@ BLUEPRINTS = (
     questionnaires_bp,
     auth_bp,
     staff_bp,
-    agenda_bp,
+    booking_staff_bp,
     activities_staff_bp,
     questionnaires_staff_bp,
     reports_bp,
     admin_bp,
+    organisation_admin_bp,
     booking_admin_bp,
     site_texts_bp,
     privacy_bp,

@@ -27,9 +27,9 @@ from sqlalchemy import delete, insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from blueprints.auth.models import StaffRole, User  # noqa: E402
-from blueprints.booking.finder import monday_of  # noqa: E402
 from blueprints.booking.models import Appointment, ProfessionalProfile, WorkingHours  # noqa: E402
-from blueprints.booking.slots import SlotQuery, find_slots  # noqa: E402
+from blueprints.booking.times_page import monday_of  # noqa: E402
+from blueprints.booking.time_search import SlotQuery, find_slots  # noqa: E402
 from blueprints.organisation.models import Centre, Service, service_professional  # noqa: E402
 from core.timeutil import local_to_utc, to_local, utcnow  # noqa: E402
 from core.tokens import new_reference  # noqa: E402

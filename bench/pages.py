@@ -41,7 +41,7 @@ from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from blueprints.activities.models import Activity  # noqa: E402
-from blueprints.booking.slots import services_for_families  # noqa: E402
+from blueprints.booking.time_search import services_for_families  # noqa: E402
 from extensions import db  # noqa: E402
 
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"

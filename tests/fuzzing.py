@@ -113,7 +113,7 @@ def known_words() -> list[str]:
     """Slugs, instrument ids and signed links of the demo data, so requests also reach pages behind them."""
     from blueprints.activities.models import Registration
     from blueprints.activities.registration import manage_token as registration_token
-    from blueprints.booking.booking import manage_token as appointment_token
+    from blueprints.booking.appointments import manage_token as appointment_token
     from blueprints.booking.models import Appointment
     from blueprints.organisation.models import Centre, Service
     from blueprints.questionnaires.invitations import response_token, visit_token

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blueprints.booking.availability import BookingRules, Busy, Slot, WorkBlock, free_slots, nearest, one_per_time
+from blueprints.booking.free_times import BookingRules, Busy, Slot, WorkBlock, free_slots, nearest, one_per_time
 from core.timeutil import HELSINKI, local_to_utc, to_local
 
 MONDAY = date(2026, 11, 30)

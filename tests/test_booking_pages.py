@@ -8,7 +8,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from blueprints.auth.models import User
-from blueprints.booking import booking
+from blueprints.booking import appointments
 from blueprints.booking.models import Appointment, AppointmentStatus, ProfessionalProfile
 from blueprints.organisation.models import Centre, Service
 from core.timeutil import to_local, utcnow
@@ -346,7 +346,7 @@ def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, a
     page = f"/admin/professionals/{world.professional.id}"
     response = client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page)
     assert response.status_code == 409 and "Anna Lindholm" in response.get_data(as_text=True)
-    booking.cancel(appointment, utcnow())
+    appointments.cancel(appointment, utcnow())
     db.session.commit()
     assert client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page).status_code == 302
 

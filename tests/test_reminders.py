@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from blueprints.booking import booking
-from blueprints.booking.booking import FamilyDetails
+from blueprints.booking import appointments
+from blueprints.booking.appointments import FamilyDetails
 from blueprints.booking.models import Appointment
 from blueprints.booking.jobs import send_due_reminders
-from blueprints.booking.slots import SlotChoice, SlotQuery, find_slots
+from blueprints.booking.time_search import SlotChoice, SlotQuery, find_slots
 from blueprints.organisation.models import Service
 from core.timeutil import to_local
 
@@ -25,7 +25,7 @@ def book_within(db, world, hours: float) -> Appointment:
     today = to_local(NOW).date()
     slots = find_slots(SlotQuery(service, "in_person"), today, today + timedelta(days=3), NOW)
     slot = next(s for s in slots if s.starts_at >= NOW + timedelta(hours=hours))
-    appointment = booking.book(service, SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at), FAMILY, NOW)
+    appointment = appointments.book(service, SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at), FAMILY, NOW)
     db.session.commit()
     return appointment
 
@@ -75,10 +75,10 @@ def test_moved_and_cancelled_appointments(app, db, world, mailbox):
     send_due_reminders(NOW)
     slots = find_slots(SlotQuery(appointment.service, "in_person"), to_local(NOW).date(), to_local(NOW).date() + timedelta(days=3), NOW)
     later = next(s for s in slots if s.starts_at > appointment.starts_at + timedelta(hours=3))
-    booking.move(appointment, SlotChoice("in_person", later.professional_id, later.centre_id, later.starts_at), NOW)
+    appointments.move(appointment, SlotChoice("in_person", later.professional_id, later.centre_id, later.starts_at), NOW)
     assert send_due_reminders(NOW) == (1, 0)  # the new time gets its own reminder
     other = book_within(db, world, 12)
-    booking.cancel(other, NOW)
+    appointments.cancel(other, NOW)
     assert send_due_reminders(NOW) == (0, 0)
 
 

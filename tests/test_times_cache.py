@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import update
 
 from blueprints.auth.models import StaffRole, User
-from blueprints.booking import booking
+from blueprints.booking import appointments
 from blueprints.booking.models import Absence, Appointment, ProfessionalProfile, WorkingHours
-from blueprints.booking.slots import AVAILABILITY, decode_slot
+from blueprints.booking.time_search import AVAILABILITY, decode_slot
 from blueprints.organisation.models import Centre, Service
 from core import generations, timeutil
 from core.timeutil import HELSINKI, local_to_utc
@@ -25,7 +25,7 @@ from extensions import db as _db
 from tests.helpers import next_week, tables_read_by
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
-FAMILY = booking.FamilyDetails("Anna Lindholm", "anna@example.com", "0401234567", "Elsa", 4, "sv", "")
+FAMILY = appointments.FamilyDetails("Anna Lindholm", "anna@example.com", "0401234567", "Elsa", 4, "sv", "")
 
 
 def slots_on(client, path: str) -> list[str]:
@@ -35,7 +35,7 @@ def slots_on(client, path: str) -> list[str]:
 def book_in(other_app, world, value: str) -> int:
     with other_app.app_context():
         service = _db.session.get(Service, world.service_id)
-        appointment_id = booking.book(service, decode_slot(value), FAMILY, timeutil.utcnow()).id
+        appointment_id = appointments.book(service, decode_slot(value), FAMILY, timeutil.utcnow()).id
         _db.session.commit()  # as the booking view does
         return appointment_id
 
@@ -43,7 +43,7 @@ def book_in(other_app, world, value: str) -> int:
 def cancel_in(other_app, appointment_id: int) -> None:
     with other_app.app_context():
         appointment = _db.session.get(Appointment, appointment_id)
-        booking.cancel(appointment, timeutil.utcnow(), by_staff=_db.session.get(User, appointment.professional_id), reason="Sick")
+        appointments.cancel(appointment, timeutil.utcnow(), by_staff=_db.session.get(User, appointment.professional_id), reason="Sick")
         _db.session.commit()
 
 
@@ -170,7 +170,7 @@ def test_each_model_the_page_reads_raises_the_generation(client, db, world, chan
     professional = db.session.get(User, world.professional.id)
     if change == "book":
         value = slots_on(client, next_week(f"/book/{world.service_slug}"))[0]
-        booking.book(db.session.get(Service, world.service_id), decode_slot(value), FAMILY, timeutil.utcnow())
+        appointments.book(db.session.get(Service, world.service_id), decode_slot(value), FAMILY, timeutil.utcnow())
     elif change == "absence":
         now = datetime.now(UTC)
         db.session.add(Absence(user_id=professional.id, starts_at=now, ends_at=now + timedelta(hours=1)))
@@ -197,7 +197,7 @@ def test_the_list_of_changes_covers_every_watched_model():
 def test_changes_the_page_does_not_read_leave_the_cache_alone(client, db, world):
     path = next_week(f"/book/{world.service_slug}")
     book = slots_on(client, path)[0]
-    booking.book(db.session.get(Service, world.service_id), decode_slot(book), FAMILY, timeutil.utcnow())
+    appointments.book(db.session.get(Service, world.service_id), decode_slot(book), FAMILY, timeutil.utcnow())
     before = generations.current(AVAILABILITY)
     appointment = db.session.query(Appointment).one()
     appointment.reminder_sent_at = datetime.now(UTC)

@@ -20,7 +20,7 @@ from core.tokens import new_reference
 from extensions import db
 
 from ..auth.models import User
-from ..booking.finder import monday_of
+from ..booking.times_page import monday_of
 from ..organisation.models import Centre
 from .models import Activity, ActivityDate, ActivityKind, AgeGroup, Attendance, OrganiserKind, Registration, RegistrationStatus
 from .registration import Guardian, Party, register

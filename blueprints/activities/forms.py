@@ -12,8 +12,8 @@ from wtforms.widgets import TextInput
 from core.forms import DayField, email_address, language_choices
 
 from ..admin.forms import CheckboxesField
-from ..booking.admin_forms import _text, _tidy
 from ..booking.forms import phone_number, reachable
+from ..organisation.forms import _text, _tidy
 from .models import AGE_GROUP_LABELS, KIND_LABELS, ORGANISER_LABELS, ActivityKind
 from .registration import MAX_PARTY_MEMBERS
 from .series import MAX_SERIES_DAYS

@@ -24,7 +24,7 @@ from core.timeutil import to_local, utcnow
 from extensions import db
 
 from ..auth.models import User
-from ..booking.finder import monday_of, week_asked
+from ..booking.times_page import monday_of, week_asked
 from ..booking.forms import normalise_phone
 from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres

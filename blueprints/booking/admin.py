@@ -1,4 +1,4 @@
-"""Administration of booking: centres, services, professionals' profiles, working hours and absences."""
+"""Administration of booking: professionals' profiles, weekly working hours and absences."""
 
 from __future__ import annotations
 
@@ -14,115 +14,14 @@ from core.timeutil import local_days, local_to_utc, utcnow
 from extensions import db
 
 from ..auth.models import StaffRole, User
-from ..organisation.models import Centre, Service, active_centres
-from . import booking
-from .admin_forms import WEEKDAYS, AbsenceForm, CentreForm, ProfileForm, ServiceForm, WorkingHoursForm
-from .booking import AlreadyBlocked, TimeNotFree
-from .forms import already_blocked_message
+from ..organisation.models import Centre, active_centres
+from . import appointments
+from .appointments import AlreadyBlocked, TimeNotFree
+from .forms import WEEKDAYS, AbsenceForm, ProfileForm, WorkingHoursForm, already_blocked_message
 from .models import Absence, ProfessionalProfile, WorkingHours
-from .setup import overlapping_hours
+from .working_hours import overlapping_hours
 
 bp = Blueprint("booking_admin", __name__, url_prefix="/admin")
-
-
-def _slug_taken(model, slug: str, item) -> bool:
-    found = db.session.scalar(select(model).where(model.slug == slug))
-    return found is not None and found is not item
-
-
-def _populate(form, target, skip: tuple[str, ...] = ()) -> None:
-    """Copy a form's fields onto a model, except the CSRF token and fields handled separately."""
-    for name, field in form._fields.items():
-        if name != "csrf_token" and name not in skip:
-            field.populate_obj(target, name)
-
-
-def _save_with_slug(model, form, item, skip: tuple[str, ...] = ()):
-    """Shared create/edit handling of centres and services: unique short names, then save."""
-    if _slug_taken(model, form.slug.data, item):
-        form.slug.errors.append(_("Another one already uses this short name."))
-        return None
-    target = item or model()
-    _populate(form, target, skip)
-    if item is None:
-        db.session.add(target)
-    return target
-
-
-# --- Centres ---------------------------------------------------------------------------
-
-
-@bp.route("/centres")
-@staff("admin")
-def centres():
-    """All family centres."""
-    return render_template("admin/centres.html", centres=db.session.scalars(select(Centre).order_by(Centre.id)).all())
-
-
-@bp.route("/centres/new", methods=["GET", "POST"])
-@bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
-@staff("admin")
-def centre(centre_id: int | None = None):
-    """Create or edit a family centre."""
-    item = db.get_or_404(Centre, centre_id) if centre_id else None
-    form = CentreForm(obj=item)
-    status = 200
-    if form.validate_on_submit():
-        saved = _save_with_slug(Centre, form, item)
-        if saved is not None:
-            db.session.commit()
-            flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
-            return redirect(url_for("booking_admin.centres"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/centre_form.html", form=form, item=item), status
-
-
-# --- Services ----------------------------------------------------------------------------
-
-
-def _professional_choices() -> list[SelectChoice]:
-    people = db.session.scalars(
-        select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)
-    )
-    return [SelectChoice(str(person.id), person.name) for person in people]
-
-
-@bp.route("/services")
-@staff("admin")
-def services():
-    """All services with their booking rules."""
-    return render_template("admin/services.html", services=db.session.scalars(select(Service).order_by(Service.id)).all())
-
-
-@bp.route("/services/new", methods=["GET", "POST"])
-@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
-@staff("admin")
-def service(service_id: int | None = None):
-    """Create or edit a service and choose who gives it."""
-    item = db.get_or_404(Service, service_id) if service_id else None
-    form = ServiceForm(obj=item)
-    if not form.is_submitted():
-        form.professionals.data = [str(p.id) for p in item.professionals] if item else []
-    form.professionals.choices = _professional_choices()
-    status = 200
-    if form.validate_on_submit():
-        chosen = [int(value) for value in form.professionals.data or []]
-        professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
-        saved = _save_with_slug(Service, form, item, skip=("professionals",))
-        if saved is not None:
-            saved.professionals = professionals
-            db.session.commit()
-            flash(_("The service %(name)s has been saved.", name=localized(saved, "name")), "success")
-            return redirect(url_for("booking_admin.services"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/service_form.html", form=form, item=item), status
-
-
-# --- Professionals, working hours and absences ----------------------------------------------
 
 
 def _professional(user_id: int) -> User:
@@ -141,7 +40,7 @@ def professionals():
     hours = {}
     for block in db.session.scalars(select(WorkingHours).order_by(WorkingHours.weekday, WorkingHours.start_time)):
         hours.setdefault(block.user_id, []).append(block)
-    return render_template("admin/professionals.html", people=people, profiles=profiles, hours=hours, weekdays=WEEKDAYS)
+    return render_template("booking/admin/professionals.html", people=people, profiles=profiles, hours=hours, weekdays=WEEKDAYS)
 
 
 def _professional_page(user: User, profile_form=None, hours_form=None, absence_form=None, conflicts=None, status=200):
@@ -160,7 +59,7 @@ def _professional_page(user: User, profile_form=None, hours_form=None, absence_f
         select(Absence).where(Absence.user_id == user.id, Absence.ends_at > utcnow()).order_by(Absence.starts_at)
     ).all()
     return render_template(
-        "admin/professional.html",
+        "booking/admin/professional.html",
         user=user,
         profile_form=profile_form,
         hours_form=hours_form,
@@ -180,7 +79,8 @@ def professional(user_id: int):
     form = ProfileForm()
     if form.validate_on_submit():
         profile = db.session.get(ProfessionalProfile, user.id) or ProfessionalProfile(user_id=user.id)
-        _populate(form, profile, skip=("languages",))
+        for name in ("title_sv", "title_fi", "title_en", "video_url"):
+            form[name].populate_obj(profile, name)
         profile.languages = language_list(form.languages.data)
         db.session.add(profile)
         db.session.commit()
@@ -245,7 +145,7 @@ def add_absence(user_id: int):
         else:
             starts_at, ends_at = local_days(form.first_day.data, last_day)
         try:
-            booking.block_time(user.id, starts_at, ends_at, form.note.data or "", current_staff())
+            appointments.block_time(user.id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:
             conflicts = error.appointments
             form.first_day.errors.append(_("There are booked appointments in that time. Move or cancel them first."))

@@ -16,10 +16,10 @@ from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Centre, Service
-from .availability import Slot
-from .booking import FamilyDetails, book
+from .appointments import FamilyDetails, book
+from .free_times import Slot
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile, WorkingHours
-from .slots import SlotChoice, SlotQuery, find_slots
+from .time_search import SlotChoice, SlotQuery, find_slots
 
 # email: (titles sv/fi/en, languages, video link)
 PROFILES = {

@@ -1,4 +1,7 @@
-"""Forms of the booking pages: finding a time, the family's details, cancelling."""
+"""Forms of booking: finding a time, the family's details, cancelling, blocking time, and setting up professionals.
+
+The last three (profile, working hours, absences) are the administrators' forms.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from core.forms import DayField, email_address
+from core.forms import DayField, email_address, language_choices
 from core.i18n import time_range
 
+from ..admin.forms import CheckboxesField
+from ..organisation.forms import _text
 from .models import Absence
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
@@ -138,3 +143,88 @@ class BlockTimeForm(FlaskForm):
 def already_blocked_message(absence: Absence) -> str:
     """Why time cannot be blocked again, naming the absence it overlaps."""
     return _("That time overlaps the absence %(span)s. Remove or change it first.", span=time_range(absence.starts_at, absence.ends_at))
+
+
+# --- Administrators: professionals' profiles, working hours and absences ----------------------
+
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
+
+
+class ProfileForm(FlaskForm):
+    """A professional's title, languages and video room."""
+
+    title_sv = _text(_l("Title in Swedish"), max_length=120)
+    title_fi = _text(_l("Title in Finnish"), max_length=120)
+    title_en = _text(_l("Title in English"), max_length=120)
+    languages = CheckboxesField(
+        _l("Languages served in"),
+        choices=language_choices(),
+        validators=[InputRequired(message=_l("Choose at least one language."))],
+    )
+    video_url = URLField(
+        _l("Video meeting room address"),
+        validators=[Optional(), URL(require_tld=False, message=_l("Enter a full address starting with https://.")), Length(max=500)],
+    )
+
+    def validate_video_url(self, field) -> None:
+        """Families get the link by email, so only encrypted links are accepted."""
+        if field.data and not field.data.startswith("https://"):
+            raise ValidationError(_l("Enter a full address starting with https://."))
+
+
+class WorkingHoursForm(FlaskForm):
+    """A weekly block of working time at one centre."""
+
+    centre = SelectField(_l("Family centre"), validators=[InputRequired(message=_l("Choose the family centre."))])
+    weekday = SelectField(
+        _l("Weekday"),
+        choices=[SelectChoice(str(number), name) for number, name in enumerate(WEEKDAYS)],
+        validators=[InputRequired(message=_l("Choose the weekday."))],
+    )
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time, e.g. 08:00."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 16:00."))])
+    valid_from = DayField(_l("Valid from"), validators=[Optional()])
+    valid_until = DayField(_l("Valid until"), validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        """The block ends after it starts."""
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_valid_until(self, field) -> None:
+        """The validity period does not end before it begins."""
+        if self.valid_from.data and field.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+class AbsenceForm(FlaskForm):
+    """Leave over one or more days, or part of a day."""
+
+    first_day = DayField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
+    last_day = DayField(_l("Last day"), validators=[Optional()])
+    start = TimeField(_l("From (leave empty for whole days)"), validators=[Optional()])
+    end = TimeField(_l("Until (leave empty for whole days)"), validators=[Optional()])
+    note = _text(_l("Note for staff"))
+
+    def validate_last_day(self, field) -> None:
+        """The absence does not end before it begins."""
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Times come in pairs, and on a single day the end is after the start.
+
+        Checked on the whole form: an empty optional field skips its own validators,
+        so a start without an end would otherwise pass unnoticed.
+        """
+        valid = super().validate(extra_validators)
+        start, end = self.start.data, self.end.data
+        if bool(start) != bool(end):
+            missing = self.end if start else self.start
+            missing.errors = [*missing.errors, _l("Give both times, or neither for whole days.")]
+            return False
+        single_day = not self.last_day.data or self.last_day.data == self.first_day.data
+        if start and end and single_day and end <= start:
+            self.end.errors = [*self.end.errors, _l("The end must be after the start.")]
+            return False
+        return valid

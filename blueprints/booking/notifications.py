@@ -12,7 +12,7 @@ from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
 
 from . import ics
-from .booking import changeable_until, manage_token
+from .appointments import changeable_until, manage_token
 from .models import Appointment, ProfessionalProfile
 from extensions import db
 

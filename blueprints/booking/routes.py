@@ -15,13 +15,13 @@ from core.timeutil import utcnow
 from extensions import db
 
 from ..organisation.models import Service
-from . import booking, finder
-from .booking import ChangeNotAllowed, FamilyDetails, SlotUnavailable
+from . import appointments, times_page
+from .appointments import ChangeNotAllowed, FamilyDetails, SlotUnavailable
 from .forms import DetailsForm, age_choices, normalise_phone
 from .models import Appointment
 from . import notifications
 from .notifications import appointment_place, notify_family
-from .slots import SlotChoice, decode_slot, profiles_by_user, services_for_families
+from .time_search import SlotChoice, decode_slot, profiles_by_user, services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")
 
@@ -49,7 +49,7 @@ def services():
 def times(slug: str):
     """Step 2: free times week by week, narrowed by centre, language, professional and mode."""
     service = service_or_404(slug)
-    return finder.render_times(
+    return times_page.render_times(
         service,
         family=True,
         back_url=url_for("booking.services"),
@@ -106,7 +106,7 @@ def details_page(service: Service, form_action: str, times_url: str, on_booked, 
     """
     family = booked_by is None
     choice = chosen_slot(service)
-    if choice is None or (request.method == "GET" and not booking.is_bookable(service, choice, utcnow(), family)):
+    if choice is None or (request.method == "GET" and not appointments.is_bookable(service, choice, utcnow(), family)):
         flash(_("That time cannot be booked. Choose a time from the list."), "error")
         return redirect(times_url)
     form = details_form(service, choice)
@@ -115,11 +115,11 @@ def details_page(service: Service, form_action: str, times_url: str, on_booked, 
     if form.validate_on_submit():
         now = utcnow()
         try:
-            appointment = booking.book(service, choice, family_details(form), now, booked_by=booked_by)
+            appointment = appointments.book(service, choice, family_details(form), now, booked_by=booked_by)
         except SlotUnavailable:
             status = 409
-            query = finder.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
-            alternatives = finder.nearest_alternatives(query, choice.starts_at, now)
+            query = times_page.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
+            alternatives = times_page.nearest_alternatives(query, choice.starts_at, now)
         else:
             if along is not None:
                 along(appointment)
@@ -128,7 +128,7 @@ def details_page(service: Service, form_action: str, times_url: str, on_booked, 
     elif form.is_submitted():
         status = 422
     return render_template(
-        "booking/details.html", service=service, form=form, choice=finder.shown_choice(service, choice),
+        "booking/details.html", service=service, form=form, choice=times_page.shown_choice(service, choice),
         alternatives=alternatives, form_action=form_action, back_url=times_url,
     ), status
 
@@ -152,7 +152,7 @@ def _to_manage_page(appointment: Appointment, message: str, emailed: bool):
         flash(_("We could not send the email. Save the address of this page: it is your link to the appointment."), "error")
     elif emailed:
         flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
-    return redirect(url_for("booking.manage", token=booking.manage_token(appointment)))
+    return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
 
 class LinkInvalid(Exception):
@@ -165,7 +165,7 @@ def _link_invalid(error: LinkInvalid):
 
 
 def _appointment_or_404(token: str) -> Appointment:
-    appointment = booking.appointment_for_token(token)
+    appointment = appointments.appointment_for_token(token)
     if appointment is None:
         raise LinkInvalid()
     return appointment
@@ -181,9 +181,9 @@ def manage(token: str):
         "booking/manage.html",
         appointment=appointment,
         token=token,
-        can_change=booking.family_can_change(appointment, now),
+        can_change=appointments.family_can_change(appointment, now),
         is_past=appointment.ends_at <= now,
-        deadline=booking.changeable_until(appointment),
+        deadline=appointments.changeable_until(appointment),
         place=appointment_place(appointment),
     )
 
@@ -209,7 +209,7 @@ def cancel(token: str):
     appointment = _appointment_or_404(token)
     if EmptyForm().validate_on_submit():
         try:
-            booking.cancel(appointment, utcnow())
+            appointments.cancel(appointment, utcnow())
         except ChangeNotAllowed:
             flash(_("The appointment can no longer be cancelled here. Call us to cancel it."), "error")
         else:
@@ -226,10 +226,10 @@ def cancel(token: str):
 def move_times(token: str):
     """Free times to move the appointment to (same service)."""
     appointment = _appointment_or_404(token)
-    if not booking.family_can_change(appointment, utcnow()):
+    if not appointments.family_can_change(appointment, utcnow()):
         flash(_("The appointment can no longer be moved here. Call us to move it."), "error")
         return redirect(url_for("booking.manage", token=token))
-    return finder.render_times(
+    return times_page.render_times(
         appointment.service,
         family=True,
         back_url=url_for("booking.manage", token=token),
@@ -256,14 +256,14 @@ def move_confirm(token: str):
     if form.validate_on_submit():
         now = utcnow()
         try:
-            booking.move(appointment, choice, now)
+            appointments.move(appointment, choice, now)
         except ChangeNotAllowed:
             flash(_("The appointment can no longer be moved here. Call us to move it."), "error")
             return redirect(url_for("booking.manage", token=token))
         except SlotUnavailable:
             status = 409
-            query = finder.query_for_choice(service, choice.mode, choice.centre_id, appointment.language, family=True)
-            alternatives = finder.nearest_alternatives(query, choice.starts_at, now, ignore_appointment=appointment.id)
+            query = times_page.query_for_choice(service, choice.mode, choice.centre_id, appointment.language, family=True)
+            alternatives = times_page.nearest_alternatives(query, choice.starts_at, now, ignore_appointment=appointment.id)
         else:
             db.session.commit()
             sent = notify_family(appointment, "moved")
@@ -272,7 +272,7 @@ def move_confirm(token: str):
         "booking/move_confirm.html",
         appointment=appointment,
         token=token,
-        choice=finder.shown_choice(service, choice),
+        choice=times_page.shown_choice(service, choice),
         alternatives=alternatives,
         form=form,
     ), status

@@ -18,7 +18,7 @@ from core.timeutil import to_local, utcnow
 from core.tokens import new_reference
 from extensions import db
 
-from ..booking import booking, finder
+from ..booking import appointments, times_page
 from ..booking.models import Appointment
 from ..booking.routes import details_page
 from ..organisation.models import Service
@@ -311,7 +311,7 @@ def thanks(token: str):
         self_service=self_service,
         token=token,
         appointment=appointment,
-        manage_token=booking.manage_token(appointment) if appointment else None,
+        manage_token=appointments.manage_token(appointment) if appointment else None,
         next_response=_next_in_visit(response),
         visit_link=invitations.visit_token(response.visit) if response.visit else None,
     )
@@ -343,7 +343,7 @@ def _offered(token: str) -> tuple[Response, Service]:
 def offer_times(token: str):
     """Free times for the offered service (reserved: only reachable through the offer)."""
     service = _offered(token)[1]
-    return finder.render_times(
+    return times_page.render_times(
         service,
         family=True,
         back_url=url_for("questionnaires.thanks", token=token),
@@ -369,7 +369,7 @@ def offer_details(token: str):
         flash(_("Your first call with the coach is booked."), "success")
         if emailed:
             flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
-        return redirect(url_for("booking.manage", token=booking.manage_token(appointment)))
+        return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
     return details_page(
         service,

@@ -26,10 +26,10 @@ from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Centre, Service
-from .availability import Slot, bookable_window, nearest
+from .free_times import Slot, bookable_window, nearest
 from .forms import TimesForm
 from .models import WorkingHours
-from .slots import AVAILABILITY, SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
+from .time_search import AVAILABILITY, SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
 
 MODE_LABELS = {"in_person": _l("At the family centre"), "phone": _l("By phone"), "video": _l("By video")}
 ANY = ""

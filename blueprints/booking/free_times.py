@@ -2,7 +2,7 @@
 
 Times are generated in real (UTC) time from Helsinki wall-clock working hours,
 so the days when summer time starts or ends neither shift nor invent slots.
-Nothing here touches the database or Flask; ``slots.py`` gathers the inputs.
+Nothing here touches the database or Flask; ``time_search.py`` gathers the inputs.
 """
 
 from __future__ import annotations

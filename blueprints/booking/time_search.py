@@ -1,4 +1,4 @@
-"""Gathers working hours, absences and bookings from the database for ``availability``.
+"""Gathers working hours, absences and bookings from the database for ``free_times``.
 
 Also turns a chosen slot into a compact form value and back, so a family's
 choice travels through plain HTML forms; the value is re-checked on booking.
@@ -19,13 +19,13 @@ from extensions import db
 
 from ..auth.models import StaffRole, User
 from ..organisation.models import MODES, Centre, Service, service_professional
-from .availability import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
+from .free_times import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
 from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
 
 AVAILABILITY = "availability"
 # What the free-time search and the "find a time" page read: a change to any of it
 # raises the availability generation, which drops the cached weeks of free times
-# (finder.render_times). A test checks that every table the page reads is here.
+# (times_page.render_times). A test checks that every table the page reads is here.
 generations.watch(
     AVAILABILITY,
     {

@@ -22,15 +22,15 @@ from ..audit.log import record_each, refuse
 from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
-from . import booking, finder, ics, permissions
-from .booking import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
+from . import appointments, ics, permissions, times_page
+from .agenda_days import schedule
+from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
 from .routes import chosen_slot, details_page, service_or_404
-from .schedule import schedule
 
-bp = Blueprint("agenda", __name__, url_prefix="/staff")
+bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
 
 BOOKING_ROLES = ("professional", "reception", "admin")
 
@@ -96,8 +96,8 @@ def agenda():
     days = schedule(professional_id, first, last)
     _log_shown([appointment for agenda_day in days for appointment in agenda_day.appointments], "view")
     page = render_page_or_fragment(
-        "booking/agenda.html",
-        "booking/_agenda.html",
+        "booking/staff/agenda.html",
+        "booking/staff/_agenda.html",
         days=days,
         professional_id=professional_id,
         professionals=visible,
@@ -133,7 +133,7 @@ def link_child(appointment_id: int):
 
 def _back_to_agenda(appointment: Appointment):
     return redirect(
-        url_for("agenda.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat())
+        url_for("booking_staff.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat())
     )
 
 
@@ -147,7 +147,7 @@ def outcome(appointment_id: int):
     message = None
     if EmptyForm().validate_on_submit() and wanted in allowed:
         try:
-            booking.record_outcome(appointment, allowed[wanted], utcnow())
+            appointments.record_outcome(appointment, allowed[wanted], utcnow())
         except ChangeNotAllowed:
             message = _("Attendance can be recorded once the appointment has begun.")
         else:
@@ -161,7 +161,7 @@ def outcome(appointment_id: int):
     db.session.commit()
     if wants_fragment():
         return render_template(
-            "booking/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(current_staff())
+            "booking/staff/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(current_staff())
         )
     flash(message, "success")
     return _back_to_agenda(appointment)
@@ -176,7 +176,7 @@ def cancel(appointment_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            booking.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
+            appointments.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
         except ChangeNotAllowed:
             db.session.commit()  # the audit entry
             flash(_("Only booked appointments can be cancelled."), "error")
@@ -189,7 +189,7 @@ def cancel(appointment_id: int):
         return _back_to_agenda(appointment)
     elif form.is_submitted():
         status = 422
-    page = render_template("booking/staff_cancel.html", appointment=appointment, form=form)
+    page = render_template("booking/staff/cancel.html", appointment=appointment, form=form)
     db.session.commit()  # the audit entry
     return page, status
 
@@ -204,22 +204,22 @@ def move(appointment_id: int):
         if choice is None or not EmptyForm().validate_on_submit():
             abort(400)
         try:
-            booking.move(appointment, choice, utcnow(), by_staff=current_staff())
+            appointments.move(appointment, choice, utcnow(), by_staff=current_staff())
         except (SlotUnavailable, ChangeNotAllowed):
             db.session.commit()  # the audit entry; the move itself was undone
             flash(_("That time is no longer free. Choose another one."), "error")
-            return redirect(url_for("agenda.move", appointment_id=appointment.id, **request.args))
+            return redirect(url_for("booking_staff.move", appointment_id=appointment.id, **request.args))
         db.session.commit()
         notify_family(appointment, "moved")
         flash(_("The appointment has been moved and the family has been told."), "success")
         return _back_to_agenda(appointment)
-    page = finder.render_times(
+    page = times_page.render_times(
         appointment.service,
         family=False,
-        back_url=url_for("agenda.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat()),
+        back_url=url_for("booking_staff.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat()),
         back_text=_("Back to the agenda"),
-        slot_action=url_for("agenda.move", appointment_id=appointment.id),
-        times_url=url_for("agenda.move", appointment_id=appointment.id),
+        slot_action=url_for("booking_staff.move", appointment_id=appointment.id),
+        times_url=url_for("booking_staff.move", appointment_id=appointment.id),
         slot_method="post",
         moving=appointment,
     )
@@ -232,7 +232,7 @@ def move(appointment_id: int):
 def book_services():
     """Book for a family who phoned: choose the service (reserved ones included)."""
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
-    return render_template("booking/staff_services.html", services=[s for s in services if s.professionals])
+    return render_template("booking/staff/services.html", services=[s for s in services if s.professionals])
 
 
 @bp.route("/book/<slug>")
@@ -240,13 +240,13 @@ def book_services():
 def book_times(slug: str):
     """Free times for a phone booking; staff are not held to the minimum notice."""
     service = service_or_404(slug, include_reserved=True)
-    return finder.render_times(
+    return times_page.render_times(
         service,
         family=False,
-        back_url=url_for("agenda.book_services"),
+        back_url=url_for("booking_staff.book_services"),
         back_text=_("All services"),
-        slot_action=url_for("agenda.book_details", slug=service.slug),
-        times_url=url_for("agenda.book_times", slug=service.slug),
+        slot_action=url_for("booking_staff.book_details", slug=service.slug),
+        times_url=url_for("booking_staff.book_times", slug=service.slug),
     )
 
 
@@ -262,8 +262,8 @@ def book_details(slug: str):
 
     return details_page(
         service,
-        form_action=url_for("agenda.book_details", slug=service.slug),
-        times_url=url_for("agenda.book_times", slug=service.slug),
+        form_action=url_for("booking_staff.book_details", slug=service.slug),
+        times_url=url_for("booking_staff.book_times", slug=service.slug),
         on_booked=booked,
         booked_by=current_staff(),
     )
@@ -288,7 +288,7 @@ def block():
         else:
             starts_at, ends_at = local_to_utc(form.day.data, form.start.data), local_to_utc(form.day.data, form.end.data)
         try:
-            booking.block_time(professional_id, starts_at, ends_at, form.note.data or "", current_staff())
+            appointments.block_time(professional_id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:
             conflicts = error.appointments
             form.start.errors.append(_("There are booked appointments in that time. Move or cancel them first."))
@@ -299,10 +299,10 @@ def block():
         else:
             db.session.commit()
             flash(_("The time has been blocked. Families cannot book it."), "success")
-            return redirect(url_for("agenda.agenda", professional=professional_id, day=form.day.data.isoformat()))
+            return redirect(url_for("booking_staff.agenda", professional=professional_id, day=form.day.data.isoformat()))
     elif form.is_submitted():
         status = 422
-    return render_template("booking/block.html", form=form, conflicts=conflicts), status
+    return render_template("booking/staff/block.html", form=form, conflicts=conflicts), status
 
 
 @bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
@@ -320,7 +320,7 @@ def unblock(absence_id: int):
     db.session.commit()
     flash(_("The blocked time has been removed."), "success")
     back = safe_next_url(request.args.get("next"))
-    return redirect(back or url_for("agenda.agenda", professional=user_id, day=day.isoformat()))
+    return redirect(back or url_for("booking_staff.agenda", professional=user_id, day=day.isoformat()))
 
 
 
@@ -356,13 +356,13 @@ def calendar():
             profile.calendar_shows_names = request.form.get("show_names") == "yes"
             flash(_("Saved."), "success")
         db.session.commit()
-        return redirect(url_for("agenda.calendar"))
+        return redirect(url_for("booking_staff.calendar"))
     feed_url = (
-        external_url("agenda.calendar_feed", token=make_token(FEED_PURPOSE, profile.calendar_reference))
+        external_url("booking_staff.calendar_feed", token=make_token(FEED_PURPOSE, profile.calendar_reference))
         if profile and profile.calendar_reference
         else None
     )
-    return render_template("booking/calendar.html", profile=profile, feed_url=feed_url, form=EmptyForm())
+    return render_template("booking/staff/calendar.html", profile=profile, feed_url=feed_url, form=EmptyForm())
 
 
 @bp.route("/calendar/<token>.ics")

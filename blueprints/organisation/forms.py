@@ -1,19 +1,17 @@
-"""Forms for setting up booking: centres, services, professionals, working hours and absences."""
+"""Forms for administering family centres and the services they offer."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, URL, ValidationError
+from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from core.forms import DayField, email_address, language_choices
+from core.forms import email_address
 
 from ..admin.forms import CheckboxesField
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka."))
-WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 
 
 def _required(message):
@@ -93,83 +91,3 @@ class ServiceForm(FlaskForm):
         """At least one way of giving the service."""
         if not (self.in_person.data or self.by_phone.data or self.by_video.data):
             raise ValidationError(_l("Choose at least one way the service is given."))
-
-
-class ProfileForm(FlaskForm):
-    """A professional's title, languages and video room."""
-
-    title_sv = _text(_l("Title in Swedish"), max_length=120)
-    title_fi = _text(_l("Title in Finnish"), max_length=120)
-    title_en = _text(_l("Title in English"), max_length=120)
-    languages = CheckboxesField(
-        _l("Languages served in"),
-        choices=language_choices(),
-        validators=[InputRequired(message=_l("Choose at least one language."))],
-    )
-    video_url = URLField(
-        _l("Video meeting room address"),
-        validators=[Optional(), URL(require_tld=False, message=_l("Enter a full address starting with https://.")), Length(max=500)],
-    )
-
-    def validate_video_url(self, field) -> None:
-        """Families get the link by email, so only encrypted links are accepted."""
-        if field.data and not field.data.startswith("https://"):
-            raise ValidationError(_l("Enter a full address starting with https://."))
-
-
-class WorkingHoursForm(FlaskForm):
-    """A weekly block of working time at one centre."""
-
-    centre = SelectField(_l("Family centre"), validators=[_required(_l("Choose the family centre."))])
-    weekday = SelectField(
-        _l("Weekday"),
-        choices=[SelectChoice(str(number), name) for number, name in enumerate(WEEKDAYS)],
-        validators=[_required(_l("Choose the weekday."))],
-    )
-    start = TimeField(_l("From"), validators=[_required(_l("Enter the start time, e.g. 08:00."))])
-    end = TimeField(_l("Until"), validators=[_required(_l("Enter the end time, e.g. 16:00."))])
-    valid_from = DayField(_l("Valid from"), validators=[Optional()])
-    valid_until = DayField(_l("Valid until"), validators=[Optional()])
-
-    def validate_end(self, field) -> None:
-        """The block ends after it starts."""
-        if self.start.data and field.data and field.data <= self.start.data:
-            raise ValidationError(_l("The end must be after the start."))
-
-    def validate_valid_until(self, field) -> None:
-        """The validity period does not end before it begins."""
-        if self.valid_from.data and field.data and field.data < self.valid_from.data:
-            raise ValidationError(_l("The last day cannot be before the first day."))
-
-
-class AbsenceForm(FlaskForm):
-    """Leave over one or more days, or part of a day."""
-
-    first_day = DayField(_l("First day"), validators=[_required(_l("Enter the first day."))])
-    last_day = DayField(_l("Last day"), validators=[Optional()])
-    start = TimeField(_l("From (leave empty for whole days)"), validators=[Optional()])
-    end = TimeField(_l("Until (leave empty for whole days)"), validators=[Optional()])
-    note = _text(_l("Note for staff"))
-
-    def validate_last_day(self, field) -> None:
-        """The absence does not end before it begins."""
-        if field.data and self.first_day.data and field.data < self.first_day.data:
-            raise ValidationError(_l("The last day cannot be before the first day."))
-
-    def validate(self, extra_validators=None) -> bool:
-        """Times come in pairs, and on a single day the end is after the start.
-
-        Checked on the whole form: an empty optional field skips its own validators,
-        so a start without an end would otherwise pass unnoticed.
-        """
-        valid = super().validate(extra_validators)
-        start, end = self.start.data, self.end.data
-        if bool(start) != bool(end):
-            missing = self.end if start else self.start
-            missing.errors = [*missing.errors, _l("Give both times, or neither for whole days.")]
-            return False
-        single_day = not self.last_day.data or self.last_day.data == self.first_day.data
-        if start and end and single_day and end <= start:
-            self.end.errors = [*self.end.errors, _l("The end must be after the start.")]
-            return False
-        return valid

@@ -25,9 +25,9 @@ from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Service
-from .availability import Slot
+from .free_times import Slot
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
-from .slots import SlotChoice, SlotQuery, find_slots
+from .time_search import SlotChoice, SlotQuery, find_slots
 
 MANAGE_PURPOSE = "manage-appointment"
 

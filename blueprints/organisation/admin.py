@@ -1,0 +1,115 @@
+"""Administration of the organisation: family centres and the services they offer (``/admin/centres``, ``/admin/services``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.access import staff
+from core.i18n import localized
+from extensions import db
+
+from ..auth.models import StaffRole, User
+from .forms import CentreForm, ServiceForm
+from .models import Centre, Service
+
+bp = Blueprint("organisation_admin", __name__, url_prefix="/admin")
+
+
+def _slug_taken(model, slug: str, item) -> bool:
+    found = db.session.scalar(select(model).where(model.slug == slug))
+    return found is not None and found is not item
+
+
+def _populate(form, target, skip: tuple[str, ...] = ()) -> None:
+    """Copy a form's fields onto a model, except the CSRF token and fields handled separately."""
+    for name, field in form._fields.items():
+        if name != "csrf_token" and name not in skip:
+            field.populate_obj(target, name)
+
+
+def _save_with_slug(model, form, item, skip: tuple[str, ...] = ()):
+    """Shared create/edit handling of centres and services: unique short names, then save."""
+    if _slug_taken(model, form.slug.data, item):
+        form.slug.errors.append(_("Another one already uses this short name."))
+        return None
+    target = item or model()
+    _populate(form, target, skip)
+    if item is None:
+        db.session.add(target)
+    return target
+
+
+# --- Centres ---------------------------------------------------------------------------
+
+
+@bp.route("/centres")
+@staff("admin")
+def centres():
+    """All family centres."""
+    return render_template("organisation/admin/centres.html", centres=db.session.scalars(select(Centre).order_by(Centre.id)).all())
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+@bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
+@staff("admin")
+def centre(centre_id: int | None = None):
+    """Create or edit a family centre."""
+    item = db.get_or_404(Centre, centre_id) if centre_id else None
+    form = CentreForm(obj=item)
+    status = 200
+    if form.validate_on_submit():
+        saved = _save_with_slug(Centre, form, item)
+        if saved is not None:
+            db.session.commit()
+            flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
+            return redirect(url_for("organisation_admin.centres"))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("organisation/admin/centre_form.html", form=form, item=item), status
+
+
+# --- Services ----------------------------------------------------------------------------
+
+
+def _professional_choices() -> list[SelectChoice]:
+    people = db.session.scalars(
+        select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)
+    )
+    return [SelectChoice(str(person.id), person.name) for person in people]
+
+
+@bp.route("/services")
+@staff("admin")
+def services():
+    """All services with their booking rules."""
+    return render_template("organisation/admin/services.html", services=db.session.scalars(select(Service).order_by(Service.id)).all())
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@staff("admin")
+def service(service_id: int | None = None):
+    """Create or edit a service and choose who gives it."""
+    item = db.get_or_404(Service, service_id) if service_id else None
+    form = ServiceForm(obj=item)
+    if not form.is_submitted():
+        form.professionals.data = [str(p.id) for p in item.professionals] if item else []
+    form.professionals.choices = _professional_choices()
+    status = 200
+    if form.validate_on_submit():
+        chosen = [int(value) for value in form.professionals.data or []]
+        professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
+        saved = _save_with_slug(Service, form, item, skip=("professionals",))
+        if saved is not None:
+            saved.professionals = professionals
+            db.session.commit()
+            flash(_("The service %(name)s has been saved.", name=localized(saved, "name")), "success")
+            return redirect(url_for("organisation_admin.services"))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("organisation/admin/service_form.html", form=form, item=item), status
