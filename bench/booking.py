@@ -27,11 +27,10 @@ from sqlalchemy import delete, insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from blueprints.auth.models import StaffRole, User  # noqa: E402
-from blueprints.booking.finder import monday_of  # noqa: E402
 from blueprints.booking.models import Appointment, ProfessionalProfile, WorkingHours  # noqa: E402
 from blueprints.booking.slots import SlotQuery, find_slots  # noqa: E402
 from blueprints.organisation.models import Centre, Service, service_professional  # noqa: E402
-from core.timeutil import local_to_utc, to_local, utcnow  # noqa: E402
+from core.timeutil import local_to_utc, monday_of, to_local, utcnow  # noqa: E402
 from core.tokens import new_reference  # noqa: E402
 from extensions import db  # noqa: E402
 

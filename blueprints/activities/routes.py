@@ -16,17 +16,16 @@ from wtforms.fields.choices import SelectChoice
 from config import LANGUAGES
 from core import generations
 from core.access import public
+from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
 from core.forms import EmptyForm
 from core.i18n import LANGUAGE_NAMES, current_language, localized
 from core.mail import external_url
+from core.phone import normalise_phone
 from core.rendering import wants_fragment
-from core.timeutil import to_local, utcnow
+from core.timeutil import monday_of, to_local, utcnow, week_asked
 from extensions import db
 
 from ..auth.models import User
-from ..booking.finder import monday_of, week_asked
-from ..booking.forms import normalise_phone
-from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres
 from . import calendar, ics, notifications
 from . import registration as registrations

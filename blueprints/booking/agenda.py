@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.access import current_staff, public, safe_next_url, staff
+from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
 from core.i18n import localized
 from core.ids import parse_id
 from core.mail import external_url
@@ -377,8 +378,8 @@ def calendar_feed(token: str):
     appointments = db.session.scalars(
         select(Appointment).where(
             Appointment.professional_id == profile.user_id,
-            Appointment.starts_at >= now - ics.FEED_PAST,
-            Appointment.starts_at < now + ics.FEED_AHEAD,
+            Appointment.starts_at >= now - FEED_PAST,
+            Appointment.starts_at < now + FEED_AHEAD,
         ).order_by(Appointment.starts_at)
     )
     events = []
@@ -387,5 +388,5 @@ def calendar_feed(token: str):
         if profile.calendar_shows_names and appointment.child_first_name:
             title = f"{title}: {appointment.child_first_name}"
         events.append(ics.appointment_event(appointment, title, appointment_place(appointment), "", now))
-    body = ics.feed(events, f"Famnen – {profile.user.name}")
+    body = feed(events, f"Famnen – {profile.user.name}")
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="famnen.ics"'})

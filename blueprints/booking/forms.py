@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
-from core.forms import DayField, email_address
+from core.forms import DayField, email_address, reachable
 from core.i18n import time_range
+from core.phone import phone_number
 
 from .models import Absence
 
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MAX_MESSAGE = 500
-
-
-def normalise_phone(value: str) -> str:
-    """Tidy a phone number for storing: single spaces, no other changes."""
-    return " ".join(value.split())
 
 
 class TimesForm(FlaskForm):
@@ -36,23 +29,6 @@ class TimesForm(FlaskForm):
     language = SelectField(_l("Language of the appointment"), validators=[Optional()])
     professional = SelectField(_l("Professional"), validators=[Optional()])
     week = HiddenField()
-
-
-def phone_number(form, field) -> None:
-    """A phone number with 7 to 15 digits, written the usual ways (+358 40 123 4567, 040-1234567)."""
-    if not field.data:
-        return
-    digits = re.sub(r"\D", "", field.data)
-    if not PHONE_CHARACTERS.match(field.data.strip()) or not 7 <= len(digits) <= 15:
-        raise ValidationError(_l("Enter a phone number like 040 123 4567 or +358 40 123 4567."))
-
-
-def reachable(form, message) -> bool:
-    """Whether a family's form gives an email address or a phone number; if not, ``message`` goes on the email field."""
-    if (form.guardian_email.data or "").strip() or (form.guardian_phone.data or "").strip():
-        return True
-    form.guardian_email.errors = list(form.guardian_email.errors) + [message]
-    return False
 
 
 class DetailsForm(FlaskForm):

@@ -11,13 +11,14 @@ from sqlalchemy.orm import lazyload
 from core.access import public
 from core.forms import EmptyForm, language_choices
 from core.i18n import current_language
+from core.phone import normalise_phone
 from core.timeutil import utcnow
 from extensions import db
 
 from ..organisation.models import Service
 from . import booking, finder
 from .booking import ChangeNotAllowed, FamilyDetails, SlotUnavailable
-from .forms import DetailsForm, age_choices, normalise_phone
+from .forms import DetailsForm, age_choices
 from .models import Appointment
 from . import notifications
 from .notifications import appointment_place, notify_family
