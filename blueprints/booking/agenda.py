@@ -28,7 +28,8 @@ from .booking import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotF
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
-from .routes import chosen_slot, details_page, service_or_404
+from .details_step import chosen_slot, details_step
+from .routes import service_or_404
 from .schedule import schedule
 
 bp = Blueprint("agenda", __name__, url_prefix="/staff")
@@ -256,18 +257,18 @@ def book_times(slug: str):
 def book_details(slug: str):
     """The family's details, taken on the phone; booking happens here."""
     service = service_or_404(slug, include_reserved=True)
-
-    def booked(appointment: Appointment, emailed: bool):
-        flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
-        return _back_to_agenda(appointment)
-
-    return details_page(
+    step = details_step(
         service,
         form_action=url_for("agenda.book_details", slug=service.slug),
         times_url=url_for("agenda.book_times", slug=service.slug),
-        on_booked=booked,
         booked_by=current_staff(),
     )
+    if step.booked is None:
+        return step.answer
+    db.session.commit()
+    emailed = notify_family(step.booked, "booked")
+    flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
+    return _back_to_agenda(step.booked)
 
 
 @bp.route("/agenda/block", methods=["GET", "POST"])

@@ -20,7 +20,8 @@ from extensions import db
 
 from ..booking import booking, finder
 from ..booking.models import Appointment
-from ..booking.routes import details_page
+from ..booking.details_step import details_step
+from ..booking.notifications import notify_family
 from ..organisation.models import Service
 from . import answering, invitations
 from .answering import AnswerRejected, NotComplete, Page
@@ -359,25 +360,23 @@ def offer_details(token: str):
     """The family's details for the offered service; booking happens here."""
     response, service = _offered(token)
 
-    def link_offer(appointment):
-        response.offer_status = "booked"
-        response.offer_appointment_id = appointment.id
-        appointment.child_id = response.visit.child_id if response.visit else None
-        db.session.flush()
-
-    def booked(appointment, emailed: bool):
-        flash(_("Your first call with the coach is booked."), "success")
-        if emailed:
-            flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
-        return redirect(url_for("booking.manage", token=booking.manage_token(appointment)))
-
-    return details_page(
+    step = details_step(
         service,
         form_action=url_for("questionnaires.offer_details", token=token),
         times_url=url_for("questionnaires.offer_times", token=token),
-        on_booked=booked,
-        along=link_offer,
     )
+    appointment = step.booked
+    if appointment is None:
+        return step.answer
+    # The offer's status goes with the booking, in one transaction: both or neither.
+    response.offer_status = "booked"
+    response.offer_appointment_id = appointment.id
+    appointment.child_id = response.visit.child_id if response.visit else None
+    db.session.commit()
+    flash(_("Your first call with the coach is booked."), "success")
+    if notify_family(appointment, "booked"):
+        flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+    return redirect(url_for("booking.manage", token=booking.manage_token(appointment)))
 
 
 @bp.route("/q/r/<token>/offer/decline", methods=["POST"])
