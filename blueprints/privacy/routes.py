@@ -31,7 +31,7 @@ from ..audit.log import record, record_each
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
-from ..reports.routes import chosen_language, pdf_download
+from ..reports.downloads import chosen_language, pdf_download
 from .requests import Search, erase, export, find, views_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")

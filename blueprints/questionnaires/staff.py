@@ -21,27 +21,20 @@ from core.qr import qr_svg
 from core.timeutil import utcnow
 from extensions import db
 
-from ..audit.log import record, record_each, refuse
+from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
 from . import invitations, results
 from .definition import Definition
 from .forms import NEW_CHILD, EmailLinkForm, InviteForm, NotesForm, ShareForm
 from .invitations import InvitationError
-from .models import Child, InstrumentSetting, InstrumentVersion, Response, Visit
+from .models import Child, InstrumentSetting, InstrumentVersion, Visit
+from .case_access import basis_or_refuse, sent_response_or_404
 from .notifications import send_invitation
 from .store import load_latest
 
 bp = Blueprint("questionnaires_staff", __name__)
 bp.add_app_template_global(results.LEVEL_LABELS, "LEVEL_LABELS")
 
-
-
-def basis_or_refuse(child: Child, subject: str | None = None) -> str:
-    """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
-    basis = invitations.access_basis(current_staff(), child)
-    if basis is None:
-        refuse(current_staff(), child.id, subject or f"child:{child.id}", "no part in the child's case")
-    return basis
 
 
 def _parent_instruments() -> list[Definition]:
@@ -222,14 +215,6 @@ def extend(visit_id: int):
     db.session.commit()
     flash(_("The link works again until %(date)s.", date=short_date(found.expires_at)), "success")
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
-
-
-def sent_response_or_404(response_id: int) -> Response:
-    """A sent response to a child's questionnaire (not an anonymous one), or 404."""
-    response = db.session.get(Response, response_id)
-    if response is None or response.visit is None or response.submitted_at is None:
-        abort(404)
-    return response
 
 
 @bp.route("/staff/questionnaires/responses/<int:response_id>", methods=["GET", "POST"])
