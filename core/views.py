@@ -1,4 +1,4 @@
-"""What views share: answering a form page with the status its submission earned."""
+"""What views share: answering a form page with the status its submission earned (422 for one that failed)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ INVALID_SUBMISSION = 422
 
 
 def form_status(form: FlaskForm) -> int:
-    """422 when ``form`` came back submitted, 200 when it is shown fresh.
+    """422 when ``form`` was submitted and failed, 200 when it is shown fresh or shown back without a fault (a preview).
 
-    A view redirects after a submission that succeeded, so a submitted form it
-    shows again failed: its own checks, or one the view added to its errors.
+    Failed means an error on a field or the form: from its own checks, or one
+    the view added after asking the database (an email address already taken).
     """
-    return INVALID_SUBMISSION if form.is_submitted() else 200
+    return INVALID_SUBMISSION if form.is_submitted() and form.errors else 200
 
 
 def render_form(template: str, form: FlaskForm, *, status: int | None = None, **context) -> tuple[str, int]:

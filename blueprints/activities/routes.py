@@ -23,6 +23,7 @@ from core.mail import external_url
 from core.phone import normalise_phone
 from core.rendering import wants_fragment
 from core.timeutil import monday_of, to_local, utcnow, week_asked
+from core.views import form_status, render_form
 from extensions import db
 
 from ..auth.models import User
@@ -226,27 +227,26 @@ def date_page(date_id: int):
     form = RegistrationForm()
     if not form.is_submitted():
         form.language.data = current_language()
-    status = 200
+    status = None
     if form.validate_on_submit():
         registration = register_from_form(form, activity_date)
         if registration is not None:
             db.session.commit()
             return to_manage_page(registration, registered_message(registration), notifications.notify_registered(registration))
         status = 409
-    elif form.is_submitted():
-        status = 422
     now = utcnow()
     state = availability([activity_date], now)[activity_date.id]
-    return render_template(
+    return render_form(
         "activities/date.html",
+        form,
+        status=status,
         activity_date=activity_date,
         activity=activity_date.activity,
-        form=form,
         state=state,
         closes_at=registrations.closes_at(activity_date),
         closed_message=CLOSED_MESSAGES.get(state.state),
         other_dates=[item for item in calendar.coming_dates(activity_date.activity, now) if item.id != activity_date.id][:6],
-    ), status
+    )
 
 
 # --- The family's manage link ------------------------------------------------------------
@@ -303,7 +303,7 @@ def change(token: str):
     registration = _registration_or_404(token)
     form = PartyForm(prefix="change")
     if not form.validate_on_submit():
-        return render_manage(registration, token, form, 422)
+        return render_manage(registration, token, form, form_status(form))
     try:
         promoted = registrations.change_party(registration, party_from(form), utcnow())
     except NotEnoughPlaces as error:

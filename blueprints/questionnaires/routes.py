@@ -16,6 +16,7 @@ from core.forms import EmptyForm
 from core.i18n import LANGUAGE_COOKIE, current_language
 from core.timeutil import to_local, utcnow
 from core.tokens import new_reference
+from core.views import INVALID_SUBMISSION
 from extensions import db
 
 from ..booking import booking, finder
@@ -193,7 +194,7 @@ def page(token: str, number: int):
         typed={k: request.form.getlist(f"answer-{k}") for k in problems},
         problems=problems,
         hidden_items=[item for item in current.section.items if item not in current.items],
-    ), 422 if problems else 200
+    ), INVALID_SUBMISSION if problems else 200
 
 
 @bp.route("/q/r/<token>/save", methods=["POST"])
@@ -211,7 +212,7 @@ def save(token: str):
     if not problems:
         problems = _save(response, definition, typed)
     if problems:
-        return render_template("questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]), 422
+        return render_template("questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]), INVALID_SUBMISSION
     after = response.answer_values
     section = next(section for section in definition.sections if item in section.items)
     shown_before = {i.id for p in answering.pages(definition, before, age) for i in p.items}
@@ -274,7 +275,7 @@ def send(token: str):
         result = answering.submit(response, utcnow())
     except NotComplete as incomplete:
         definition, answers, age = _context(response)
-        return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=422)
+        return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=INVALID_SUBMISSION)
     db.session.commit()
     if result.flags:
         alert_professional(response)

@@ -19,6 +19,7 @@ from core.i18n import LANGUAGE_NAMES, current_language, pick, short_date
 from core.mail import external_url
 from core.qr import qr_svg
 from core.timeutil import utcnow
+from core.views import render_form
 from extensions import db
 
 from ..audit.log import record, record_each
@@ -80,7 +81,6 @@ def _titles() -> dict[str, str]:
 def invite():
     """Ask a family to answer questionnaires before a visit."""
     form = _invite_form()
-    status = 200
     if form.validate_on_submit():
         me = current_staff()
         if form.child.data == NEW_CHILD:
@@ -100,10 +100,7 @@ def invite():
             else:
                 flash(_("The link is ready. Give it to the family on paper, by text message or by email."), "success")
             return redirect(url_for("questionnaires_staff.visit", visit_id=visit.id))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("questionnaires/staff/invite.html", form=form), status
+    return render_form("questionnaires/staff/invite.html", form)
 
 
 def _own_visit(visit_id: int) -> Visit:
@@ -234,15 +231,15 @@ def response(response_id: int):
             flash(_("The notes have been saved."), "success")
             return redirect(url_for("questionnaires_staff.response", response_id=found.id) + "#notes-section")
     record(current_staff(), found.visit.child_id, f"response:{found.id}", "view", basis)
-    page = render_template(
+    page = render_form(
         "questionnaires/staff/response.html",
+        form,
         view=results.result_view(found, current_language()),
         child=found.visit.child,
-        form=form,
         answers_about_child=results.responses_sent(found.visit.child),
     )
     db.session.commit()  # the audit entry
-    return page, 422 if form.errors else 200
+    return page
 
 
 def _colleague_choices(child: Child) -> list[SelectChoice]:
@@ -270,16 +267,16 @@ def child(child_id: int):
             flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
     record(current_staff(), found.id, f"child:{found.id}", "view", basis)
-    page = render_template(
+    page = render_form(
         "questionnaires/staff/child.html",
+        form,
         child=found,
         history=results.history(found, current_language()),
-        form=form,
         visits=db.session.scalars(select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())).all(),
         now=utcnow(),
     )
     db.session.commit()  # the audit entry
-    return page, 422 if form.errors else 200
+    return page
 
 
 # --- Administration: which instruments anyone may take on the site ----------------------------
