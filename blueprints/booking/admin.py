@@ -11,6 +11,7 @@ from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
 from core.timeutil import local_days, local_to_utc, utcnow
+from core.views import form_status, render_form
 from extensions import db
 
 from ..auth.models import StaffRole, User
@@ -66,17 +67,13 @@ def centre(centre_id: int | None = None):
     """Create or edit a family centre."""
     item = db.get_or_404(Centre, centre_id) if centre_id else None
     form = CentreForm(obj=item)
-    status = 200
     if form.validate_on_submit():
         saved = _save_with_slug(Centre, form, item)
         if saved is not None:
             db.session.commit()
             flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
             return redirect(url_for("booking_admin.centres"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/centre_form.html", form=form, item=item), status
+    return render_form("admin/centre_form.html", form, item=item)
 
 
 # --- Services ----------------------------------------------------------------------------
@@ -106,7 +103,6 @@ def service(service_id: int | None = None):
     if not form.is_submitted():
         form.professionals.data = [str(p.id) for p in item.professionals] if item else []
     form.professionals.choices = _professional_choices()
-    status = 200
     if form.validate_on_submit():
         chosen = [int(value) for value in form.professionals.data or []]
         professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
@@ -116,10 +112,7 @@ def service(service_id: int | None = None):
             db.session.commit()
             flash(_("The service %(name)s has been saved.", name=localized(saved, "name")), "success")
             return redirect(url_for("booking_admin.services"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/service_form.html", form=form, item=item), status
+    return render_form("admin/service_form.html", form, item=item)
 
 
 # --- Professionals, working hours and absences ----------------------------------------------
@@ -187,7 +180,7 @@ def professional(user_id: int):
         flash(_("The profile of %(name)s has been saved.", name=user.name), "success")
         return redirect(url_for("booking_admin.professional", user_id=user.id))
     if form.is_submitted():
-        return _professional_page(user, profile_form=form, status=422)
+        return _professional_page(user, profile_form=form, status=form_status(form))
     return _professional_page(user)
 
 
@@ -214,7 +207,7 @@ def add_hours(user_id: int):
             weekday=WEEKDAYS[clash.weekday], start=clash.start_time.strftime("%H.%M"), end=clash.end_time.strftime("%H.%M"),
             centre=localized(clash.centre, "name"),
         ))
-    return _professional_page(user, hours_form=form, status=422)
+    return _professional_page(user, hours_form=form, status=form_status(form))
 
 
 @bp.route("/hours/<int:hours_id>/delete", methods=["POST"])
@@ -255,4 +248,4 @@ def add_absence(user_id: int):
             db.session.commit()
             flash(_("The absence has been recorded."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")
-    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else 422)
+    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else form_status(form))

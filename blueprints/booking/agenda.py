@@ -17,6 +17,7 @@ from core.tokens import make_token, new_reference, reference_from_token
 from core.forms import EmptyForm
 from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
+from core.views import render_form
 from extensions import db
 
 from ..audit.log import record_each, refuse
@@ -175,7 +176,6 @@ def cancel(appointment_id: int):
     """Cancel an appointment with a reason that is sent to the family."""
     appointment = _appointment(appointment_id)
     form = CancelForm()
-    status = 200
     if form.validate_on_submit():
         try:
             booking.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
@@ -189,11 +189,9 @@ def cancel(appointment_id: int):
             else:
                 flash(_("The appointment has been cancelled. The family has no email address or it could not be sent: call them on %(phone)s.", phone=appointment.guardian_phone or "–"), "info")
         return _back_to_agenda(appointment)
-    elif form.is_submitted():
-        status = 422
-    page = render_template("booking/staff_cancel.html", appointment=appointment, form=form)
+    page = render_form("booking/staff_cancel.html", form, appointment=appointment)
     db.session.commit()  # the audit entry
-    return page, status
+    return page
 
 
 @bp.route("/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
@@ -281,7 +279,7 @@ def block():
     if not form.is_submitted():
         form.professional.data = request.args.get("professional") or (str(current_staff().id) if any(p.id == current_staff().id for p in visible) else None)
         form.day.data = _parse_day(request.args.get("day"))
-    status = 200
+    status = None
     conflicts: list[Appointment] = []
     if form.validate_on_submit():
         professional_id = int(form.professional.data)
@@ -302,9 +300,7 @@ def block():
             db.session.commit()
             flash(_("The time has been blocked. Families cannot book it."), "success")
             return redirect(url_for("agenda.agenda", professional=professional_id, day=form.day.data.isoformat()))
-    elif form.is_submitted():
-        status = 422
-    return render_template("booking/block.html", form=form, conflicts=conflicts), status
+    return render_form("booking/block.html", form, status=status, conflicts=conflicts)
 
 
 @bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
