@@ -31,7 +31,7 @@ from blueprints.booking.models import Appointment, ProfessionalProfile, WorkingH
 from blueprints.booking.times_page import monday_of  # noqa: E402
 from blueprints.booking.time_search import SlotQuery, find_slots  # noqa: E402
 from blueprints.organisation.models import Centre, Service, service_professional  # noqa: E402
-from core.timeutil import local_to_utc, to_local, utcnow  # noqa: E402
+from core.timeutil import local_to_utc, monday_of, to_local, utcnow  # noqa: E402
 from core.tokens import new_reference  # noqa: E402
 from extensions import db  # noqa: E402
 

@@ -30,7 +30,7 @@ from blueprints.auth.accounts import create_staff_user  # noqa: E402
 from blueprints.questionnaires import answering, invitations  # noqa: E402
 from blueprints.questionnaires.demo import import_shipped_instruments  # noqa: E402
 from blueprints.reports.pdf import render_pdf  # noqa: E402
-from blueprints.reports.routes import page_counter_css  # noqa: E402
+from blueprints.reports.downloads import page_counter_css  # noqa: E402
 from blueprints.reports.summaries import child_summary, number, response_summary  # noqa: E402
 from core.timeutil import utcnow  # noqa: E402
 from extensions import db  # noqa: E402

@@ -1,10 +1,11 @@
-"""Form pieces shared by all blueprints."""
+"""Form pieces shared by all blueprints: fields, validators and filters more than one feature uses."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email
+from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from config import LANGUAGES
 from core.i18n import LANGUAGE_NAMES
@@ -38,3 +39,36 @@ class DayField(DateField):
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
             self.data = None
             raise ValueError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_DAY.year, last=LAST_DAY.year))
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def tidy_text(value: str | None) -> str:
+    """A field's filter: missing text becomes empty text, surrounding spaces go, and line breaks are plain.
+
+    Browsers send a text area's line breaks as CRLF; they are stored as LF.
+    """
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def text_field(label, required: bool = False, max_length: int = 200, area: bool = False) -> StringField | TextAreaField:
+    """A tidied text box (or text area), required or optional, at most ``max_length`` characters."""
+    validators = [InputRequired(message=_l("Fill in this field."))] if required else [Optional()]
+    validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
+    return (TextAreaField if area else StringField)(label, validators=validators, filters=[tidy_text])
+
+
+def reachable(form, message) -> bool:
+    """Whether a family's form gives an email address or a phone number; if not, ``message`` goes on the email field.
+
+    The form has ``guardian_email`` and ``guardian_phone`` fields (booking and activity registration).
+    """
+    if (form.guardian_email.data or "").strip() or (form.guardian_phone.data or "").strip():
+        return True
+    form.guardian_email.errors = list(form.guardian_email.errors) + [message]
+    return False

@@ -62,3 +62,13 @@ def parse_day(value: str | None) -> date | None:
     except ValueError:
         return None
     return min(max(day, FIRST_DAY), LAST_DAY)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_asked(value: str | None, today: date) -> date:
+    """The Monday of the week ``?week=`` asks for; this week when it asks for none, an earlier one or no date."""
+    return max(monday_of(parse_day(value) or today), monday_of(today))

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from blueprints.booking.holidays import easter_sunday, finnish_holidays, is_holiday
+from core.holidays import easter_sunday, finnish_holidays, is_holiday
 
 
 @pytest.mark.parametrize(

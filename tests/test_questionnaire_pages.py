@@ -277,7 +277,7 @@ def _book_offer(phone, token):
 
 def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_is_sent(app, client, db, family_centre, mailbox, monkeypatch):
     phone, token, response_id = send_offer_answers(app, client, db, family_centre)
-    from blueprints.booking import routes
+    from blueprints.questionnaires import routes  # the offer commits, then notifies
 
     stored_when_sent = []
 

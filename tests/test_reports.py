@@ -20,7 +20,7 @@ from blueprints.organisation.models import Centre
 from blueprints.questionnaires import answering, results
 from blueprints.questionnaires.models import Child
 from blueprints.reports.pdf import StaticOnlyFetcher
-from blueprints.reports.routes import page_counter_css
+from blueprints.reports.downloads import page_counter_css
 from core.timeutil import to_local, utcnow
 from tests.activities_factories import make_activity, make_date, make_registration
 from tests.conftest import unavailable

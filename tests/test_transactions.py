@@ -15,7 +15,7 @@ The outer levels:
   name with ``app.before_request(f)``, ``app.register_error_handler(e, f)``, …;
 - click commands: functions decorated with ``….command(…)``;
 - view modules as a whole: a module that creates a ``Blueprint`` is the view layer, so
-  a helper shared by its views (``details_page``, the answer page's ``_save``) may commit
+  a helper shared by its views (the answer page's ``_save``) may commit
   for them; other features never import those helpers;
 - modules that are outer levels as a whole: ``commands.py``, ``jobs.py`` (the
   scheduled jobs; the functions they call elsewhere are domain code and only

@@ -15,12 +15,11 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 
 from core.database import begin_write
-from core.timeutil import to_local, utcnow
+from core.timeutil import monday_of, to_local, utcnow
 from core.tokens import new_reference
 from extensions import db
 
 from ..auth.models import User
-from ..booking.times_page import monday_of
 from ..organisation.models import Centre
 from .models import Activity, ActivityDate, ActivityKind, AgeGroup, Attendance, OrganiserKind, Registration, RegistrationStatus
 from .registration import Guardian, Party, register

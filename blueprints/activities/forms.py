@@ -9,11 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from core.forms import DayField, email_address, language_choices
+from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
+from core.phone import phone_number
 
-from ..admin.forms import CheckboxesField
-from ..booking.forms import phone_number, reachable
-from ..organisation.forms import _text, _tidy
 from .models import AGE_GROUP_LABELS, KIND_LABELS, ORGANISER_LABELS, ActivityKind
 from .registration import MAX_PARTY_MEMBERS
 from .series import MAX_SERIES_DAYS
@@ -66,7 +64,7 @@ class RegistrationForm(PartyForm):
 
     guardian_name = StringField(
         _l("Your name"),
-        filters=[_tidy],
+        filters=[tidy_text],
         validators=[DataRequired(message=_l("Enter your name.")), Length(max=200, message=_l("The name is too long."))],
     )
     guardian_email = EmailField(
@@ -90,7 +88,7 @@ class PhoneRegistrationForm(RegistrationForm):
 
     guardian_name = StringField(
         _l("Name"),
-        filters=[_tidy],
+        filters=[tidy_text],
         validators=[DataRequired(message=_l("Enter the guardian's name.")), Length(max=200, message=_l("The name is too long."))],
     )
     guardian_email = EmailField(
@@ -111,12 +109,12 @@ class PhoneRegistrationForm(RegistrationForm):
 class ActivityForm(FlaskForm):
     """An activity's texts, place, organiser and registration rules."""
 
-    title_sv = _text(_l("Name in Swedish"), required=True)
-    title_fi = _text(_l("Name in Finnish"), required=True)
-    title_en = _text(_l("Name in English"))
-    description_sv = _text(_l("Description in Swedish"), max_length=4000, area=True)
-    description_fi = _text(_l("Description in Finnish"), max_length=4000, area=True)
-    description_en = _text(_l("Description in English"), max_length=4000, area=True)
+    title_sv = text_field(_l("Name in Swedish"), required=True)
+    title_fi = text_field(_l("Name in Finnish"), required=True)
+    title_en = text_field(_l("Name in English"))
+    description_sv = text_field(_l("Description in Swedish"), max_length=4000, area=True)
+    description_fi = text_field(_l("Description in Finnish"), max_length=4000, area=True)
+    description_en = text_field(_l("Description in English"), max_length=4000, area=True)
     kind = SelectField(
         _l("Type"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -135,11 +133,11 @@ class ActivityForm(FlaskForm):
         choices=[SelectChoice(kind.value, label) for kind, label in ORGANISER_LABELS.items()],
         validators=[InputRequired(message=_l("Choose the organiser."))],
     )
-    organiser_name = _text(_l("Organiser's name"))
+    organiser_name = text_field(_l("Organiser's name"))
     centre = SelectField(_l("Family centre responsible"), validators=[Optional()])
-    place_sv = _text(_l("Place in Swedish"), max_length=300)
-    place_fi = _text(_l("Place in Finnish"), max_length=300)
-    place_en = _text(_l("Place in English"), max_length=300)
+    place_sv = text_field(_l("Place in Swedish"), max_length=300)
+    place_fi = text_field(_l("Place in Finnish"), max_length=300)
+    place_en = text_field(_l("Place in English"), max_length=300)
     meeting_url = URLField(
         _l("Online meeting room address"),
         validators=[Optional(), URL(require_tld=False, message=_l("Enter a full address starting with https://.")), Length(max=500)],
@@ -206,9 +204,9 @@ class DateForm(FlaskForm):
     day = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time, e.g. 09:30."))])
     end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start])
-    topic_sv = _text(_l("Topic in Swedish"), max_length=300)
-    topic_fi = _text(_l("Topic in Finnish"), max_length=300)
-    topic_en = _text(_l("Topic in English"), max_length=300)
+    topic_sv = text_field(_l("Topic in Swedish"), max_length=300)
+    topic_fi = text_field(_l("Topic in Finnish"), max_length=300)
+    topic_en = text_field(_l("Topic in English"), max_length=300)
 
 
 class CancelDateForm(FlaskForm):

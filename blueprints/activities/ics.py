@@ -7,9 +7,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from icalendar import Event
 
+from core.calendar_files import build_event
 from core.i18n import localized
 
-from ..booking.ics import build_event
 from .models import Activity, ActivityDate, Registration, RegistrationStatus
 
 

@@ -14,11 +14,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core import mail
+from core.calendar_files import email_attachment, single_event_file
 from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
 
 from ..auth.models import User
-from ..booking.ics import email_attachment, single_event_file
 from . import ics
 from .calendar import organiser_text
 from .models import Registration, RegistrationStatus

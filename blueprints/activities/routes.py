@@ -16,17 +16,17 @@ from wtforms.fields.choices import SelectChoice
 from config import LANGUAGES
 from core import generations
 from core.access import public
+from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
 from core.forms import EmptyForm
 from core.i18n import LANGUAGE_NAMES, current_language, localized
 from core.mail import external_url
+from core.phone import normalise_phone
 from core.rendering import wants_fragment
-from core.timeutil import to_local, utcnow
+from core.timeutil import monday_of, to_local, utcnow, week_asked
+from core.views import form_status, render_form
 from extensions import db
 
 from ..auth.models import User
-from ..booking.times_page import monday_of, week_asked
-from ..booking.forms import normalise_phone
-from ..booking.ics import FEED_AHEAD, FEED_PAST, feed
 from ..organisation.models import Centre, active_centres
 from . import calendar, ics, notifications
 from . import registration as registrations
@@ -227,27 +227,26 @@ def date_page(date_id: int):
     form = RegistrationForm()
     if not form.is_submitted():
         form.language.data = current_language()
-    status = 200
+    status = None
     if form.validate_on_submit():
         registration = register_from_form(form, activity_date)
         if registration is not None:
             db.session.commit()
             return to_manage_page(registration, registered_message(registration), notifications.notify_registered(registration))
         status = 409
-    elif form.is_submitted():
-        status = 422
     now = utcnow()
     state = availability([activity_date], now)[activity_date.id]
-    return render_template(
+    return render_form(
         "activities/date.html",
+        form,
+        status=status,
         activity_date=activity_date,
         activity=activity_date.activity,
-        form=form,
         state=state,
         closes_at=registrations.closes_at(activity_date),
         closed_message=CLOSED_MESSAGES.get(state.state),
         other_dates=[item for item in calendar.coming_dates(activity_date.activity, now) if item.id != activity_date.id][:6],
-    ), status
+    )
 
 
 # --- The family's manage link ------------------------------------------------------------
@@ -304,7 +303,7 @@ def change(token: str):
     registration = _registration_or_404(token)
     form = PartyForm(prefix="change")
     if not form.validate_on_submit():
-        return render_manage(registration, token, form, 422)
+        return render_manage(registration, token, form, form_status(form))
     try:
         promoted = registrations.change_party(registration, party_from(form), utcnow())
     except NotEnoughPlaces as error:

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from core.holidays import is_holiday
 from core.timeutil import local_to_utc
 from extensions import db
 
-from ..booking.holidays import is_holiday
 from .models import Activity, ActivityDate
 from .registration import ChangeNotAllowed, lock_date
 

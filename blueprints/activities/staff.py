@@ -19,6 +19,7 @@ from core.i18n import language_list, localized
 from core.ids import parse_id
 from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
+from core.views import form_status, render_form
 from extensions import db
 
 from ..audit.log import record_each, refuse
@@ -166,7 +167,6 @@ def edit(activity_id: int | None = None):
     """Create an activity or change its texts, place, organiser and registration rules."""
     activity = _activity(activity_id) if activity_id else None
     form, none_allowed = _activity_form(activity)
-    status = 200
     if form.validate_on_submit() and (form.centre.data or none_allowed):
         saved = _save_activity(form, activity)
         db.session.flush()
@@ -177,11 +177,9 @@ def edit(activity_id: int | None = None):
         if promoted:
             flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(promoted)), "info")
         return redirect(url_for("activities_staff.activity", activity_id=saved.id))
-    if form.is_submitted():
-        if not form.centre.data and not none_allowed:
-            form.centre.errors = list(form.centre.errors) + [_("Choose the family centre.")]
-        status = 422
-    return render_template("activities/staff/activity_form.html", form=form, activity=activity), status
+    if form.is_submitted() and not form.centre.data and not none_allowed:
+        form.centre.errors = list(form.centre.errors) + [_("Choose the family centre.")]
+    return render_form("activities/staff/activity_form.html", form, activity=activity)
 
 
 def _activity_page(activity: Activity, dates_form: DatesForm | None = None, status: int = 200):
@@ -213,7 +211,7 @@ def add_dates(activity_id: int):
     activity = _activity(activity_id)
     form = DatesForm(prefix="dates")
     if not form.validate_on_submit():
-        return _activity_page(activity, form, 422)
+        return _activity_page(activity, form, form_status(form))
     last_day = form.last_day.data or form.first_day.data
     days = series.series_days(form.first_day.data, last_day, int(form.every_weeks.data), form.skip_holidays.data)
     added, existing = series.add_dates(activity, days, form.start.data, form.end.data)
@@ -386,7 +384,7 @@ def visitors(date_id: int):
     activity_date = _date(date_id)
     form = VisitorsForm(prefix="visitors")
     if not form.validate_on_submit():
-        page = _participants_page(activity_date, 422, visitors_form=form)
+        page = _participants_page(activity_date, form_status(form), visitors_form=form)
         db.session.commit()  # the list was shown again: keep its audit entry
         return page
     try:
@@ -407,7 +405,7 @@ def register(date_id: int):
     form = PhoneRegistrationForm()
     if not form.is_submitted():
         form.language.data = "fi" if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes else "sv"
-    status = 200
+    status = None
     if form.validate_on_submit():
         registration = register_from_form(form, activity_date, registered_by=current_staff())
         if registration is not None:
@@ -421,9 +419,7 @@ def register(date_id: int):
             flash(message + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
             return _to_participants(activity_date)
         status = 409
-    elif form.is_submitted():
-        status = 422
-    return render_template("activities/staff/register.html", activity_date=activity_date, activity=activity_date.activity, form=form), status
+    return render_form("activities/staff/register.html", form, status=status, activity_date=activity_date, activity=activity_date.activity)
 
 
 @bp.route("/dates/<int:date_id>/edit", methods=["GET", "POST"])
@@ -435,7 +431,6 @@ def edit_date(date_id: int):
     if not form.is_submitted():
         start, end = to_local(activity_date.starts_at), to_local(activity_date.ends_at)
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
-    status = 200
     if form.validate_on_submit():
         topic = series.Topic(form.topic_sv.data or "", form.topic_fi.data or "", form.topic_en.data or "")
         starts_at, ends_at = local_to_utc(form.day.data, form.start.data), local_to_utc(form.day.data, form.end.data)
@@ -450,9 +445,7 @@ def edit_date(date_id: int):
             unreached = notifications.notify_all(registrations.registered_families(activity_date.id), "date_changed")
             _report_unreached(unreached)
         return _to_participants(activity_date)
-    elif form.is_submitted():
-        status = 422
-    return render_template("activities/staff/date_form.html", activity_date=activity_date, activity=activity_date.activity, form=form), status
+    return render_form("activities/staff/date_form.html", form, activity_date=activity_date, activity=activity_date.activity)
 
 
 @bp.route("/dates/<int:date_id>/cancel", methods=["GET", "POST"])
@@ -461,7 +454,6 @@ def cancel_date(date_id: int):
     """Cancel one date; every family with a place or in the queue is emailed the reason."""
     activity_date = _date(date_id)
     form = CancelDateForm()
-    status = 200
     if form.validate_on_submit():
         try:
             series.cancel_date(activity_date, form.reason.data, utcnow())
@@ -478,12 +470,10 @@ def cancel_date(date_id: int):
         )
         _report_unreached(unreached)
         return _to_participants(activity_date)
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "activities/staff/cancel_date.html", activity_date=activity_date, activity=activity_date.activity, form=form,
+    return render_form(
+        "activities/staff/cancel_date.html", form, activity_date=activity_date, activity=activity_date.activity,
         families=registrations.registered_families(activity_date.id),
-    ), status
+    )
 
 
 @bp.route("/dates/<int:date_id>/message", methods=["GET", "POST"])
@@ -492,7 +482,6 @@ def message(date_id: int):
     """Email the families registered for a date (and, if chosen, those waiting)."""
     activity_date = _date(date_id)
     form = MessageForm()
-    status = 200
     if form.validate_on_submit():
         families = registrations.registered_families(activity_date.id, include_waiting=form.include_waiting.data)
         db.session.add(ActivityMessage(
@@ -504,14 +493,12 @@ def message(date_id: int):
         flash(ngettext("The message has been emailed to %(num)d family.", "The message has been emailed to %(num)d families.", len(families) - len(unreached)), "success")
         _report_unreached(unreached)
         return _to_participants(activity_date)
-    elif form.is_submitted():
-        status = 422
     standing = registrations.registered_families(activity_date.id)
-    return render_template(
-        "activities/staff/message.html", activity_date=activity_date, activity=activity_date.activity, form=form,
+    return render_form(
+        "activities/staff/message.html", form, activity_date=activity_date, activity=activity_date.activity,
         confirmed=sum(row.status == RegistrationStatus.CONFIRMED for row in standing),
         everyone=len(standing),
-    ), status
+    )
 
 
 # --- Figures ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from core.access import staff
 from core.forms import EmptyForm
 from core.i18n import localized
+from core.views import form_status, render_form
 from extensions import db
 
 from ..auth import accounts
@@ -69,7 +70,6 @@ def staff_list():
 def staff_new():
     """Create a staff account with a first password the person must change."""
     form = _with_centres(NewStaffForm())
-    status = 200
     if form.is_submitted():
         # Every problem is reported at once: the form's own checks, then the ones that need the database.
         valid = form.validate()
@@ -85,8 +85,7 @@ def staff_new():
             db.session.commit()
             flash(_("The account for %(name)s has been created. Give them the first password in person or by phone.", name=user.name), "success")
             return redirect(url_for("admin.staff_list"))
-        status = 422
-    return render_template("admin/staff_form.html", form=form, user=None), status
+    return render_form("admin/staff_form.html", form, user=None)
 
 
 @bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
@@ -95,7 +94,6 @@ def staff_edit(user_id: int):
     """Change a staff member's name, email address, roles or whether the account is in use."""
     user = db.get_or_404(User, user_id)
     form = _with_centres(StaffForm(data=_form_data(user)))
-    status = 200
     if form.is_submitted():
         valid = form.validate()
         roles = set(form.roles.data or ())
@@ -112,10 +110,7 @@ def staff_edit(user_id: int):
             db.session.commit()
             flash(_("The changes to %(name)s's account have been saved.", name=user.name), "success")
             return redirect(url_for("admin.staff_list"))
-        status = 422
-    return render_template(
-        "admin/staff_form.html", form=form, user=user, password_form=TemporaryPasswordForm()
-    ), status
+    return render_form("admin/staff_form.html", form, user=user, password_form=TemporaryPasswordForm())
 
 
 @bp.route("/staff/<int:user_id>/reset-authenticator", methods=["POST"])
@@ -149,4 +144,4 @@ def staff_set_password(user_id: int):
         form=_with_centres(StaffForm(formdata=None, data=_form_data(user))),
         user=user,
         password_form=form,
-    ), 422
+    ), form_status(form)

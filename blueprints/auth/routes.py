@@ -6,7 +6,7 @@ import math
 import time
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -15,6 +15,7 @@ from core.access import ALL_STAFF, PUBLIC, declared_access, public, safe_next_ur
 from core.forms import EmptyForm
 from core.i18n import pick
 from core.qr import qr_svg
+from core.views import render_form
 from extensions import db, login_manager
 
 from . import accounts
@@ -100,7 +101,7 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.index"))
     form = SignInForm()
-    status = 200
+    status = None
     if form.validate_on_submit():
         outcome = accounts.verify_password_step(form.email.data, form.password.data, _client_address())
         db.session.commit()
@@ -109,16 +110,13 @@ def sign_in():
             status = 429
         elif outcome.user is None:
             form.form_errors.append(_("The email address or password is not correct."))
-            status = 422
         else:
             next_url = safe_next_url(request.args.get("next"))
             session.clear()
             session.update({PENDING_USER_KEY: outcome.user.id, PENDING_AT_KEY: time.time(), NEXT_KEY: next_url})
             step = "auth.enrol" if outcome.user.totp_secret is None else "auth.code"
             return redirect(url_for(step))
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/sign_in.html", form=form), status
+    return render_form("auth/sign_in.html", form, status=status)
 
 
 def _code_step(template: str, extra_context=lambda user: {}):
@@ -128,7 +126,7 @@ def _code_step(template: str, extra_context=lambda user: {}):
         flash(_("The sign-in took too long. Start again with your email address and password."), "info")
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
-    status = 200
+    status = None
     if form.validate_on_submit():
         outcome = accounts.verify_code_step(user.id, form.code.data, _client_address())
         if outcome.wait:
@@ -138,7 +136,6 @@ def _code_step(template: str, extra_context=lambda user: {}):
             form.code.errors.append(
                 _("The code is not correct or has already been used. Wait for a new code and try again.")
             )
-            status = 422
         else:
             target = _after_sign_in_url()
             session.clear()
@@ -146,9 +143,7 @@ def _code_step(template: str, extra_context=lambda user: {}):
             login_user(outcome.user)
             flash(_("You are signed in."), "success")
             return redirect(target)
-    elif form.is_submitted():
-        status = 422
-    return render_template(template, form=form, user=user, **extra_context(user)), status
+    return render_form(template, form, status=status, user=user, **extra_context(user))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -210,7 +205,6 @@ def keep_alive():
 def change_password():
     """Change one's own password; every other session of the account ends."""
     form = PasswordChangeForm()
-    status = 200
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not accounts.check_password(user, form.current_password.data):
@@ -225,7 +219,4 @@ def change_password():
                 db.session.commit()
                 flash(_("Your password has been changed. Any other sessions of your account have been ended."), "success")
                 return redirect(url_for("staff.index"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/change_password.html", form=form), status
+    return render_form("auth/change_password.html", form)

@@ -11,6 +11,7 @@ from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
 from core.timeutil import local_days, local_to_utc, utcnow
+from core.views import form_status, render_form
 from extensions import db
 
 from ..auth.models import StaffRole, User
@@ -87,7 +88,7 @@ def professional(user_id: int):
         flash(_("The profile of %(name)s has been saved.", name=user.name), "success")
         return redirect(url_for("booking_admin.professional", user_id=user.id))
     if form.is_submitted():
-        return _professional_page(user, profile_form=form, status=422)
+        return _professional_page(user, profile_form=form, status=form_status(form))
     return _professional_page(user)
 
 
@@ -114,7 +115,7 @@ def add_hours(user_id: int):
             weekday=WEEKDAYS[clash.weekday], start=clash.start_time.strftime("%H.%M"), end=clash.end_time.strftime("%H.%M"),
             centre=localized(clash.centre, "name"),
         ))
-    return _professional_page(user, hours_form=form, status=422)
+    return _professional_page(user, hours_form=form, status=form_status(form))
 
 
 @bp.route("/hours/<int:hours_id>/delete", methods=["POST"])
@@ -155,4 +156,4 @@ def add_absence(user_id: int):
             db.session.commit()
             flash(_("The absence has been recorded."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")
-    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else 422)
+    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else form_status(form))

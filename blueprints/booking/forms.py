@@ -5,8 +5,6 @@ The last three (profile, working hours, absences) are the administrators' forms.
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,20 +12,13 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from core.forms import DayField, email_address, language_choices
+from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field
 from core.i18n import time_range
+from core.phone import phone_number
 
-from ..admin.forms import CheckboxesField
-from ..organisation.forms import _text
 from .models import Absence
 
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 MAX_MESSAGE = 500
-
-
-def normalise_phone(value: str) -> str:
-    """Tidy a phone number for storing: single spaces, no other changes."""
-    return " ".join(value.split())
 
 
 class TimesForm(FlaskForm):
@@ -41,23 +32,6 @@ class TimesForm(FlaskForm):
     language = SelectField(_l("Language of the appointment"), validators=[Optional()])
     professional = SelectField(_l("Professional"), validators=[Optional()])
     week = HiddenField()
-
-
-def phone_number(form, field) -> None:
-    """A phone number with 7 to 15 digits, written the usual ways (+358 40 123 4567, 040-1234567)."""
-    if not field.data:
-        return
-    digits = re.sub(r"\D", "", field.data)
-    if not PHONE_CHARACTERS.match(field.data.strip()) or not 7 <= len(digits) <= 15:
-        raise ValidationError(_l("Enter a phone number like 040 123 4567 or +358 40 123 4567."))
-
-
-def reachable(form, message) -> bool:
-    """Whether a family's form gives an email address or a phone number; if not, ``message`` goes on the email field."""
-    if (form.guardian_email.data or "").strip() or (form.guardian_phone.data or "").strip():
-        return True
-    form.guardian_email.errors = list(form.guardian_email.errors) + [message]
-    return False
 
 
 class DetailsForm(FlaskForm):
@@ -153,9 +127,9 @@ WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Fr
 class ProfileForm(FlaskForm):
     """A professional's title, languages and video room."""
 
-    title_sv = _text(_l("Title in Swedish"), max_length=120)
-    title_fi = _text(_l("Title in Finnish"), max_length=120)
-    title_en = _text(_l("Title in English"), max_length=120)
+    title_sv = text_field(_l("Title in Swedish"), max_length=120)
+    title_fi = text_field(_l("Title in Finnish"), max_length=120)
+    title_en = text_field(_l("Title in English"), max_length=120)
     languages = CheckboxesField(
         _l("Languages served in"),
         choices=language_choices(),
@@ -204,7 +178,7 @@ class AbsenceForm(FlaskForm):
     last_day = DayField(_l("Last day"), validators=[Optional()])
     start = TimeField(_l("From (leave empty for whole days)"), validators=[Optional()])
     end = TimeField(_l("Until (leave empty for whole days)"), validators=[Optional()])
-    note = _text(_l("Note for staff"))
+    note = text_field(_l("Note for staff"))
 
     def validate_last_day(self, field) -> None:
         """The absence does not end before it begins."""

@@ -14,9 +14,9 @@ from itertools import repeat
 from typing import NamedTuple
 from datetime import UTC, date, datetime, time, timedelta
 
+from core.holidays import is_holiday
 from core.timeutil import local_to_utc, to_local
 
-from .holidays import is_holiday
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from icalendar import Event
 
 from core import mail
+from core.calendar_files import email_attachment, single_event_file
 from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
 
@@ -50,7 +51,7 @@ def calendar_event(appointment: Appointment, description: str = "") -> Event:
 
 def calendar_file(appointment: Appointment, description: str = "") -> bytes:
     """The appointment as an .ics file in the current language."""
-    return ics.single_event_file(calendar_event(appointment, description))
+    return single_event_file(calendar_event(appointment, description))
 
 
 def notify_family(appointment: Appointment, kind: str) -> bool:
@@ -76,6 +77,6 @@ def notify_family(appointment: Appointment, kind: str) -> bool:
             subject=_subject(kind, appointment),
             text=render_template("booking/email/appointment.txt", **context),
             html=render_template("booking/email/appointment.html", **context),
-            attachments=[ics.email_attachment("appointment.ics", calendar_event(appointment, context["manage_url"] or ""))],
+            attachments=[email_attachment("appointment.ics", calendar_event(appointment, context["manage_url"] or ""))],
         )
     return mail.send(email)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from core.access import public
-from core.forms import EmptyForm, language_choices
-from core.i18n import current_language
+from core.forms import EmptyForm
 from core.timeutil import utcnow
 from extensions import db
 
 from ..organisation.models import Service
 from . import appointments, times_page
-from .appointments import ChangeNotAllowed, FamilyDetails, SlotUnavailable
-from .forms import DetailsForm, age_choices, normalise_phone
+from .appointments import ChangeNotAllowed, SlotUnavailable
+from .details_step import chosen_slot, details_step
 from .models import Appointment
 from . import notifications
 from .notifications import appointment_place, notify_family
-from .time_search import SlotChoice, decode_slot, profiles_by_user, services_for_families
+from .time_search import services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")
 
@@ -59,91 +58,18 @@ def times(slug: str):
     )
 
 
-def details_form(service: Service, choice: SlotChoice) -> DetailsForm:
-    """The details form, offering the languages the chosen professional serves in."""
-    form = DetailsForm()
-    profile = profiles_by_user([choice.professional_id]).get(choice.professional_id)
-    codes = profile.language_codes if profile else ("sv", "fi")
-    form.language.choices = language_choices(codes)
-    form.child_age_years.choices = age_choices()
-    if not form.is_submitted():
-        wanted = request.args.get("language") or current_language()
-        form.language.data = wanted if wanted in codes else codes[0]
-        form.slot.data = request.args.get("slot")
-    return form
-
-
-def family_details(form: DetailsForm) -> FamilyDetails:
-    """The family's details from a valid form, tidied."""
-    age = form.child_age_years.data
-    return FamilyDetails(
-        guardian_name=form.guardian_name.data.strip(),
-        guardian_email=(form.guardian_email.data or "").strip().lower(),
-        guardian_phone=normalise_phone(form.guardian_phone.data or ""),
-        child_first_name=(form.child_first_name.data or "").strip(),
-        child_age_years=int(age) if age not in (None, "") else None,
-        language=form.language.data,
-        message=(form.message.data or "").strip(),
-    )
-
-
-def chosen_slot(service: Service) -> SlotChoice | None:
-    """The slot a form sent, if it is well-formed for this service (availability is checked on booking)."""
-    choice = decode_slot(request.values.get("slot"))
-    if choice is None or choice.mode not in service.modes or choice.professional_id not in {u.id for u in service.professionals}:
-        return None
-    return choice
-
-
-def details_page(service: Service, form_action: str, times_url: str, on_booked, booked_by=None, along=None):
-    """Step 3, shared by families and by staff booking for them: details, then the booking itself.
-
-    A time taken meanwhile gives 409 with the nearest free times and every
-    detail kept. ``along(appointment)``, if given, makes the changes that belong
-    with the booking (the offer's status), in its transaction: both are committed
-    together, and only then is the confirmation sent.
-    ``on_booked(appointment, emailed)`` answers a successful booking.
-    """
-    family = booked_by is None
-    choice = chosen_slot(service)
-    if choice is None or (request.method == "GET" and not appointments.is_bookable(service, choice, utcnow(), family)):
-        flash(_("That time cannot be booked. Choose a time from the list."), "error")
-        return redirect(times_url)
-    form = details_form(service, choice)
-    status = 200
-    alternatives = []
-    if form.validate_on_submit():
-        now = utcnow()
-        try:
-            appointment = appointments.book(service, choice, family_details(form), now, booked_by=booked_by)
-        except SlotUnavailable:
-            status = 409
-            query = times_page.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
-            alternatives = times_page.nearest_alternatives(query, choice.starts_at, now)
-        else:
-            if along is not None:
-                along(appointment)
-            db.session.commit()
-            return on_booked(appointment, notify_family(appointment, "booked"))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "booking/details.html", service=service, form=form, choice=times_page.shown_choice(service, choice),
-        alternatives=alternatives, form_action=form_action, back_url=times_url,
-    ), status
-
-
 @bp.route("/<slug>/details", methods=["GET", "POST"])
 @public
 def details(slug: str):
     """Step 3: the family's details for the chosen time; booking happens here."""
     service = service_or_404(slug)
-    return details_page(
-        service,
-        form_action=url_for("booking.details", slug=service.slug),
-        times_url=url_for("booking.times", slug=service.slug),
-        on_booked=lambda appointment, emailed: _to_manage_page(appointment, _("Your appointment is booked."), emailed),
+    step = details_step(
+        service, form_action=url_for("booking.details", slug=service.slug), times_url=url_for("booking.times", slug=service.slug)
     )
+    if step.booked is None:
+        return step.answer
+    db.session.commit()
+    return _to_manage_page(step.booked, _("Your appointment is booked."), notify_family(step.booked, "booked"))
 
 
 def _to_manage_page(appointment: Appointment, message: str, emailed: bool):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.access import current_staff, public, safe_next_url, staff
+from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
 from core.i18n import localized
 from core.ids import parse_id
 from core.mail import external_url
@@ -16,6 +17,7 @@ from core.tokens import make_token, new_reference, reference_from_token
 from core.forms import EmptyForm
 from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
+from core.views import render_form
 from extensions import db
 
 from ..audit.log import record_each, refuse
@@ -28,7 +30,8 @@ from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, Tim
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
-from .routes import chosen_slot, details_page, service_or_404
+from .details_step import chosen_slot, details_step
+from .routes import service_or_404
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
 
@@ -173,7 +176,6 @@ def cancel(appointment_id: int):
     """Cancel an appointment with a reason that is sent to the family."""
     appointment = _appointment(appointment_id)
     form = CancelForm()
-    status = 200
     if form.validate_on_submit():
         try:
             appointments.cancel(appointment, utcnow(), by_staff=current_staff(), reason=form.reason.data)
@@ -187,11 +189,9 @@ def cancel(appointment_id: int):
             else:
                 flash(_("The appointment has been cancelled. The family has no email address or it could not be sent: call them on %(phone)s.", phone=appointment.guardian_phone or "–"), "info")
         return _back_to_agenda(appointment)
-    elif form.is_submitted():
-        status = 422
-    page = render_template("booking/staff/cancel.html", appointment=appointment, form=form)
+    page = render_form("booking/staff/cancel.html", form, appointment=appointment)
     db.session.commit()  # the audit entry
-    return page, status
+    return page
 
 
 @bp.route("/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
@@ -255,18 +255,18 @@ def book_times(slug: str):
 def book_details(slug: str):
     """The family's details, taken on the phone; booking happens here."""
     service = service_or_404(slug, include_reserved=True)
-
-    def booked(appointment: Appointment, emailed: bool):
-        flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
-        return _back_to_agenda(appointment)
-
-    return details_page(
+    step = details_step(
         service,
         form_action=url_for("booking_staff.book_details", slug=service.slug),
         times_url=url_for("booking_staff.book_times", slug=service.slug),
-        on_booked=booked,
         booked_by=current_staff(),
     )
+    if step.booked is None:
+        return step.answer
+    db.session.commit()
+    emailed = notify_family(step.booked, "booked")
+    flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
+    return _back_to_agenda(step.booked)
 
 
 @bp.route("/agenda/block", methods=["GET", "POST"])
@@ -279,7 +279,7 @@ def block():
     if not form.is_submitted():
         form.professional.data = request.args.get("professional") or (str(current_staff().id) if any(p.id == current_staff().id for p in visible) else None)
         form.day.data = _parse_day(request.args.get("day"))
-    status = 200
+    status = None
     conflicts: list[Appointment] = []
     if form.validate_on_submit():
         professional_id = int(form.professional.data)
@@ -300,9 +300,7 @@ def block():
             db.session.commit()
             flash(_("The time has been blocked. Families cannot book it."), "success")
             return redirect(url_for("booking_staff.agenda", professional=professional_id, day=form.day.data.isoformat()))
-    elif form.is_submitted():
-        status = 422
-    return render_template("booking/staff/block.html", form=form, conflicts=conflicts), status
+    return render_form("booking/staff/block.html", form, status=status, conflicts=conflicts)
 
 
 @bp.route("/absences/<int:absence_id>/delete", methods=["POST"])
@@ -377,8 +375,8 @@ def calendar_feed(token: str):
     appointments = db.session.scalars(
         select(Appointment).where(
             Appointment.professional_id == profile.user_id,
-            Appointment.starts_at >= now - ics.FEED_PAST,
-            Appointment.starts_at < now + ics.FEED_AHEAD,
+            Appointment.starts_at >= now - FEED_PAST,
+            Appointment.starts_at < now + FEED_AHEAD,
         ).order_by(Appointment.starts_at)
     )
     events = []
@@ -387,5 +385,5 @@ def calendar_feed(token: str):
         if profile.calendar_shows_names and appointment.child_first_name:
             title = f"{title}: {appointment.child_first_name}"
         events.append(ics.appointment_event(appointment, title, appointment_place(appointment), "", now))
-    body = ics.feed(events, f"Famnen – {profile.user.name}")
+    body = feed(events, f"Famnen – {profile.user.name}")
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="famnen.ics"'})

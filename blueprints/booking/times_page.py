@@ -21,7 +21,7 @@ from core import generations
 from core.forms import language_choices
 from core.i18n import clock, current_language, localized, long_date
 from core.rendering import wants_fragment
-from core.timeutil import local_to_utc, parse_day, to_local, utcnow
+from core.timeutil import local_to_utc, monday_of, to_local, utcnow, week_asked
 from extensions import db
 
 from ..auth.models import User
@@ -78,16 +78,6 @@ class Week:
     def slot_count(self) -> int:
         """How many free times the week has."""
         return sum(len(day.slots) for day in self.days)
-
-
-def monday_of(day: date) -> date:
-    """The Monday of the week ``day`` is in."""
-    return day - timedelta(days=day.weekday())
-
-
-def week_asked(value: str | None, today: date) -> date:
-    """The Monday of the week ``?week=`` asks for; this week when it asks for none, an earlier one or no date."""
-    return max(monday_of(parse_day(value) or today), monday_of(today))
 
 
 def _centres_of(service: Service) -> list[Centre]:

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.access import staff
 from core.i18n import localized
+from core.views import render_form
 from extensions import db
 
 from ..auth.models import StaffRole, User
@@ -59,17 +60,13 @@ def centre(centre_id: int | None = None):
     """Create or edit a family centre."""
     item = db.get_or_404(Centre, centre_id) if centre_id else None
     form = CentreForm(obj=item)
-    status = 200
     if form.validate_on_submit():
         saved = _save_with_slug(Centre, form, item)
         if saved is not None:
             db.session.commit()
             flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
             return redirect(url_for("organisation_admin.centres"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("organisation/admin/centre_form.html", form=form, item=item), status
+    return render_form("organisation/admin/centre_form.html", form, item=item)
 
 
 # --- Services ----------------------------------------------------------------------------
@@ -99,7 +96,6 @@ def service(service_id: int | None = None):
     if not form.is_submitted():
         form.professionals.data = [str(p.id) for p in item.professionals] if item else []
     form.professionals.choices = _professional_choices()
-    status = 200
     if form.validate_on_submit():
         chosen = [int(value) for value in form.professionals.data or []]
         professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
@@ -109,7 +105,4 @@ def service(service_id: int | None = None):
             db.session.commit()
             flash(_("The service %(name)s has been saved.", name=localized(saved, "name")), "success")
             return redirect(url_for("organisation_admin.services"))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("organisation/admin/service_form.html", form=form, item=item), status
+    return render_form("organisation/admin/service_form.html", form, item=item)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from core.forms import email_address
-
-from ..admin.forms import CheckboxesField
+from core.forms import CheckboxesField, email_address, text_field
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka."))
 
@@ -29,37 +27,26 @@ def _number(label, low: int, high: int, default: int):
     )
 
 
-def _tidy(value: str | None) -> str:
-    """Missing text becomes empty text, and surrounding spaces go."""
-    return (value or "").strip()
-
-
-def _text(label, required=False, max_length=200, area=False):
-    validators = [_required(_l("Fill in this field."))] if required else [Optional()]
-    validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
-    return (TextAreaField if area else StringField)(label, validators=validators, filters=[_tidy])
-
-
 class CentreForm(FlaskForm):
     """A family centre's names, address and information for visitors."""
 
     slug = StringField(_l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)])
-    name_sv = _text(_l("Name in Swedish"), required=True)
-    name_fi = _text(_l("Name in Finnish"), required=True)
-    name_en = _text(_l("Name in English"))
-    street_address = _text(_l("Street address"))
+    name_sv = text_field(_l("Name in Swedish"), required=True)
+    name_fi = text_field(_l("Name in Finnish"), required=True)
+    name_en = text_field(_l("Name in English"))
+    street_address = text_field(_l("Street address"))
     postal_code = StringField(_l("Postal code"), validators=[Optional(), Regexp(r"^\d{5}$", message=_l("A postal code has five digits."))])
-    city_sv = _text(_l("Town in Swedish"), max_length=100)
-    city_fi = _text(_l("Town in Finnish"), max_length=100)
-    city_en = _text(_l("Town in English"), max_length=100)
-    phone = _text(_l("Phone"), max_length=40)
+    city_sv = text_field(_l("Town in Swedish"), max_length=100)
+    city_fi = text_field(_l("Town in Finnish"), max_length=100)
+    city_en = text_field(_l("Town in English"), max_length=100)
+    phone = text_field(_l("Phone"), max_length=40)
     email = EmailField(_l("Email address"), validators=[Optional(), email_address()])
-    directions_sv = _text(_l("Directions in Swedish"), max_length=2000, area=True)
-    directions_fi = _text(_l("Directions in Finnish"), max_length=2000, area=True)
-    directions_en = _text(_l("Directions in English"), max_length=2000, area=True)
-    accessibility_sv = _text(_l("Accessibility in Swedish"), max_length=2000, area=True)
-    accessibility_fi = _text(_l("Accessibility in Finnish"), max_length=2000, area=True)
-    accessibility_en = _text(_l("Accessibility in English"), max_length=2000, area=True)
+    directions_sv = text_field(_l("Directions in Swedish"), max_length=2000, area=True)
+    directions_fi = text_field(_l("Directions in Finnish"), max_length=2000, area=True)
+    directions_en = text_field(_l("Directions in English"), max_length=2000, area=True)
+    accessibility_sv = text_field(_l("Accessibility in Swedish"), max_length=2000, area=True)
+    accessibility_fi = text_field(_l("Accessibility in Finnish"), max_length=2000, area=True)
+    accessibility_en = text_field(_l("Accessibility in English"), max_length=2000, area=True)
     active = BooleanField(_l("Shown to families"), default=True)
 
 
@@ -67,12 +54,12 @@ class ServiceForm(FlaskForm):
     """A service's names and the rules for booking it."""
 
     slug = StringField(_l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)])
-    name_sv = _text(_l("Name in Swedish"), required=True)
-    name_fi = _text(_l("Name in Finnish"), required=True)
-    name_en = _text(_l("Name in English"))
-    description_sv = _text(_l("Description in Swedish"), max_length=2000, area=True)
-    description_fi = _text(_l("Description in Finnish"), max_length=2000, area=True)
-    description_en = _text(_l("Description in English"), max_length=2000, area=True)
+    name_sv = text_field(_l("Name in Swedish"), required=True)
+    name_fi = text_field(_l("Name in Finnish"), required=True)
+    name_en = text_field(_l("Name in English"))
+    description_sv = text_field(_l("Description in Swedish"), max_length=2000, area=True)
+    description_fi = text_field(_l("Description in Finnish"), max_length=2000, area=True)
+    description_en = text_field(_l("Description in English"), max_length=2000, area=True)
     in_person = BooleanField(_l("At the family centre"), default=True)
     by_phone = BooleanField(_l("By phone"))
     by_video = BooleanField(_l("By video"))

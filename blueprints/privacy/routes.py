@@ -23,6 +23,7 @@ from core.forms import EmptyForm
 from core.i18n import current_language
 from core.ids import parse_id
 from core.timeutil import local_to_utc, parse_day, to_local, utcnow
+from core.views import INVALID_SUBMISSION
 from extensions import db
 
 from ..activities import notifications
@@ -31,7 +32,7 @@ from ..audit.log import record, record_each
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
-from ..reports.routes import chosen_language, pdf_download
+from ..reports.downloads import chosen_language, pdf_download
 from .requests import Search, erase, export, find, views_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
@@ -75,7 +76,7 @@ def data_requests():
         form=EmptyForm(),
     )
     db.session.commit()
-    return page, 422 if searched and search.empty else 200
+    return page, INVALID_SUBMISSION if searched and search.empty else 200
 
 
 @bp.route("/data-requests/export.json")

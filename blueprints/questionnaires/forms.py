@@ -9,9 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import DayField, email_address
-
-from ..admin.forms import CheckboxesField
+from core.forms import CheckboxesField, DayField, email_address
 
 NEW_CHILD = "new"
 

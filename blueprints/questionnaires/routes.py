@@ -16,11 +16,13 @@ from core.forms import EmptyForm
 from core.i18n import LANGUAGE_COOKIE, current_language
 from core.timeutil import to_local, utcnow
 from core.tokens import new_reference
+from core.views import INVALID_SUBMISSION
 from extensions import db
 
 from ..booking import appointments, times_page
 from ..booking.models import Appointment
-from ..booking.routes import details_page
+from ..booking.details_step import details_step
+from ..booking.notifications import notify_family
 from ..organisation.models import Service
 from . import answering, invitations
 from .answering import AnswerRejected, NotComplete, Page
@@ -192,7 +194,7 @@ def page(token: str, number: int):
         typed={k: request.form.getlist(f"answer-{k}") for k in problems},
         problems=problems,
         hidden_items=[item for item in current.section.items if item not in current.items],
-    ), 422 if problems else 200
+    ), INVALID_SUBMISSION if problems else 200
 
 
 @bp.route("/q/r/<token>/save", methods=["POST"])
@@ -210,7 +212,7 @@ def save(token: str):
     if not problems:
         problems = _save(response, definition, typed)
     if problems:
-        return render_template("questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]), 422
+        return render_template("questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]), INVALID_SUBMISSION
     after = response.answer_values
     section = next(section for section in definition.sections if item in section.items)
     shown_before = {i.id for p in answering.pages(definition, before, age) for i in p.items}
@@ -273,7 +275,7 @@ def send(token: str):
         result = answering.submit(response, utcnow())
     except NotComplete as incomplete:
         definition, answers, age = _context(response)
-        return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=422)
+        return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=INVALID_SUBMISSION)
     db.session.commit()
     if result.flags:
         alert_professional(response)
@@ -359,25 +361,23 @@ def offer_details(token: str):
     """The family's details for the offered service; booking happens here."""
     response, service = _offered(token)
 
-    def link_offer(appointment):
-        response.offer_status = "booked"
-        response.offer_appointment_id = appointment.id
-        appointment.child_id = response.visit.child_id if response.visit else None
-        db.session.flush()
-
-    def booked(appointment, emailed: bool):
-        flash(_("Your first call with the coach is booked."), "success")
-        if emailed:
-            flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
-        return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
-
-    return details_page(
+    step = details_step(
         service,
         form_action=url_for("questionnaires.offer_details", token=token),
         times_url=url_for("questionnaires.offer_times", token=token),
-        on_booked=booked,
-        along=link_offer,
     )
+    appointment = step.booked
+    if appointment is None:
+        return step.answer
+    # The offer's status goes with the booking, in one transaction: both or neither.
+    response.offer_status = "booked"
+    response.offer_appointment_id = appointment.id
+    appointment.child_id = response.visit.child_id if response.visit else None
+    db.session.commit()
+    flash(_("Your first call with the coach is booked."), "success")
+    if notify_family(appointment, "booked"):
+        flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+    return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
 
 @bp.route("/q/r/<token>/offer/decline", methods=["POST"])

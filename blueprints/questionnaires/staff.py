@@ -19,29 +19,23 @@ from core.i18n import LANGUAGE_NAMES, current_language, pick, short_date
 from core.mail import external_url
 from core.qr import qr_svg
 from core.timeutil import utcnow
+from core.views import render_form
 from extensions import db
 
-from ..audit.log import record, record_each, refuse
+from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
 from . import invitations, results
 from .definition import Definition
 from .forms import NEW_CHILD, EmailLinkForm, InviteForm, NotesForm, ShareForm
 from .invitations import InvitationError
-from .models import Child, InstrumentSetting, InstrumentVersion, Response, Visit
+from .models import Child, InstrumentSetting, InstrumentVersion, Visit
+from .case_access import basis_or_refuse, sent_response_or_404
 from .notifications import send_invitation
 from .store import load_latest
 
 bp = Blueprint("questionnaires_staff", __name__)
 bp.add_app_template_global(results.LEVEL_LABELS, "LEVEL_LABELS")
 
-
-
-def basis_or_refuse(child: Child, subject: str | None = None) -> str:
-    """Why the reader may see the child's data, for the audit log; a refused attempt is logged, then 403."""
-    basis = invitations.access_basis(current_staff(), child)
-    if basis is None:
-        refuse(current_staff(), child.id, subject or f"child:{child.id}", "no part in the child's case")
-    return basis
 
 
 def _parent_instruments() -> list[Definition]:
@@ -87,7 +81,6 @@ def _titles() -> dict[str, str]:
 def invite():
     """Ask a family to answer questionnaires before a visit."""
     form = _invite_form()
-    status = 200
     if form.validate_on_submit():
         me = current_staff()
         if form.child.data == NEW_CHILD:
@@ -107,10 +100,7 @@ def invite():
             else:
                 flash(_("The link is ready. Give it to the family on paper, by text message or by email."), "success")
             return redirect(url_for("questionnaires_staff.visit", visit_id=visit.id))
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("questionnaires/staff/invite.html", form=form), status
+    return render_form("questionnaires/staff/invite.html", form)
 
 
 def _own_visit(visit_id: int) -> Visit:
@@ -224,14 +214,6 @@ def extend(visit_id: int):
     return redirect(url_for("questionnaires_staff.visit", visit_id=found.id))
 
 
-def sent_response_or_404(response_id: int) -> Response:
-    """A sent response to a child's questionnaire (not an anonymous one), or 404."""
-    response = db.session.get(Response, response_id)
-    if response is None or response.visit is None or response.submitted_at is None:
-        abort(404)
-    return response
-
-
 @bp.route("/staff/questionnaires/responses/<int:response_id>", methods=["GET", "POST"])
 @staff("professional")
 def response(response_id: int):
@@ -249,15 +231,15 @@ def response(response_id: int):
             flash(_("The notes have been saved."), "success")
             return redirect(url_for("questionnaires_staff.response", response_id=found.id) + "#notes-section")
     record(current_staff(), found.visit.child_id, f"response:{found.id}", "view", basis)
-    page = render_template(
+    page = render_form(
         "questionnaires/staff/response.html",
+        form,
         view=results.result_view(found, current_language()),
         child=found.visit.child,
-        form=form,
         answers_about_child=results.responses_sent(found.visit.child),
     )
     db.session.commit()  # the audit entry
-    return page, 422 if form.errors else 200
+    return page
 
 
 def _colleague_choices(child: Child) -> list[SelectChoice]:
@@ -285,16 +267,16 @@ def child(child_id: int):
             flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
     record(current_staff(), found.id, f"child:{found.id}", "view", basis)
-    page = render_template(
+    page = render_form(
         "questionnaires/staff/child.html",
+        form,
         child=found,
         history=results.history(found, current_language()),
-        form=form,
         visits=db.session.scalars(select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())).all(),
         now=utcnow(),
     )
     db.session.commit()  # the audit entry
-    return page, 422 if form.errors else 200
+    return page
 
 
 # --- Administration: which instruments anyone may take on the site ----------------------------

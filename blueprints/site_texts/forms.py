@@ -7,14 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.forms import tidy_text
+
 from . import markup
 
 MAX_LENGTH = 20_000
-
-
-def _tidy(value: str | None) -> str:
-    """Browsers send CRLF line breaks; store plain ones, without surrounding blank lines."""
-    return (value or "").replace("\r\n", "\n").strip()
 
 
 def _allowed_links(form, field) -> None:
@@ -35,7 +32,7 @@ def _body(label, required_message=None):
     return TextAreaField(
         label,
         validators=[first, Length(max=MAX_LENGTH, message=_l("At most %(max)d characters.")), _allowed_links],
-        filters=[_tidy],
+        filters=[tidy_text],
     )
 
 

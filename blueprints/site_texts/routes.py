@@ -10,6 +10,7 @@ from markupsafe import Markup
 from config import LANGUAGES
 from core.access import staff
 from core.forms import EmptyForm
+from core.views import render_form
 from extensions import db
 
 from . import markup
@@ -42,7 +43,7 @@ def edit(name: str):
     saved = saved_text(document)
     form = SiteTextForm(data={**editor_texts(document, saved), "version": version_of(saved)})
     previews: list[tuple[str, Markup]] = []
-    status = 200
+    status = None
     if form.validate_on_submit():
         texts = {code: form[f"body_{code}"].data for code in LANGUAGES}
         if request.form.get("action") == "preview":
@@ -62,11 +63,7 @@ def edit(name: str):
                 db.session.commit()
                 flash(_("The text has been saved and is now shown on the page %(title)s.", title=document.title), "success")
                 return redirect(url_for("site_texts.index"))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
-        "site_texts/edit.html", document=document, saved=saved, form=form, previews=previews
-    ), status
+    return render_form("site_texts/edit.html", form, status=status, document=document, saved=saved, previews=previews)
 
 
 @bp.route("/<name>/built-in", methods=["POST"])

@@ -1,0 +1,105 @@
+"""Step 3 of booking, the family's details and the booking itself: one page for families, staff and offers.
+
+Families book through ``booking.routes``, staff book for a family who phoned
+through ``booking.staff``, and the Kraftfamiljer offer books the coach's call
+through ``questionnaires.routes``. Each view commits the booking (with what
+belongs with it) and only then tells the family.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import flash, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from core.forms import language_choices
+from core.i18n import current_language
+from core.phone import normalise_phone
+from core.timeutil import utcnow
+from core.views import render_form
+
+from ..auth.models import User
+from ..organisation.models import Service
+from . import appointments, times_page
+from .appointments import FamilyDetails, SlotUnavailable
+from .forms import DetailsForm, age_choices
+from .models import Appointment
+from .time_search import SlotChoice, decode_slot, profiles_by_user
+
+
+def details_form(service: Service, choice: SlotChoice) -> DetailsForm:
+    """The details form, offering the languages the chosen professional serves in."""
+    form = DetailsForm()
+    profile = profiles_by_user([choice.professional_id]).get(choice.professional_id)
+    codes = profile.language_codes if profile else ("sv", "fi")
+    form.language.choices = language_choices(codes)
+    form.child_age_years.choices = age_choices()
+    if not form.is_submitted():
+        wanted = request.args.get("language") or current_language()
+        form.language.data = wanted if wanted in codes else codes[0]
+        form.slot.data = request.args.get("slot")
+    return form
+
+
+def family_details(form: DetailsForm) -> FamilyDetails:
+    """The family's details from a valid form, tidied."""
+    age = form.child_age_years.data
+    return FamilyDetails(
+        guardian_name=form.guardian_name.data.strip(),
+        guardian_email=(form.guardian_email.data or "").strip().lower(),
+        guardian_phone=normalise_phone(form.guardian_phone.data or ""),
+        child_first_name=(form.child_first_name.data or "").strip(),
+        child_age_years=int(age) if age not in (None, "") else None,
+        language=form.language.data,
+        message=(form.message.data or "").strip(),
+    )
+
+
+def chosen_slot(service: Service) -> SlotChoice | None:
+    """The slot a form sent, if it is well-formed for this service (availability is checked on booking)."""
+    choice = decode_slot(request.values.get("slot"))
+    if choice is None or choice.mode not in service.modes or choice.professional_id not in {u.id for u in service.professionals}:
+        return None
+    return choice
+
+
+@dataclass
+class DetailsStep:
+    """What the details step came to: an appointment just booked, or the answer to send instead.
+
+    ``booked`` is flushed, not committed: the view adds what belongs with it
+    (the offer's status), commits once, then tells the family.
+    """
+
+    booked: Appointment | None = None
+    answer: ResponseReturnValue | None = None
+
+
+def details_step(service: Service, form_action: str, times_url: str, booked_by: User | None = None) -> DetailsStep:
+    """The details page, or on a valid submission the booking; families when ``booked_by`` is None, else staff.
+
+    A time taken meanwhile gives 409 with the nearest free times and every
+    detail kept; a time that cannot be booked sends the family back to the times.
+    """
+    family = booked_by is None
+    choice = chosen_slot(service)
+    if choice is None or (request.method == "GET" and not appointments.is_bookable(service, choice, utcnow(), family)):
+        flash(_("That time cannot be booked. Choose a time from the list."), "error")
+        return DetailsStep(answer=redirect(times_url))
+    form = details_form(service, choice)
+    status = None
+    alternatives = []
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            return DetailsStep(booked=appointments.book(service, choice, family_details(form), now, booked_by=booked_by))
+        except SlotUnavailable:
+            status = 409
+            query = times_page.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
+            alternatives = times_page.nearest_alternatives(query, choice.starts_at, now)
+    return DetailsStep(answer=render_form(
+        "booking/details.html", form, status=status, service=service, choice=times_page.shown_choice(service, choice),
+        alternatives=alternatives, form_action=form_action, back_url=times_url,
+    ))
