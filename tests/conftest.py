@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from app import create_app
 from extensions import db as _db
-from tests.helpers import FamnenClient
-from tests.html_checker import HtmlChecker
+from tests.support.helpers import FamnenClient
+from tests.support.html_checker import HtmlChecker
 
 POSTGRES_URL = os.environ.get("FAMNEN_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -179,7 +179,7 @@ def mailbox(app):
     """A real SMTP server (aiosmtpd) on a free loopback port; the app sends its email there."""
     from aiosmtpd.controller import Controller
 
-    from tests.servers import SAFETY_LIMIT, free_port
+    from tests.support.servers import SAFETY_LIMIT, free_port
 
     handler = Mailbox()
     # The server runs in a thread, not a process, so a generous limit stands in for watching it.
@@ -196,7 +196,7 @@ def world(db):
     from datetime import time
 
     from blueprints.auth.models import User
-    from tests.factories import BookingWorld, make_centre, make_professional, make_service
+    from tests.support.factories import BookingWorld, make_centre, make_professional, make_service
 
     centre = make_centre()
     login = make_professional(centre, weekdays=range(7), start=time(0), end=time(23, 45))
@@ -212,7 +212,7 @@ def family_centre(db, world):
     from blueprints.auth.models import User
     from blueprints.questionnaires import invitations
     from blueprints.questionnaires.demo import import_shipped_instruments
-    from tests.factories import make_professional, make_service
+    from tests.support.factories import make_professional, make_service
     from blueprints.organisation.models import Centre
 
     import_shipped_instruments()

@@ -20,8 +20,8 @@ from blueprints.activities.registration import (
 )
 from core.downloads import csv_cell
 from core.timeutil import local_to_utc, to_local, utcnow
-from tests.activities_factories import CANCELLED, CONFIRMED, WAITING, make_activity, make_date, make_registration, statuses
-from tests.helpers import make_staff
+from tests.support.activities_factories import CANCELLED, CONFIRMED, WAITING, make_activity, make_date, make_registration, statuses
+from tests.support.helpers import make_staff
 
 
 @pytest.fixture

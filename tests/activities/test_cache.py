@@ -16,9 +16,9 @@ from blueprints.activities.models import ActivityDate
 from blueprints.activities.registration import Guardian, Party, register
 from core import generations, timeutil
 from extensions import db as _db
-from tests.activities_factories import make_activity, make_date
-from tests.factories import make_centre
-from tests.helpers import tables_read_by
+from tests.support.activities_factories import make_activity, make_date
+from tests.support.factories import make_centre
+from tests.support.helpers import tables_read_by
 
 PAGES = ("/activities/", "/activities/{activity}")
 

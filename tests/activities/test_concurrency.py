@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from blueprints.activities.models import Registration, RegistrationStatus
 from blueprints.activities.registration import manage_token
-from tests.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
-from tests.live import Browser, GunicornServer
+from tests.support.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
+from tests.support.live import Browser, GunicornServer
 
 PARENTS = 30
 POSITION = re.compile(r"Du är nummer (\d+) på reservlistan\.")

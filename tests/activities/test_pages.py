@@ -26,9 +26,9 @@ from blueprints.auth.models import User
 from blueprints.organisation.models import Centre
 from core.timeutil import utcnow
 from extensions import db as database
-from tests.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
-from tests.factories import make_centre
-from tests.helpers import make_staff, sign_in
+from tests.support.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
+from tests.support.factories import make_centre
+from tests.support.helpers import make_staff, sign_in
 
 MANAGE_LINK = re.compile(r"http://localhost(/activities/registration/\S+)")
 

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from blueprints.auth.models import StaffSession, User
-from tests.helpers import STRONG_PASSWORD, make_staff, sign_in
+from tests.support.helpers import STRONG_PASSWORD, make_staff, sign_in
 
 
 def signed_in_admin(app, client):

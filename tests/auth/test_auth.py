@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from blueprints.auth import accounts
 from blueprints.auth.models import LoginAttempt, StaffSession, User
 from core.timeutil import utcnow
-from tests.helpers import STRONG_PASSWORD, make_staff, next_code, sign_in
+from tests.support.helpers import STRONG_PASSWORD, make_staff, next_code, sign_in
 
 
 def password_step(client, email, password, **kwargs):

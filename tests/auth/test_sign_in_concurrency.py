@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from blueprints.auth.models import LoginAttempt, StaffSession
-from tests.helpers import make_staff, next_code
-from tests.live import Browser, GunicornServer
-from tests.test_activities_concurrency import at_once
+from tests.support.helpers import make_staff, next_code
+from tests.support.live import Browser, GunicornServer
+from tests.activities.test_concurrency import at_once
 
 WRONG_CODE = "Koden är inte rätt eller har redan använts."
 THROTTLED = "För många misslyckade inloggningsförsök."

@@ -15,8 +15,8 @@ from blueprints.booking.slots import SlotChoice, SlotQuery, decode_slot, encode_
 from blueprints.organisation.models import Service
 from core.timeutil import local_to_utc
 from core.tokens import new_reference
-from tests.factories import booking_world, make_professional
-from tests.test_availability import MONDAY
+from tests.support.factories import booking_world, make_professional
+from tests.booking.test_availability import MONDAY
 
 NOW = local_to_utc(MONDAY - timedelta(days=3), time(12))  # the Friday before
 FAMILY = FamilyDetails("Anna Lindholm", "anna@example.com", "040 123 4567", "Elsa", 4, "sv", "")

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.booking.models import Appointment
-from tests.helpers import next_week
-from tests.live import Browser, GunicornServer
-from tests.test_booking_pages import FAMILY, SLOT
+from tests.support.helpers import next_week
+from tests.support.live import Browser, GunicornServer
+from tests.booking.test_pages import FAMILY, SLOT
 
 PARENTS = 20
 

@@ -12,8 +12,8 @@ from blueprints.booking import booking
 from blueprints.booking.models import Appointment, AppointmentStatus, ProfessionalProfile
 from blueprints.organisation.models import Centre, Service
 from core.timeutil import to_local, utcnow
-from tests.factories import make_centre, make_professional
-from tests.helpers import make_staff, next_week, sign_in
+from tests.support.factories import make_centre, make_professional
+from tests.support.helpers import make_staff, next_week, sign_in
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 FAMILY = {"guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "child_first_name": "Elsa", "child_age_years": "4", "language": "sv", "message": ""}

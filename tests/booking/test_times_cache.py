@@ -22,7 +22,7 @@ from blueprints.organisation.models import Centre, Service
 from core import generations, timeutil
 from core.timeutil import HELSINKI, local_to_utc
 from extensions import db as _db
-from tests.helpers import next_week, tables_read_by
+from tests.support.helpers import next_week, tables_read_by
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
 FAMILY = booking.FamilyDetails("Anna Lindholm", "anna@example.com", "0401234567", "Elsa", 4, "sv", "")

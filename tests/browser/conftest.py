@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import unavailable
-from tests.servers import SAFETY_LIMIT
+from tests.support.servers import SAFETY_LIMIT
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

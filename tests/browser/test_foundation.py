@@ -5,7 +5,7 @@ import re
 import pyotp
 import pytest
 
-from tests.helpers import make_staff
+from tests.support.helpers import make_staff
 
 TEXTS = {
     "sv": {

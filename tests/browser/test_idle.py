@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import sign_in_staff
 from tests.browser.test_foundation import TEXTS
-from tests.helpers import make_staff
+from tests.support.helpers import make_staff
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child
 from core.timeutil import utcnow
 from tests.browser.conftest import enter_password, sign_in_staff
-from tests.helpers import make_staff
+from tests.support.helpers import make_staff
 
 
 def decoded_qr_code(ui) -> str:

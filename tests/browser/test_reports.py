@@ -3,7 +3,7 @@
 import subprocess
 
 from tests.browser.conftest import sign_in_staff
-from tests.test_reports import sent_response
+from tests.reports.test_reports import sent_response
 
 TITLES = {"sv": ("PDF Svenska", "Fyraårsgranskningen: Elsa"), "fi": ("PDF Suomi", "Neljävuotistarkastus: Elsa")}
 

@@ -2,7 +2,7 @@
 
 from app import create_app
 from tests.conftest import POSTGRES_URL
-from tests.test_reminders import NOW, book_within
+from tests.booking.test_reminders import NOW, book_within
 
 # --- GET /healthz ----------------------------------------------------------------------
 

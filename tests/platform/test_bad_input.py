@@ -10,9 +10,9 @@ from blueprints.questionnaires.definition import Item
 from core.access import safe_next_url
 from core.ids import MAX_ID, parse_id
 from core.timeutil import FIRST_DAY, LAST_DAY, parse_day
-from tests.helpers import make_staff, next_code, sign_in
-from tests.live import GunicornServer
-from tests.test_booking_pages import book
+from tests.support.helpers import make_staff, next_code, sign_in
+from tests.support.live import GunicornServer
+from tests.booking.test_pages import book
 
 BEYOND_POSTGRES = 2**31
 BEYOND_SQLITE = 2**63

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from blueprints.auth.models import User
 from blueprints.organisation.models import Centre, Service
-from tests.helpers import make_staff
+from tests.support.helpers import make_staff
 
 
 def test_create_admin_reads_the_password_from_stdin(runner, db):

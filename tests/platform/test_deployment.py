@@ -19,7 +19,7 @@ import config
 from app import create_app
 from tests.conftest import BASE_CONFIG
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 GUIDE = ROOT / "docs" / "deployment.md"
 UNITS = sorted(DEPLOY.glob("*.service")) + sorted(DEPLOY.glob("*.timer"))

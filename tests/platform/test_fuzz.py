@@ -1,4 +1,4 @@
-"""No request answers 5xx: a bounded fuzz run over every route, as every role (tests/fuzzing.py).
+"""No request answers 5xx: a bounded fuzz run over every route, as every role (tests/support/fuzzing.py).
 
 ``make fuzz`` runs the same fuzzer much longer (bench/fuzz.py). The clients
 skip the Nu Html Checker (see ``fuzzing.prepare``): most answers are error
@@ -7,8 +7,8 @@ pages the ordinary tests check, and checking thousands would take minutes.
 
 import os
 
-from tests import fuzzing
-from tests.helpers import FamnenClient
+from tests.support import fuzzing
+from tests.support.helpers import FamnenClient
 
 SEED = int(os.environ.get("FUZZ_SEED", "20260514"))
 # Each rule once per role and method (about 560 requests), plus this many random ones:

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from core.i18n import clock, date_and_time, localized, long_date, pick
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 SKIPPED_DIRS = {".venv", "node_modules", "tests", "migrations", "bench", ".git"}

@@ -8,7 +8,7 @@ import pytest
 import config
 from app import create_app
 from tests.conftest import PRODUCTION_CONFIG
-from tests.test_booking_pages import book
+from tests.booking.test_pages import book
 
 # --- Production refuses unsafe settings ------------------------------------------------
 
@@ -120,7 +120,7 @@ def test_a_manage_link_token_never_reaches_the_log(json_logs, client, db, world,
 
 
 def test_the_request_log_holds_no_staff_name_or_address(json_logs, app, client, db, capsys):
-    from tests.helpers import make_staff, sign_in
+    from tests.support.helpers import make_staff, sign_in
 
     login = make_staff(email="nora@famnen.example", name="Nora Nurse")
     capsys.readouterr()

@@ -12,8 +12,8 @@ from flask import Flask
 
 from app import create_app
 from tests.conftest import unavailable
-from tests.helpers import FamnenClient, make_staff, sign_in
-from tests.test_booking_pages import book
+from tests.support.helpers import FamnenClient, make_staff, sign_in
+from tests.booking.test_pages import book
 
 SESSION_COOKIE = "famnen_session"
 

@@ -4,7 +4,7 @@ import pytest
 from flask import abort
 
 from core.access import declared_access
-from tests.helpers import make_staff, sign_in
+from tests.support.helpers import make_staff, sign_in
 
 
 def test_every_response_carries_the_security_headers(client):

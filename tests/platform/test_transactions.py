@@ -3,7 +3,7 @@
 Domain functions flush and leave the commit to the outer level, so two of them
 can be combined in one transaction and a failure between them leaves nothing
 half done. This walks every module under ``blueprints/`` and ``core/`` the way
-``tests/test_app.py`` checks every route's access rule, and fails on a
+``tests/platform/test_app.py`` checks every route's access rule, and fails on a
 ``.commit(`` or ``.rollback(`` anywhere else.
 
 The outer levels:
@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WALKED = ("blueprints", "core")
 TRANSACTION_ENDS = {"commit", "rollback"}
 OUTER_MODULES = {"commands.py", "jobs.py", "demo.py"}

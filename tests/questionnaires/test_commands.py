@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from blueprints.questionnaires.models import InstrumentVersion
 from blueprints.questionnaires.store import load_latest, load_version
-from tests.questionnaires import SHIPPED, TEST_ONLY, shipped
+from tests.support.questionnaires import SHIPPED, TEST_ONLY, shipped
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import config
 from blueprints.questionnaires import definition as definitions
 from blueprints.questionnaires.definition import DefinitionError, canonical_text, load_file, parse_text
 from blueprints.questionnaires.scoring import score_response
-from tests.questionnaires import SHIPPED, TEST_ONLY
+from tests.support.questionnaires import SHIPPED, TEST_ONLY
 
 HEADER = """
 id: {id}

@@ -11,7 +11,7 @@ from blueprints.questionnaires.answering import AnswerRejected, NotComplete
 from blueprints.questionnaires.invitations import InvitationError, Status
 from blueprints.questionnaires.models import Child, Response
 from core.timeutil import utcnow
-from tests.helpers import make_staff
+from tests.support.helpers import make_staff
 
 OFFER_ANSWERS = {
     **{f"psc{n}": "often" if n in (4, 5, 8, 10, 12, 14, 16) else "never" for n in range(1, 18)},
@@ -113,7 +113,7 @@ def test_pages_follow_the_conditions(db, child, nurse):
 
 
 def test_parse_form_values():
-    from tests.questionnaires import shipped
+    from tests.support.questionnaires import shipped
 
     definition = shipped("fyraarsgranskningen")
     assert answering.parse_form_value(definition.items["psc1"], ["often"]) == "often"

@@ -15,8 +15,8 @@ from blueprints.booking.models import Appointment
 from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child, InstrumentSetting, Response, Visit
 from core.timeutil import utcnow
-from tests.helpers import make_staff, next_week, sign_in
-from tests.test_questionnaires_in_use import OFFER_ANSWERS
+from tests.support.helpers import make_staff, next_week, sign_in
+from tests.questionnaires.test_in_use import OFFER_ANSWERS
 
 PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
 

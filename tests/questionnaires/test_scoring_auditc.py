@@ -4,7 +4,7 @@ answer, and questions 2 and 3 scoring 0 when question 1 is "Never"."""
 import pytest
 
 from blueprints.questionnaires.scoring import score_response
-from tests.questionnaires import answers_from_scores, shipped, summary
+from tests.support.questionnaires import answers_from_scores, shipped, summary
 
 
 def audit(sex: str | None, first: int, second: int | None, third: int | None) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from blueprints.questionnaires.definition import canonical_text, parse_text
 from blueprints.questionnaires.scoring import score_response
-from tests.questionnaires import shipped, summary
+from tests.support.questionnaires import shipped, summary
 
 EXTERNALIZING = ("psc4", "psc5", "psc8", "psc10", "psc12", "psc14", "psc16")
 

@@ -5,7 +5,7 @@ the parent is given."""
 import pytest
 
 from blueprints.questionnaires.scoring import score_response
-from tests.questionnaires import answers_from_scores, shipped, summary
+from tests.support.questionnaires import answers_from_scores, shipped, summary
 
 
 def with_total(name: str, prefix: str, count: int, total: int, last: int | None = 0) -> dict:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from blueprints.questionnaires.definition import reverse_score
 from blueprints.questionnaires.scoring import is_blank, round_half_up, score_response
-from tests.questionnaires import SHIPPED, TEST_ONLY, placeholder, shipped
+from tests.support.questionnaires import SHIPPED, TEST_ONLY, placeholder, shipped
 
 DEFINITIONS = [shipped(path.stem) for path in sorted(SHIPPED.glob("*.yaml"))] + [
     placeholder(path.stem) for path in sorted(TEST_ONLY.glob("*.yaml"))

@@ -3,7 +3,7 @@ blanks count 0, four or more blanks make the form invalid."""
 
 import pytest
 
-from tests.questionnaires import answers_from_scores, shipped, summary
+from tests.support.questionnaires import answers_from_scores, shipped, summary
 
 INTERNALIZING = (2, 6, 9, 11, 15)
 ATTENTION = (1, 3, 7, 13, 17)

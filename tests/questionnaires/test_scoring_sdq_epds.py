@@ -5,7 +5,7 @@ age-version bands, two scoring directions, cut-offs 10 and 13, and the item-10 f
 import pytest
 
 from blueprints.questionnaires.scoring import score_response
-from tests.questionnaires import placeholder, summary
+from tests.support.questionnaires import placeholder, summary
 
 CONDUCT = ("sdq5", "sdq7", "sdq12", "sdq18", "sdq22")  # sdq7 is reversed
 

@@ -22,14 +22,14 @@ from blueprints.questionnaires.models import Child
 from blueprints.reports.pdf import StaticOnlyFetcher
 from blueprints.reports.routes import page_counter_css
 from core.timeutil import to_local, utcnow
-from tests.activities_factories import make_activity, make_date, make_registration
+from tests.support.activities_factories import make_activity, make_date, make_registration
 from tests.conftest import unavailable
-from tests.helpers import make_staff, sign_in
-from tests.test_booking_pages import book
-from tests.test_questionnaire_pages import make_visit
-from tests.test_questionnaires_in_use import OFFER_ANSWERS
+from tests.support.helpers import make_staff, sign_in
+from tests.booking.test_pages import book
+from tests.questionnaires.test_pages import make_visit
+from tests.questionnaires.test_in_use import OFFER_ANSWERS
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +159,7 @@ def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothin
 
 def test_the_fetcher_serves_only_static_files(tmp_path):
     fetcher = StaticOnlyFetcher()
-    static_css = Path(__file__).resolve().parent.parent / "static" / "css" / "report.css"
+    static_css = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
     assert fetcher.fetch(static_css.as_uri()).status == 200
     for refused in ("http://127.0.0.1:9/x", "https://example.com/a.png", "file:///etc/passwd", static_css.as_uri().replace("report.css", "../../app.py"), "data:text/plain,hi"):
         with pytest.raises(ValueError):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from blueprints.site_texts.markup import ALLOWED_TARGET, refused_links, render
 from blueprints.site_texts.models import SiteText
 from core.timeutil import to_local
-from tests.helpers import make_staff, sign_in
+from tests.support.helpers import make_staff, sign_in
 
 OWN_TEXT = {
     "body_sv": "Vi behandlar uppgifter i Demokommunen.\n\n## Kontakt\n- E-post: dataskydd@example.fi\n- [Dataombudsmannen](https://tietosuoja.fi/sv)",

@@ -8,7 +8,7 @@ from datetime import time
 from blueprints.booking.models import ProfessionalProfile, WorkingHours
 from blueprints.organisation.models import Centre, Service
 from extensions import db
-from tests.helpers import StaffLogin, make_staff
+from tests.support.helpers import StaffLogin, make_staff
 
 
 @dataclass

@@ -8,7 +8,7 @@ invalid UTF-8 in query strings and bodies, odd Content-Types and headers such
 as HX-Request. ``run`` sends them through the test client and returns every
 answer of 500 or more, with the exception behind it.
 
-Used by tests/test_fuzz.py (a bounded run in the normal suite) and by
+Used by tests/platform/test_fuzz.py (a bounded run in the normal suite) and by
 bench/fuzz.py (``make fuzz``, a longer run).
 """
 
@@ -204,7 +204,7 @@ def prepare(app: Flask, client_class) -> Setup:
     from blueprints.auth.demo import DEMO_PASSWORD
     from blueprints.auth.models import User
     from extensions import db
-    from tests.helpers import StaffLogin, sign_in
+    from tests.support.helpers import StaffLogin, sign_in
 
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ import re
 import urllib.request
 from pathlib import Path
 
-from tests.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess, free_port
 
 FRAGMENT_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
 # A fragment that replaces a list item or a table row is checked inside its parent element.

@@ -8,7 +8,7 @@ from pathlib import Path
 from blueprints.questionnaires.definition import Definition, load_file
 from blueprints.questionnaires.scoring import score_response
 
-SHIPPED = Path(__file__).resolve().parent.parent / "instruments"
+SHIPPED = Path(__file__).resolve().parents[2] / "instruments"
 TEST_ONLY = Path(__file__).resolve().parent / "instruments"
 
 
@@ -20,7 +20,7 @@ def shipped(name: str) -> Definition:
 
 @lru_cache
 def placeholder(name: str) -> Definition:
-    """A test-only definition from tests/instruments/ (SDQ and EPDS structures)."""
+    """A test-only definition from tests/support/instruments/ (SDQ and EPDS structures)."""
     return load_file(TEST_ONLY / f"{name}.yaml")
 
 
