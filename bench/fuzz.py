@@ -23,7 +23,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
 from tests.support import fuzzing  # noqa: E402
-from tests.conftest import BASE_CONFIG  # noqa: E402
+from tests.support.config import BASE_CONFIG  # noqa: E402
 from tests.support.helpers import FamnenClient  # noqa: E402
 
 

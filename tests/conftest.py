@@ -9,7 +9,6 @@ Every HTML page the test client receives is checked with the Nu Html Checker.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,37 +18,9 @@ from sqlalchemy import text
 
 from app import create_app
 from extensions import db as _db
+from tests.support.config import BASE_CONFIG, POSTGRES_URL, unavailable
 from tests.support.helpers import FamnenClient
 from tests.support.html_checker import HtmlChecker
-
-POSTGRES_URL = os.environ.get("FAMNEN_TEST_DATABASE_URL")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-# Cheap password hashing keeps the suite fast; the hash format stays argon2id.
-BASE_CONFIG = {
-    "ENV_NAME": "testing",
-    "SECRET_KEY": "tests-only-secret-key-that-is-long-enough-0123456789",
-    "ARGON2_TIME_COST": 1,
-    "ARGON2_MEMORY_KIB": 8192,
-    "ARGON2_PARALLELISM": 1,
-    "MAIL_BACKEND": "outbox",
-    "BASE_URL": "http://localhost",
-}
-# What a correct production installation sets (see docs/deployment.md).
-PRODUCTION_CONFIG = {
-    **BASE_CONFIG,
-    "ENV_NAME": "production",
-    "MAIL_BACKEND": "smtp",
-    "BASE_URL": "https://famnen.example.fi",
-    "PROXY_COUNT": 1,
-}
-
-
-def unavailable(reason: str) -> None:
-    """Skip a test that needs a missing tool - or fail it under CI, where nothing may be skipped."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
-    pytest.skip(reason)
 
 
 def _empty_postgres(connection) -> None:
@@ -227,6 +198,15 @@ def family_centre(db, world):
     child = invitations.open_case("Elsa", date(2022, 9, 15), nurse)
     db.session.commit()
     return {"world": world, "nurse": world.professional, "coach": coach, "child_id": child.id}
+
+
+@pytest.fixture
+def nurse_client(app, client, family_centre):
+    """The test client, signed in as the ``family_centre`` nurse."""
+    from tests.support.helpers import sign_in
+
+    sign_in(client, app, family_centre["nurse"])
+    return client
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ from tests.support.activities_factories import CANCELLED, CONFIRMED, WAITING, ma
 from tests.support.helpers import make_staff
 
 
-@pytest.fixture
-def group(db):
-    """A date of a parent group with 5 places and a waiting list."""
-    return make_date(make_activity(capacity=5))
-
-
 def test_places_are_given_until_full_then_the_waiting_list_takes_over(group):
     make_registration(group, 2, 1, "First")
     make_registration(group, 1, 1, "Second")

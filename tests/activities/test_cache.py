@@ -23,12 +23,6 @@ from tests.support.helpers import tables_read_by
 PAGES = ("/activities/", "/activities/{activity}")
 
 
-@pytest.fixture
-def group(db):
-    """A coming date of a parent group with 5 places and a waiting list."""
-    return make_date(make_activity(make_centre().id, capacity=5))
-
-
 def page(client, path: str, group) -> str:
     return client.get(path.format(activity=group.activity_id)).get_data(as_text=True)
 

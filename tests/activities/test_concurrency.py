@@ -1,8 +1,6 @@
 """Places are never given twice: families register and cancel at the same moment, through gunicorn's workers."""
 
 import re
-import threading
-from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +8,7 @@ from sqlalchemy import select
 from blueprints.activities.models import Registration, RegistrationStatus
 from blueprints.activities.registration import manage_token
 from tests.support.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
-from tests.support.live import Browser, GunicornServer
+from tests.support.live import Browser, GunicornServer, at_once
 
 PARENTS = 30
 POSITION = re.compile(r"Du är nummer (\d+) på reservlistan\.")
@@ -36,23 +34,6 @@ def full_with_queue(db):
 
 def serve(database_url, tmp_path):
     return GunicornServer(database_url, tmp_path / "outbox", workers=4)
-
-
-def at_once(count: int, action: Callable[[int], tuple[int, str]]) -> list[tuple[int, str]]:
-    """Run ``action(index)`` in ``count`` threads that start at the same moment; results by index."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        start.wait()
-        results[index] = action(index)
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def rows(db, activity_date) -> list[Registration]:

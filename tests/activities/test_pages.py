@@ -33,17 +33,6 @@ from tests.support.helpers import make_staff, sign_in
 MANAGE_LINK = re.compile(r"http://localhost(/activities/registration/\S+)")
 
 
-@pytest.fixture
-def centre(db):
-    return make_centre()
-
-
-@pytest.fixture
-def group(centre):
-    """A coming date of a parent group at the centre, with 5 places and a waiting list."""
-    return make_date(make_activity(centre.id, capacity=5))
-
-
 def register(client, activity_date, **changes):
     page = f"/activities/dates/{activity_date.id}"
     return client.submit(page, {**FAMILY_FORM, **changes}, token_from=page)

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from blueprints.audit.models import AuditEntry
 from blueprints.booking.models import Appointment
 from tests.support.activities_factories import make_activity, make_date, make_registration
+from tests.support.booking import book
 from tests.support.factories import make_centre, make_professional
 from tests.support.helpers import make_staff, sign_in
-from tests.booking.test_pages import book
 
 NOT_THEIR_AGENDA = "not their agenda or family centre"
 NOT_THEIR_ACTIVITY = "does not manage the activity"

@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from blueprints.auth.models import LoginAttempt, StaffSession
 from tests.support.helpers import make_staff, next_code
-from tests.support.live import Browser, GunicornServer
-from tests.activities.test_concurrency import at_once
+from tests.support.live import Browser, GunicornServer, at_once
 
 WRONG_CODE = "Koden är inte rätt eller har redan använts."
 THROTTLED = "För många misslyckade inloggningsförsök."
@@ -15,7 +14,7 @@ ATTEMPTS = 30
 
 
 @pytest.fixture
-def server(database_url, tmp_path, db):  # the test's accounts exist before the workers start
+def sign_in_server(database_url, tmp_path, db):  # the test's accounts exist before the workers start
     running = GunicornServer(database_url, tmp_path / "outbox", workers=4)
     yield running
     running.stop()
@@ -32,8 +31,8 @@ def count(db, model, *conditions) -> int:
 
 
 @pytest.mark.parametrize("submissions", [2, 8])
-def test_one_code_sent_several_times_at_once_gives_one_session(login, server, app, db, submissions):
-    browsers = [Browser(server.url) for _ in range(submissions)]
+def test_one_code_sent_several_times_at_once_gives_one_session(login, sign_in_server, app, db, submissions):
+    browsers = [Browser(sign_in_server.url) for _ in range(submissions)]
     for browser in browsers:
         fields = {"email": login.email, "password": login.password, "csrf_token": browser.token("/staff/sign-in")}
         assert browser.post("/staff/sign-in", fields)[0] == 302
@@ -51,10 +50,10 @@ def test_one_code_sent_several_times_at_once_gives_one_session(login, server, ap
 
 
 @pytest.mark.parametrize("who", ["one account", "unknown addresses"])
-def test_thirty_wrong_passwords_at_once_get_exactly_ten_checks(login, server, app, db, who):
+def test_thirty_wrong_passwords_at_once_get_exactly_ten_checks(login, sign_in_server, app, db, who):
     """The account throttle, and the address throttle that also covers addresses with no account."""
     emails = [login.email if who == "one account" else f"guess{index}@famnen.example" for index in range(ATTEMPTS)]
-    browsers = [Browser(server.url) for _ in range(ATTEMPTS)]
+    browsers = [Browser(sign_in_server.url) for _ in range(ATTEMPTS)]
     tokens = [browser.token("/staff/sign-in") for browser in browsers]
 
     results = at_once(ATTEMPTS, lambda index: browsers[index].post(
@@ -67,6 +66,6 @@ def test_thirty_wrong_passwords_at_once_get_exactly_ten_checks(login, server, ap
     assert all(THROTTLED in body for status, body in results if status == 429)
     assert count(db, LoginAttempt) == limit  # a refused attempt checks no password
     # Even the right password now waits, with the same answer.
-    late = Browser(server.url)
+    late = Browser(sign_in_server.url)
     status, body = late.post("/staff/sign-in", {"email": login.email, "password": login.password, "csrf_token": late.token("/staff/sign-in")})
     assert status == 429 and THROTTLED in body

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from blueprints.booking.availability import BookingRules, Busy, Slot, WorkBlock, free_slots, nearest, one_per_time
 from core.timeutil import HELSINKI, local_to_utc, to_local
+from tests.support.booking import MONDAY
 
-MONDAY = date(2026, 11, 30)
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 RULES = BookingRules(duration=timedelta(minutes=45), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
 

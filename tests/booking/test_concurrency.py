@@ -7,24 +7,24 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.booking.models import Appointment
+from tests.support.booking import FAMILY, SLOT
 from tests.support.helpers import next_week
 from tests.support.live import Browser, GunicornServer
-from tests.booking.test_pages import FAMILY, SLOT
 
 PARENTS = 20
 
 
 @pytest.fixture
-def server(database_url, tmp_path, world):  # the world exists before the workers start
+def booking_server(database_url, tmp_path, world):  # the world exists before the workers start
     running = GunicornServer(database_url, tmp_path / "outbox", workers=4)
     yield running
     running.stop()
 
 
-def press_book_at_once(server, world, slots: list[str]) -> list[tuple[int, str, str]]:
+def press_book_at_once(booking_server, world, slots: list[str]) -> list[tuple[int, str, str]]:
     """Each parent opens the form for their slot, then all press "book" at the same moment."""
     details = f"/book/{world.service_slug}/details"
-    parents = [Browser(server.url) for _ in slots]
+    parents = [Browser(booking_server.url) for _ in slots]
     tokens = [parent.token(f"{details}?slot={slot}") for parent, slot in zip(parents, slots)]
     start = threading.Barrier(len(slots))
     results: list[tuple[int, str, str]] = []
@@ -43,9 +43,9 @@ def press_book_at_once(server, world, slots: list[str]) -> list[tuple[int, str, 
     return results
 
 
-def test_twenty_simultaneous_bookings_of_one_time_give_exactly_one_appointment(server, db, world):
-    slot = SLOT.findall(Browser(server.url).get(next_week(f"/book/{world.service_slug}"))[1])[0]
-    results = press_book_at_once(server, world, [slot] * PARENTS)
+def test_twenty_simultaneous_bookings_of_one_time_give_exactly_one_appointment(booking_server, db, world):
+    slot = SLOT.findall(Browser(booking_server.url).get(next_week(f"/book/{world.service_slug}"))[1])[0]
+    results = press_book_at_once(booking_server, world, [slot] * PARENTS)
 
     statuses = sorted(status for status, _, _ in results)
     assert statuses == [302] + [409] * (PARENTS - 1)
@@ -61,10 +61,10 @@ def test_twenty_simultaneous_bookings_of_one_time_give_exactly_one_appointment(s
     assert booked[0].guardian_name == winner
 
 
-def test_overlapping_times_booked_at_once_give_one_appointment(server, db, world):
+def test_overlapping_times_booked_at_once_give_one_appointment(booking_server, db, world):
     """Different start times that overlap (9.00 and 9.15 for 45 minutes): the lock, not only the unique index."""
-    first, second = SLOT.findall(Browser(server.url).get(next_week(f"/book/{world.service_slug}"))[1])[:2]
-    results = press_book_at_once(server, world, [first, second] * 5)
+    first, second = SLOT.findall(Browser(booking_server.url).get(next_week(f"/book/{world.service_slug}"))[1])[:2]
+    results = press_book_at_once(booking_server, world, [first, second] * 5)
     assert sorted(status for status, _, _ in results) == [302] + [409] * 9
     db.session.rollback()
     assert len(db.session.scalars(select(Appointment)).all()) == 1

@@ -12,21 +12,9 @@ from blueprints.booking import booking
 from blueprints.booking.models import Appointment, AppointmentStatus, ProfessionalProfile
 from blueprints.organisation.models import Centre, Service
 from core.timeutil import to_local, utcnow
+from tests.support.booking import FAMILY, SLOT, book, free_slots
 from tests.support.factories import make_centre, make_professional
 from tests.support.helpers import make_staff, next_week, sign_in
-
-SLOT = re.compile(r'name="slot" value="([^"]+)"')
-FAMILY = {"guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "child_first_name": "Elsa", "child_age_years": "4", "language": "sv", "message": ""}
-
-
-def free_slots(client, path):
-    return SLOT.findall(client.get(path).get_data(as_text=True))
-
-
-def book(client, world, slot=None, **changes):
-    slot = slot or free_slots(client, next_week(f"/book/{world.service_slug}"))[0]
-    details = f"/book/{world.service_slug}/details?slot={slot}"
-    return client.submit(f"/book/{world.service_slug}/details", {**FAMILY, "slot": slot, **changes}, token_from=details)
 
 
 def test_services_page_lists_bookable_services_only(client, db, world):
@@ -282,11 +270,11 @@ def test_reception_without_a_centre_is_told_what_to_do(client, db, world, app):
 
 
 @pytest.fixture
-def admin(client, app, db):
+def as_admin(client, app, db):
     sign_in(client, app, make_staff({"admin"}, email="admin@famnen.example", name="Ada Admin"))
 
 
-def test_admin_adds_working_hours_and_overlaps_are_refused(client, db, world, admin):
+def test_admin_adds_working_hours_and_overlaps_are_refused(client, db, world, as_admin):
     other_centre = make_centre(slug="gammelbacka", name_sv="Gammelbacka familjecenter", name_fi="Gammelbackan perhekeskus")
     page = f"/admin/professionals/{world.professional.id}"
     # Monday 8-16 exists at Konstfabriken (0-23.45 in this world); Gammelbacka at the same time is refused.
@@ -297,7 +285,7 @@ def test_admin_adds_working_hours_and_overlaps_are_refused(client, db, world, ad
     assert "Slutet måste vara efter början." in backwards.get_data(as_text=True)
 
 
-def test_admin_edits_a_service_and_refuses_bad_rules(client, db, world, admin):
+def test_admin_edits_a_service_and_refuses_bad_rules(client, db, world, as_admin):
     page = f"/admin/services/{world.service_id}"
     form = client.get(page).get_data(as_text=True)
     assert 'value="Barnrådgivning"' in form
@@ -316,7 +304,7 @@ def test_admin_edits_a_service_and_refuses_bad_rules(client, db, world, admin):
     assert service.duration_minutes == 60 and service.modes == ("video",) and [p.id for p in service.professionals] == [world.professional.id]
 
 
-def test_admin_creates_a_centre_with_a_unique_short_name(client, db, world, admin):
+def test_admin_creates_a_centre_with_a_unique_short_name(client, db, world, as_admin):
     data = {"slug": "konstfabriken", "name_sv": "Nytt", "name_fi": "Uusi", "postal_code": "123"}
     response = client.submit("/admin/centres/new", data, token_from="/admin/centres/new")
     body = response.get_data(as_text=True)
@@ -326,7 +314,7 @@ def test_admin_creates_a_centre_with_a_unique_short_name(client, db, world, admi
     assert db.session.scalar(select(Centre).where(Centre.slug == "kvarnbacken")).name_fi == "Uusi"
 
 
-def test_admin_sets_a_professionals_languages_and_video_room(client, db, world, admin):
+def test_admin_sets_a_professionals_languages_and_video_room(client, db, world, as_admin):
     page = f"/admin/professionals/{world.professional.id}"
     bad = client.submit(page, {"title_sv": "Hälsovårdare", "video_url": "http://insecure.example/room"}, token_from=page)
     body = bad.get_data(as_text=True)
@@ -336,7 +324,7 @@ def test_admin_sets_a_professionals_languages_and_video_room(client, db, world, 
     assert profile.languages == "fi en" and profile.video_url == "https://video.example/sara"
 
 
-def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, admin, app):
+def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, as_admin, app):
     family = app.test_client()
     family.html_checker = client.html_checker
     book(family, world)
@@ -351,7 +339,7 @@ def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, a
     assert client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page).status_code == 302
 
 
-def test_an_absence_with_a_start_time_and_no_end_time_is_refused_and_keeps_what_was_typed(client, world, admin):
+def test_an_absence_with_a_start_time_and_no_end_time_is_refused_and_keeps_what_was_typed(client, world, as_admin):
     page = f"/admin/professionals/{world.professional.id}"
     day = f"{to_local(utcnow()).year + 2}-12-14"
     response = client.submit(f"{page}/absences", {"absence-first_day": day, "absence-start": "09:00", "absence-note": "Kurs"}, token_from=page)
@@ -360,7 +348,7 @@ def test_an_absence_with_a_start_time_and_no_end_time_is_refused_and_keeps_what_
     assert f'value="{day}"' in html and 'value="09:00"' in html and "Kurs" in html
 
 
-def test_absences_are_listed_as_days_in_date_order_and_an_overlap_is_refused(client, world, admin):
+def test_absences_are_listed_as_days_in_date_order_and_an_overlap_is_refused(client, world, as_admin):
     page = f"/admin/professionals/{world.professional.id}"
     year = to_local(utcnow()).year + 2
     for first, last in (("12-14", "12-18"), ("03-02", "03-02")):

@@ -12,7 +12,7 @@ from blueprints.auth.models import User
 from blueprints.organisation.models import Centre
 from extensions import db as database
 from tests.support.activities_factories import make_activity, make_date
-from tests.browser.conftest import sign_in_staff
+from tests.support.browser import sign_in_staff
 from tests.support.factories import make_centre
 from tests.support.helpers import make_staff
 

@@ -24,7 +24,7 @@ from blueprints.site_texts import documents as site_texts
 from core.database import begin_write
 from core.timeutil import utcnow
 from extensions import db as _db
-from tests.conftest import BASE_CONFIG, POSTGRES_URL, unavailable
+from tests.support.config import BASE_CONFIG, POSTGRES_URL, unavailable
 
 WRITERS = 4
 # Tables the test fills before the backup, so that comparing them means something.

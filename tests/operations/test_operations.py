@@ -1,8 +1,8 @@
 """Operations: GET /healthz for monitoring and flask run-jobs for the systemd timer."""
 
 from app import create_app
-from tests.conftest import POSTGRES_URL
-from tests.booking.test_reminders import NOW, book_within
+from tests.support.booking import REMINDER_NOW, book_within
+from tests.support.config import POSTGRES_URL
 
 # --- GET /healthz ----------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(app_config, tmp_pa
 
 
 def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, mailbox, monkeypatch):
-    monkeypatch.setattr("blueprints.operations.commands.utcnow", lambda: NOW)  # the reminder tests' fixed clock
+    monkeypatch.setattr("blueprints.operations.commands.utcnow", lambda: REMINDER_NOW)  # the reminder tests' fixed clock
     book_within(db, world, 3)
     result = runner.invoke(args=["run-jobs"])
     assert result.exit_code == 0, result.output

@@ -16,8 +16,7 @@ from blueprints.questionnaires import answering
 from blueprints.questionnaires.models import Child, Response, ResponseAnswer, Visit
 from core.timeutil import utcnow
 from tests.support.activities_factories import make_activity, make_date, make_registration
-from tests.questionnaires.test_pages import make_visit
-from tests.questionnaires.test_in_use import OFFER_ANSWERS
+from tests.support.questionnaires import OFFER_ANSWERS, make_visit
 
 
 def count(db, model) -> int:
@@ -59,7 +58,7 @@ def test_a_childs_case_goes_when_nothing_of_the_child_is_left(app, db, family_ce
 
 
 def test_old_appointments_sign_in_attempts_and_outbox_copies_go(app, db, world, client):
-    from tests.booking.test_pages import book
+    from tests.support.booking import book
 
     book(client, world)
     appointment = db.session.scalar(select(Appointment))

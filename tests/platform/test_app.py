@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 import config
 from app import create_app
-from tests.conftest import BASE_CONFIG, POSTGRES_URL, PRODUCTION_CONFIG
+from tests.support.config import BASE_CONFIG, POSTGRES_URL, PRODUCTION_CONFIG
 
 
 def test_test_config_is_used(app):

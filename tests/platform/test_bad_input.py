@@ -10,9 +10,9 @@ from blueprints.questionnaires.definition import Item
 from core.access import safe_next_url
 from core.ids import MAX_ID, parse_id
 from core.timeutil import FIRST_DAY, LAST_DAY, parse_day
+from tests.support.booking import book
 from tests.support.helpers import make_staff, next_code, sign_in
 from tests.support.live import GunicornServer
-from tests.booking.test_pages import book
 
 BEYOND_POSTGRES = 2**31
 BEYOND_SQLITE = 2**63
@@ -104,7 +104,7 @@ def test_a_line_break_in_next_of_the_language_switch_and_keep_alive(app, client,
 
 
 @pytest.fixture
-def server(database_url, tmp_path, db):
+def single_worker(database_url, tmp_path, db):
     running = GunicornServer(database_url, tmp_path / "outbox", workers=1)
     yield running
     running.stop()
@@ -122,8 +122,8 @@ def raw_request(port: int, request: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("chunk", [b"zz\r\nabc\r\n0\r\n\r\n", b"-5\r\nabc\r\n0\r\n\r\n", b"5\r\nab"])
-def test_a_malformed_chunked_body_is_a_bad_request_on_a_real_server(server, chunk):
-    answer = raw_request(server.port, (
+def test_a_malformed_chunked_body_is_a_bad_request_on_a_real_server(single_worker, chunk):
+    answer = raw_request(single_worker.port, (
         b"POST /staff/sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk
     ))

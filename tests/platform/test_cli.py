@@ -49,7 +49,7 @@ def test_seed_demo_first_time_only_leaves_an_existing_database_alone(runner, db)
 
 def test_seed_demo_refuses_production(app_config, tmp_path):
     from app import create_app
-    from tests.conftest import PRODUCTION_CONFIG
+    from tests.support.config import PRODUCTION_CONFIG
 
     app = create_app({**PRODUCTION_CONFIG, "DATABASE_URL": app_config["DATABASE_URL"]})
     result = app.test_cli_runner().invoke(args=["seed-demo"])

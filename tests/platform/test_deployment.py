@@ -17,7 +17,7 @@ import pytest
 
 import config
 from app import create_app
-from tests.conftest import BASE_CONFIG
+from tests.support.config import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

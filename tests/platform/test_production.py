@@ -7,8 +7,8 @@ import pytest
 
 import config
 from app import create_app
-from tests.conftest import PRODUCTION_CONFIG
-from tests.booking.test_pages import book
+from tests.support.booking import book
+from tests.support.config import PRODUCTION_CONFIG
 
 # --- Production refuses unsafe settings ------------------------------------------------
 

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from tests.conftest import unavailable
+from tests.support.booking import book
+from tests.support.config import unavailable
 from tests.support.helpers import FamnenClient, make_staff, sign_in
-from tests.booking.test_pages import book
 
 SESSION_COOKIE = "famnen_session"
 

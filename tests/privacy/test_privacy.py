@@ -15,9 +15,9 @@ from blueprints.privacy.requests import Search, find, phone_digits, views_of
 from blueprints.questionnaires.models import Child, Visit
 from core.timeutil import to_local, utcnow
 from tests.support.activities_factories import make_activity, make_date, make_registration
+from tests.support.booking import book
 from tests.support.helpers import make_staff, sign_in
-from tests.booking.test_pages import book
-from tests.reports.test_reports import sent_response
+from tests.support.questionnaires import sent_response
 
 
 @pytest.fixture

@@ -12,13 +12,7 @@ from blueprints.questionnaires.invitations import InvitationError, Status
 from blueprints.questionnaires.models import Child, Response
 from core.timeutil import utcnow
 from tests.support.helpers import make_staff
-
-OFFER_ANSWERS = {
-    **{f"psc{n}": "often" if n in (4, 5, 8, 10, 12, 14, 16) else "never" for n in range(1, 18)},
-    "burden": "yes",
-    "burden_duration": "over_a_year",
-}
-
+from tests.support.questionnaires import OFFER_ANSWERS
 
 @pytest.fixture
 def nurse(db, family_centre):

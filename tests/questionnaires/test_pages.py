@@ -4,35 +4,19 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from blueprints.audit.models import AuditEntry
-from blueprints.auth.models import User
 from blueprints.booking.models import Appointment
 from blueprints.questionnaires import invitations
-from blueprints.questionnaires.models import Child, InstrumentSetting, Response, Visit
+from blueprints.questionnaires.models import InstrumentSetting, Response, Visit
 from core.timeutil import utcnow
 from tests.support.helpers import make_staff, next_week, sign_in
-from tests.questionnaires.test_in_use import OFFER_ANSWERS
+from tests.support.questionnaires import OFFER_ANSWERS, make_visit
 
 PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
-
-
-@pytest.fixture
-def nurse_client(app, client, family_centre):
-    sign_in(client, app, family_centre["nurse"])
-    return client
-
-
-def make_visit(db, family_centre, instruments=("fyraarsgranskningen",), language="sv", days=30) -> Visit:
-    child = db.session.get(Child, family_centre["child_id"])
-    nurse = db.session.get(User, family_centre["nurse"].id)
-    visit = invitations.invite(child, nurse, list(instruments), language, utcnow(), days)
-    db.session.commit()
-    return visit
 
 
 def family(app, client, language="sv"):

@@ -17,17 +17,16 @@ from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import User
 from blueprints.booking.models import Appointment, AppointmentStatus
 from blueprints.organisation.models import Centre
-from blueprints.questionnaires import answering, results
+from blueprints.questionnaires import results
 from blueprints.questionnaires.models import Child
 from blueprints.reports.pdf import StaticOnlyFetcher
 from blueprints.reports.routes import page_counter_css
 from core.timeutil import to_local, utcnow
 from tests.support.activities_factories import make_activity, make_date, make_registration
-from tests.conftest import unavailable
+from tests.support.booking import book
+from tests.support.config import unavailable
 from tests.support.helpers import make_staff, sign_in
-from tests.booking.test_pages import book
-from tests.questionnaires.test_pages import make_visit
-from tests.questionnaires.test_in_use import OFFER_ANSWERS
+from tests.support.questionnaires import OFFER_ANSWERS, make_visit, sent_response
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -36,16 +35,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def poppler():
     if not shutil.which("pdftotext") or not shutil.which("pdfinfo") or not shutil.which("pdftoppm"):
         unavailable("The PDF tests need poppler-utils (pdftotext, pdfinfo, pdftoppm); run `make test`.")
-
-
-def sent_response(db, family_centre, instrument="fyraarsgranskningen", answers=None, notes=""):
-    visit = make_visit(db, family_centre, instruments=(instrument,))
-    response = visit.responses[0]
-    answering.save_answers(response, answering.definition_of(response), answers or OFFER_ANSWERS, utcnow())
-    answering.submit(response, utcnow())
-    response.notes = notes
-    db.session.commit()
-    return response
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
@@ -61,12 +50,6 @@ def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
     return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in output.splitlines())}
 
 
-@pytest.fixture
-def nurse(app, client, family_centre):
-    sign_in(client, app, family_centre["nurse"])
-    return client
-
-
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
@@ -76,9 +59,9 @@ def nurse(app, client, family_centre):
                 "Kuormittaako lapsesi käytös perheenne arkea?", "Sivu 1/"]),
     ],
 )
-def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse, db, family_centre, tmp_path, language, expected):
+def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse_client, db, family_centre, tmp_path, language, expected):
     response = sent_response(db, family_centre, notes="Vi pratade om vardagen.")
-    download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}")
+    download = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"].startswith('attachment; filename="famnen-fyraarsgranskningen-elsa-')
     assert download.headers["Cache-Control"] == "no-store"
@@ -95,10 +78,10 @@ def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse, db,
 
 
 @pytest.mark.parametrize("language", ["sv", "fi"])
-def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse, db, family_centre, tmp_path, language):
+def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse_client, db, family_centre, tmp_path, language):
     db.session.get(Child, family_centre["child_id"]).first_name = "Noa O'Brien & Co"
     response = sent_response(db, family_centre)
-    download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
+    download = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
     header = pdf_text(download, tmp_path).splitlines()[0]  # the running header of page 1
     assert "Noa O'Brien & Co" in header
     assert "&#39;" not in header and "&amp;" not in header and "\\" not in header
@@ -106,16 +89,16 @@ def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse, db, fa
 
 
 @pytest.mark.parametrize(("language", "swedish"), [("sv", "(svenska"), ("fi", "(ruotsi"), ("en", "(Swedish")])
-def test_the_language_of_the_answer_is_named_in_the_readers_language(nurse, db, family_centre, tmp_path, language, swedish):
+def test_the_language_of_the_answer_is_named_in_the_readers_language(nurse_client, db, family_centre, tmp_path, language, swedish):
     response = sent_response(db, family_centre)  # answered in Swedish
-    text = pdf_text(nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data, tmp_path)
+    text = pdf_text(nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data, tmp_path)
     assert swedish in text and "Svenska" not in text
 
 
-def test_flags_come_first(nurse, db, family_centre, tmp_path):
+def test_flags_come_first(nurse_client, db, family_centre, tmp_path):
     answers = {f"phq{n}": "several_days" for n in range(1, 10)} | {"phq_difficulty": "somewhat_difficult"}
     response = sent_response(db, family_centre, "phq9", answers)
-    text = pdf_text(nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv").data, tmp_path)
+    text = pdf_text(nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv").data, tmp_path)
     assert text.index("Behöver uppmärksamhet nu") < text.index("Poäng")
 
 
@@ -134,7 +117,7 @@ class CountingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothing(nurse, db, family_centre, tmp_path):
+def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothing(nurse_client, db, family_centre, tmp_path):
     server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_port
@@ -145,7 +128,7 @@ def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothin
     try:
         response = sent_response(db, family_centre, answers={**OFFER_ANSWERS, "anything_else": tricks}, notes=f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">')
         before = set(Path(tempfile.gettempdir()).iterdir())
-        download = nurse.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv")
+        download = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv")
         assert download.status_code == 200
         text = " ".join(pdf_text(download.data, tmp_path).split())
         assert f'<img src="http://127.0.0.1:{port}/img">' in text and "file:///etc/passwd" in text and "@import url(" in text
@@ -172,10 +155,10 @@ def test_the_page_counter_follows_the_translation():
     assert page_counter_css("Sivu %(page)s/%(pages)s") == '"Sivu " counter(page) "/" counter(pages)'
 
 
-def test_downloads_are_logged_and_only_the_case_may_download(app, client, db, family_centre, nurse):
+def test_downloads_are_logged_and_only_the_case_may_download(app, client, db, family_centre, nurse_client):
     response = sent_response(db, family_centre)
     url = f"/staff/reports/responses/{response.id}.pdf"
-    nurse.get(url)
+    nurse_client.get(url)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "download"))
     assert entry.subject == f"response:{response.id}" and entry.actor_name == "Sara Nyström"
     for roles, email in (({"reception"}, "desk@famnen.example"), ({"professional"}, "other@famnen.example")):
@@ -189,7 +172,7 @@ def test_downloads_are_logged_and_only_the_case_may_download(app, client, db, fa
         assert [e.action for e in denied] == ["denied", "denied"]
 
 
-def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, family_centre, tmp_path):
+def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse_client, db, family_centre, tmp_path):
     earlier = sent_response(db, family_centre, "psc17", {f"psc{n}": "often" for n in range(1, 18)})
     earlier.submitted_at = utcnow() - timedelta(days=365)  # not .replace(year=…), which fails on 29 February
     db.session.commit()
@@ -202,7 +185,7 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, 
     )
     db.session.add(appointment)
     db.session.commit()
-    download = nurse.get(f"/staff/reports/children/{child.id}.pdf?lang=sv")
+    download = nurse_client.get(f"/staff/reports/children/{child.id}.pdf?lang=sv")
     text = pdf_text(download.data, tmp_path)
     assert "Sammanfattning för nätverksmötet: Elsa" in text
     assert "sjunkande" in text  # the PSC-17 total fell from the earlier response to the package's
@@ -213,7 +196,7 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse, db, 
 
 
 @pytest.mark.parametrize(("language", "this_one"), [("sv", "Detta svar"), ("fi", "Tämä vastaus")])
-def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse, db, family_centre, tmp_path, language, this_one):
+def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse_client, db, family_centre, tmp_path, language, this_one):
     answers = {f"psc{n}": "often" for n in range(1, 18)}
     sent = {}
     for moment in ("2026-03-02 07:00", "2026-06-01 06:15", "2026-06-01 10:40", "2026-09-07 11:00"):  # UTC
@@ -221,32 +204,32 @@ def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse, db,
         response.submitted_at = datetime.fromisoformat(moment + "+00:00")
         sent[moment] = response
     db.session.commit()
-    text = pdf_text(nurse.get(f"/staff/reports/responses/{sent['2026-06-01 10:40'].id}.pdf?lang={language}").data, tmp_path)
+    text = pdf_text(nurse_client.get(f"/staff/reports/responses/{sent['2026-06-01 10:40'].id}.pdf?lang={language}").data, tmp_path)
     # Helsinki times: two answers on one day are told apart, and the later one is not shown.
     for shown in ("2.3.2026 9.00", "1.6.2026 9.15", "1.6.2026 13.40", this_one):
         assert shown in text, shown
     assert "7.9.2026" not in text
-    page = nurse.get(f"/staff/questionnaires/responses/{sent['2026-03-02 07:00'].id}").get_data(as_text=True)
+    page = nurse_client.get(f"/staff/questionnaires/responses/{sent['2026-03-02 07:00'].id}").get_data(as_text=True)
     assert re.search(r"\(4\)</a>", page)  # four answers about the child, whatever the instrument
 
 
-def test_only_sent_responses_have_summaries(nurse, db, family_centre):
+def test_only_sent_responses_have_summaries(nurse_client, db, family_centre):
     visit = make_visit(db, family_centre)
-    assert nurse.get(f"/staff/reports/responses/{visit.responses[0].id}.pdf").status_code == 404
-    assert nurse.get("/staff/reports/children/999.pdf").status_code == 404
+    assert nurse_client.get(f"/staff/reports/responses/{visit.responses[0].id}.pdf").status_code == 404
+    assert nurse_client.get("/staff/reports/children/999.pdf").status_code == 404
 
 
-def test_linking_an_appointment_to_the_childs_case(nurse, app, client, db, family_centre):
+def test_linking_an_appointment_to_the_childs_case(nurse_client, app, client, db, family_centre):
     family_phone = app.test_client()
     family_phone.html_checker = client.html_checker
     book(family_phone, family_centre["world"])
     appointment = db.session.scalar(select(Appointment))
     day = to_local(appointment.starts_at).date().isoformat()
-    agenda = nurse.get(f"/staff/agenda?day={day}").get_data(as_text=True)
+    agenda = nurse_client.get(f"/staff/agenda?day={day}").get_data(as_text=True)
     assert "Elsa (15.09.2022)" in agenda
-    nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
+    nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
     assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
-    assert nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
+    assert nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
 
 
 def led_date_with_families(db, family_centre):
@@ -260,38 +243,38 @@ def led_date_with_families(db, family_centre):
     return begun, placed, waiting
 
 
-def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summary(nurse, db, family_centre, tmp_path):
+def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summary(nurse_client, db, family_centre, tmp_path):
     begun, placed, waiting = led_date_with_families(db, family_centre)
     child_id = family_centre["child_id"]
-    participants = nurse.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
+    participants = nurse_client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
     assert "Elsa (15.09.2022)" in participants
 
-    linked = nurse.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    linked = nurse_client.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
     assert "Anna Lindholm: kopplad till ärendet för Elsa." in linked.get_data(as_text=True)
-    nurse.submit(f"/staff/activities/registrations/{placed.id}/attendance", {"attendance": "attended"}, token_from=f"/staff/activities/dates/{begun.id}")
+    nurse_client.submit(f"/staff/activities/registrations/{placed.id}/attendance", {"attendance": "attended"}, token_from=f"/staff/activities/dates/{begun.id}")
     db.session.expire_all()
     assert db.session.get(Registration, placed.id).child_id == child_id
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"registration:{placed.id}", AuditEntry.child_id == child_id)) is not None
 
-    text = pdf_text(nurse.get(f"/staff/reports/children/{child_id}.pdf?lang=fi").data, tmp_path)
+    text = pdf_text(nurse_client.get(f"/staff/reports/children/{child_id}.pdf?lang=fi").data, tmp_path)
     assert "Ryhmätoiminnot, joihin lapsi on osallistunut" in text and "Vauvakahvila" in text and "Uni ja lepo" in text
 
     # A family on the waiting list did not come, and someone else's child's case cannot be chosen.
-    refused = nurse.submit(f"/staff/activities/registrations/{waiting.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    refused = nurse_client.submit(f"/staff/activities/registrations/{waiting.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
     assert "Endast en familj som har en plats kan kopplas till ett barns ärende." in refused.get_data(as_text=True)
-    assert nurse.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": "999"}, token_from=f"/staff/activities/dates/{begun.id}").status_code == 403
+    assert nurse_client.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": "999"}, token_from=f"/staff/activities/dates/{begun.id}").status_code == 403
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).child_id is None
 
 
-def test_a_visit_not_marked_as_attended_stays_out_of_the_child_summary(nurse, db, family_centre, tmp_path):
+def test_a_visit_not_marked_as_attended_stays_out_of_the_child_summary(nurse_client, db, family_centre, tmp_path):
     begun, placed, _waiting = led_date_with_families(db, family_centre)
-    row = nurse.submit(
+    row = nurse_client.submit(
         f"/staff/activities/registrations/{placed.id}/child", {"child": str(family_centre["child_id"])},
         token_from=f"/staff/activities/dates/{begun.id}", headers={"HX-Request": "true"},
     ).get_data(as_text=True)
     assert "<html" not in row and f'id="registration-{placed.id}"' in row and "kopplad till ärendet för Elsa" in row
-    text = pdf_text(nurse.get(f"/staff/reports/children/{family_centre['child_id']}.pdf?lang=sv").data, tmp_path)
+    text = pdf_text(nurse_client.get(f"/staff/reports/children/{family_centre['child_id']}.pdf?lang=sv").data, tmp_path)
     assert "Babycafé" not in text
     assert "Inga deltaganden i gruppverksamheter är kopplade till barnet." in text
 

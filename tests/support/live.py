@@ -1,4 +1,5 @@
-"""A real multi-worker HTTP server (gunicorn) for concurrency tests, and a small browser-like client."""
+"""A real multi-worker HTTP server (gunicorn) for concurrency tests, a small browser-like client,
+and ``at_once`` to send requests at the same moment."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import http.cookiejar
 import os
 import re
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.servers import ServerProcess, free_port
@@ -83,3 +86,20 @@ class Browser:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+
+def at_once(count: int, action: Callable[[int], tuple[int, str]]) -> list[tuple[int, str]]:
+    """Run ``action(index)`` in ``count`` threads that start at the same moment; results by index."""
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = action(index)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
