@@ -1,6 +1,6 @@
 """A long fuzz run: every route as every role with malformed input, reporting every 5xx.
 
-The same fuzzer as tests/test_fuzz.py (tests/fuzzing.py), with many more
+The same fuzzer as tests/platform/test_fuzz.py (tests/support/fuzzing.py), with many more
 random requests. Run ``make fuzz`` or
 ``FUZZ_EXAMPLES=20000 FUZZ_SEED=7 .venv/bin/python bench/fuzz.py``; set
 ``FUZZ_DATABASE_URL`` to an empty, migrated PostgreSQL database to fuzz on
@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
-from tests import fuzzing  # noqa: E402
-from tests.conftest import BASE_CONFIG  # noqa: E402
-from tests.helpers import FamnenClient  # noqa: E402
+from tests.support import fuzzing  # noqa: E402
+from tests.support.config import BASE_CONFIG  # noqa: E402
+from tests.support.helpers import FamnenClient  # noqa: E402
 
 
 def main() -> int:

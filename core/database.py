@@ -19,7 +19,7 @@
 - One transaction per request: domain functions flush and never commit; the
   view commits once (or not at all, and the failed request rolls back at
   teardown), commands and scheduled jobs commit for themselves.
-  ``tests/test_transactions.py`` holds the code to that and names the few
+  ``tests/platform/test_transactions.py`` holds the code to that and names the few
   documented exceptions (``begin_write`` here, ``audit.log.refuse``, the
   sign-in attempt).
 - ``UTCDateTime`` stores aware datetimes as UTC on both databases.
@@ -124,7 +124,7 @@ def begin_write(session: Session) -> None:
 
     Only for commands and scheduled jobs outside a request (reminders, purge),
     before a check-then-write; the commit is theirs to make, so it is one of the
-    exceptions ``tests/test_transactions.py`` names. Requests never call it: they
+    exceptions ``tests/platform/test_transactions.py`` names. Requests never call it: they
     already begin with the lock on SQLite, and a commit here would commit the
     request's unfinished work. On PostgreSQL this only starts a fresh
     transaction; callers lock rows with ``with_for_update()``.

@@ -9,7 +9,6 @@ Every HTML page the test client receives is checked with the Nu Html Checker.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,37 +18,9 @@ from sqlalchemy import text
 
 from app import create_app
 from extensions import db as _db
-from tests.helpers import FamnenClient
-from tests.html_checker import HtmlChecker
-
-POSTGRES_URL = os.environ.get("FAMNEN_TEST_DATABASE_URL")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-# Cheap password hashing keeps the suite fast; the hash format stays argon2id.
-BASE_CONFIG = {
-    "ENV_NAME": "testing",
-    "SECRET_KEY": "tests-only-secret-key-that-is-long-enough-0123456789",
-    "ARGON2_TIME_COST": 1,
-    "ARGON2_MEMORY_KIB": 8192,
-    "ARGON2_PARALLELISM": 1,
-    "MAIL_BACKEND": "outbox",
-    "BASE_URL": "http://localhost",
-}
-# What a correct production installation sets (see docs/deployment.md).
-PRODUCTION_CONFIG = {
-    **BASE_CONFIG,
-    "ENV_NAME": "production",
-    "MAIL_BACKEND": "smtp",
-    "BASE_URL": "https://famnen.example.fi",
-    "PROXY_COUNT": 1,
-}
-
-
-def unavailable(reason: str) -> None:
-    """Skip a test that needs a missing tool - or fail it under CI, where nothing may be skipped."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
-    pytest.skip(reason)
+from tests.support.config import BASE_CONFIG, POSTGRES_URL, unavailable
+from tests.support.helpers import FamnenClient
+from tests.support.html_checker import HtmlChecker
 
 
 def _empty_postgres(connection) -> None:
@@ -179,7 +150,7 @@ def mailbox(app):
     """A real SMTP server (aiosmtpd) on a free loopback port; the app sends its email there."""
     from aiosmtpd.controller import Controller
 
-    from tests.servers import SAFETY_LIMIT, free_port
+    from tests.support.servers import SAFETY_LIMIT, free_port
 
     handler = Mailbox()
     # The server runs in a thread, not a process, so a generous limit stands in for watching it.
@@ -196,7 +167,7 @@ def world(db):
     from datetime import time
 
     from blueprints.auth.models import User
-    from tests.factories import BookingWorld, make_centre, make_professional, make_service
+    from tests.support.factories import BookingWorld, make_centre, make_professional, make_service
 
     centre = make_centre()
     login = make_professional(centre, weekdays=range(7), start=time(0), end=time(23, 45))
@@ -212,7 +183,7 @@ def family_centre(db, world):
     from blueprints.auth.models import User
     from blueprints.questionnaires import invitations
     from blueprints.questionnaires.demo import import_shipped_instruments
-    from tests.factories import make_professional, make_service
+    from tests.support.factories import make_professional, make_service
     from blueprints.organisation.models import Centre
 
     import_shipped_instruments()
@@ -227,6 +198,15 @@ def family_centre(db, world):
     child = invitations.open_case("Elsa", date(2022, 9, 15), nurse)
     db.session.commit()
     return {"world": world, "nurse": world.professional, "coach": coach, "child_id": child.id}
+
+
+@pytest.fixture
+def nurse_client(app, client, family_centre):
+    """The test client, signed in as the ``family_centre`` nurse."""
+    from tests.support.helpers import sign_in
+
+    sign_in(client, app, family_centre["nurse"])
+    return client
 
 
 @pytest.fixture

@@ -183,7 +183,7 @@ def begin_attempt(email: str, ip_address: str) -> tuple[timedelta | None, LoginA
     the slow password hash does not hold the lock.
 
     This commit is one of the documented exceptions to "the view commits once"
-    (``tests/test_transactions.py`` names it): it is the point of the function,
+    (``tests/platform/test_transactions.py`` names it): it is the point of the function,
     and it runs at the start of a sign-in step, before anything else of the
     request is pending. The view commits the step's outcome afterwards.
     """

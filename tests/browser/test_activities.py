@@ -11,10 +11,10 @@ from blueprints.activities.models import ActivityKind, AgeGroup, Registration, R
 from blueprints.auth.models import User
 from blueprints.organisation.models import Centre
 from extensions import db as database
-from tests.activities_factories import make_activity, make_date
-from tests.browser.conftest import sign_in_staff
-from tests.factories import make_centre
-from tests.helpers import make_staff
+from tests.support.activities_factories import make_activity, make_date
+from tests.support.browser import sign_in_staff
+from tests.support.factories import make_centre
+from tests.support.helpers import make_staff
 
 TEXTS = {
     "sv": {

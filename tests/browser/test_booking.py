@@ -5,7 +5,7 @@ import re
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in_staff
+from tests.support.browser import sign_in_staff
 
 
 TEXTS = {

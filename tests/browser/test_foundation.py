@@ -5,42 +5,9 @@ import re
 import pyotp
 import pytest
 
-from tests.helpers import make_staff
+from tests.support.browser import FOUNDATION_TEXTS
+from tests.support.helpers import make_staff
 
-TEXTS = {
-    "sv": {
-        "heading": "Familjecentret på nätet",
-        "staff_link": "Inloggning för personal",
-        "email": "E-postadress",
-        "password": "Lösenord",
-        "continue": "Fortsätt",
-        "code": "Sexsiffrig kod",
-        "confirm": "Bekräfta och logga in",
-        "sign_in": "Logga in",
-        "welcome": "Välkommen, Sara Nyström",
-        "sign_out": "Logga ut",
-        "signed_out": "Du har loggat ut.",
-        "stay": "Fortsätt vara inloggad",
-        "wrong": "E-postadressen eller lösenordet är inte rätt.",
-        "other": ("fi", "Suomi", "Perhekeskus verkossa"),
-    },
-    "fi": {
-        "heading": "Perhekeskus verkossa",
-        "staff_link": "Henkilöstön kirjautuminen",
-        "email": "Sähköpostiosoite",
-        "password": "Salasana",
-        "continue": "Jatka",
-        "code": "Kuusinumeroinen koodi",
-        "confirm": "Vahvista ja kirjaudu sisään",
-        "sign_in": "Kirjaudu sisään",
-        "welcome": "Tervetuloa, Sara Nyström",
-        "sign_out": "Kirjaudu ulos",
-        "signed_out": "Olet kirjautunut ulos.",
-        "stay": "Pysy kirjautuneena",
-        "wrong": "Sähköpostiosoite tai salasana on väärin.",
-        "other": ("sv", "Svenska", "Familjecentret på nätet"),
-    },
-}
 
 
 @pytest.fixture
@@ -50,7 +17,7 @@ def demo(app, runner):
 
 
 def test_front_page_and_language_switch(ui, demo, language):
-    texts = TEXTS[language]
+    texts = FOUNDATION_TEXTS[language]
     ui.goto("/")
     page = ui.page
     assert page.get_by_role("heading", level=1).inner_text() == texts["heading"]
@@ -70,7 +37,7 @@ def test_front_page_and_language_switch(ui, demo, language):
 
 
 def test_staff_member_signs_in_with_password_and_authenticator_and_out_again(ui, app, db, language):
-    texts = TEXTS[language]
+    texts = FOUNDATION_TEXTS[language]
     login = make_staff(name="Sara Nyström", enrolled=False)
     page = ui.page
     ui.goto("/")
@@ -120,7 +87,7 @@ def test_pages_fit_a_320_pixel_wide_screen_and_the_skip_link_works(ui, demo, lan
 
 def test_sign_in_works_without_javascript(chromium, live_server, app, db, html_checker, language):
     login = make_staff(name="Sara Nyström")
-    texts = TEXTS[language]
+    texts = FOUNDATION_TEXTS[language]
     context = chromium.new_context(java_script_enabled=False, locale=f"{language}-FI")
     context.add_cookies([{"name": "famnen_lang", "value": language, "url": live_server}])
     page = context.new_page()

@@ -2,19 +2,18 @@
 
 import pytest
 
-from tests.browser.conftest import sign_in_staff
-from tests.browser.test_foundation import TEXTS
-from tests.helpers import make_staff
+from tests.support.browser import FOUNDATION_TEXTS, sign_in_staff
+from tests.support.helpers import make_staff
 
 
-@pytest.fixture
-def app_config(app_config):
+@pytest.fixture(autouse=True)
+def one_minute_idle_limit(app_config):
     """A one-minute idle limit with a 57-second warning, so the warning shows after three seconds."""
-    return {**app_config, "STAFF_IDLE_MINUTES": 1, "STAFF_IDLE_WARNING_SECONDS": 57}
+    app_config.update(STAFF_IDLE_MINUTES=1, STAFF_IDLE_WARNING_SECONDS=57)
 
 
 def test_idle_warning_lets_staff_stay_signed_in(ui, app, db, language):
-    texts = TEXTS[language]
+    texts = FOUNDATION_TEXTS[language]
     login = make_staff(name="Sara Nyström")
     page = ui.page
     sign_in_staff(ui, login)

@@ -1,8 +1,8 @@
 """An administrator answers a data request and reads the audit log in the browser."""
 
-from tests.browser.conftest import sign_in_staff
-from tests.helpers import make_staff
-from tests.test_reports import sent_response
+from tests.support.browser import sign_in_staff
+from tests.support.helpers import make_staff
+from tests.support.questionnaires import sent_response
 
 TEXTS = {
     "sv": {"first_name": "Barnets förnamn", "born": "Barnets födelsedatum", "find": "Sök", "looked": "Vem som har tittat på uppgifterna", "audit": "Logg över användning"},

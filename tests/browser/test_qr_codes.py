@@ -17,8 +17,8 @@ from blueprints.auth.models import User
 from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child
 from core.timeutil import utcnow
-from tests.browser.conftest import enter_password, sign_in_staff
-from tests.helpers import make_staff
+from tests.support.browser import enter_password, sign_in_staff
+from tests.support.helpers import make_staff
 
 
 def decoded_qr_code(ui) -> str:

@@ -3,7 +3,7 @@ sends, and books the coach call the Kraftfamiljer offer leads to; the nurse read
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in_staff
+from tests.support.browser import sign_in_staff
 
 EXTERNALIZING = (4, 5, 8, 10, 12, 14, 16)
 TEXTS = {

@@ -2,8 +2,8 @@
 
 import subprocess
 
-from tests.browser.conftest import sign_in_staff
-from tests.test_reports import sent_response
+from tests.support.browser import sign_in_staff
+from tests.support.questionnaires import sent_response
 
 TITLES = {"sv": ("PDF Svenska", "Fyraårsgranskningen: Elsa"), "fi": ("PDF Suomi", "Neljävuotistarkastus: Elsa")}
 

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in_staff
-from tests.helpers import make_staff
+from tests.support.browser import sign_in_staff
+from tests.support.helpers import make_staff
 
 TEXTS = {
     "sv": {
