@@ -42,7 +42,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
+from urllib.parse import quote, quote_plus, urlencode
 from urllib.request import Request, urlopen
 
 import phonenumbers
@@ -249,13 +249,21 @@ def _gateway_id(answer: bytes) -> str | None:
     return None if value is None or isinstance(value, (dict, list)) else str(value)[:200]
 
 
+def _as_sent(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``values`` as a gateway may echo them: as they are, URL-encoded and JSON-escaped, longest first."""
+    forms = set()
+    for value in values:
+        forms.update({value, quote_plus(value), quote(value), json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]})
+    # Very short strings would blank out half the answer; a text that short says nothing anyway.
+    return tuple(sorted((form for form in forms if len(form) >= 4), key=len, reverse=True))
+
+
 def _excerpt(answer: bytes, hidden: tuple[str, ...]) -> str:
     """The start of a gateway's answer for the record, with the text and the number blanked out."""
-    excerpt = " ".join(answer.decode("utf-8", errors="replace").split())
+    excerpt = answer.decode("utf-8", errors="replace")
     for secret in hidden:
-        if secret:
-            excerpt = excerpt.replace(secret, "…")
-    return excerpt[:ERROR_EXCERPT]
+        excerpt = excerpt.replace(secret, "…")
+    return " ".join(excerpt.split())[:ERROR_EXCERPT]
 
 
 def _attempt(request: Request, timeout: float, hidden: tuple[str, ...]) -> tuple[Delivery, bool]:
@@ -279,7 +287,7 @@ def _attempt(request: Request, timeout: float, hidden: tuple[str, ...]) -> tuple
 def _send_http(recipient: str, text: str) -> Delivery:
     config = current_app.config
     request = build_request(recipient, text)
-    hidden = (text, recipient, recipient.removeprefix("+"))
+    hidden = _as_sent((text, recipient, recipient.removeprefix("+")))
     attempts = max(1, int(config["SMS_HTTP_ATTEMPTS"]))
     backoff = float(config["SMS_HTTP_BACKOFF_SECONDS"])
     for attempt in range(1, attempts + 1):
