@@ -95,6 +95,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SMS_HTTP_BACKOFF_SECONDS": 0.5,
         # Where the gateway's JSON answer holds the message id, as a dotted path ("messages.0.id"); empty for none.
         "SMS_HTTP_ID_FIELD": "",
+        # Text the gateway's answer must contain to count as accepted (e.g. "OK"); empty: any 2xx answer.
+        "SMS_HTTP_SUCCESS_TEXT": "",
         # Families get a reminder email this many hours before their appointment.
         "REMINDER_HOURS_BEFORE": 24,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.

@@ -24,7 +24,8 @@ failing one never undoes a booking.
 Retrying: a failed connection (nothing reached the gateway) and an HTTP 5xx
 answer are tried again, after ``SMS_HTTP_BACKOFF_SECONDS``, then twice that, …,
 up to ``SMS_HTTP_ATTEMPTS`` attempts in all. A 4xx answer (the gateway refused
-the request as it is) is not, and neither is a request sent but not answered in
+the request as it is) is not, nor a 2xx answer without ``SMS_HTTP_SUCCESS_TEXT``
+when that is set, and neither is a request sent but not answered in
 ``SMS_HTTP_TIMEOUT`` seconds: the gateway may have taken that message, and a
 family should not get the same text twice.
 """
@@ -40,6 +41,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from http.client import HTTPException
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, quote_plus, urlencode
@@ -270,18 +272,24 @@ def _attempt(request: Request, timeout: float, hidden: tuple[str, ...]) -> tuple
     """Send the request once: (what happened, whether trying again could help)."""
     try:
         with urlopen(request, timeout=timeout) as response:
-            return Delivery(True, 1, gateway_id=_gateway_id(response.read(MAX_ANSWER_BYTES))), False
+            answer = response.read(MAX_ANSWER_BYTES)
     except HTTPError as error:
-        answer = _excerpt(error.read(MAX_ANSWER_BYTES), hidden)
-        message = f"HTTP {error.code} {error.reason}" + (f": {answer}" if answer else "")
+        excerpt = _excerpt(error.read(MAX_ANSWER_BYTES), hidden)
+        message = f"HTTP {error.code} {error.reason}" + (f": {excerpt}" if excerpt else "")
         return Delivery(False, 1, error=message), error.code >= 500
     except URLError as error:
         # The request did not reach the gateway: safe to try again, except against a bad certificate.
         return Delivery(False, 1, error=f"Could not reach the gateway: {error.reason}"), not isinstance(error.reason, ssl.SSLError)
     except TimeoutError:
         return Delivery(False, 1, error=f"The gateway did not answer within {timeout:g} s."), False
-    except OSError as error:
+    except (OSError, HTTPException) as error:
         return Delivery(False, 1, error=f"The connection broke before the gateway answered: {error}"), False
+    # Some gateways answer 200 to everything and say in the body whether they took the message.
+    expected = current_app.config["SMS_HTTP_SUCCESS_TEXT"]
+    if expected and expected not in answer.decode("utf-8", errors="replace"):
+        excerpt = _excerpt(answer, hidden)
+        return Delivery(False, 1, error=f"The gateway's answer does not contain {expected!r}: {excerpt}"), False
+    return Delivery(True, 1, gateway_id=_gateway_id(answer)), False
 
 
 def _send_http(recipient: str, text: str) -> Delivery:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+import shlex
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,6 +135,16 @@ def test_a_gateway_that_does_not_answer_is_a_failure_after_the_timeout_and_not_t
     assert len(http.requests) == 1 and pauses == []
     assert (record.status, record.attempts) == ("failed", 1)
     assert record.error == "The gateway did not answer within 0.5 s."
+
+
+def test_an_answer_without_the_success_text_is_a_failure_that_is_not_tried_again(app, db, http, pauses):
+    app.config.update(SMS_HTTP_SUCCESS_TEXT='"id"')
+    assert sms.send_sms(NUMBER, TEXT, "confirmation").status == "sent"
+    app.config.update(SMS_HTTP_SUCCESS_TEXT="ACCEPTED")
+    record = sms.send_sms(NUMBER, TEXT, "confirmation")
+    assert len(http.requests) == 2 and pauses == []
+    assert (record.status, record.attempts) == ("failed", 1)
+    assert record.error == 'The gateway\'s answer does not contain \'ACCEPTED\': {"messages": [{"id": "gw-2"}]}'
 
 
 def test_a_gateway_that_cannot_be_reached_is_tried_the_configured_number_of_times(app, db, pauses):
@@ -315,6 +327,46 @@ def test_old_records_and_outbox_files_are_purged(app, db, monkeypatch):
     assert report.counts["text message records"] == 1 and report.counts["outbox text messages"] == 1
     assert records(db) == [kept]
     assert [path.name for path in Path(app.config["SMS_OUTBOX_DIR"]).glob("*.txt")] == [kept.gateway_id]
+
+
+# --- The documented examples ---------------------------------------------------------
+
+
+def documented_examples() -> list[dict[str, str]]:
+    """The environment-file examples of docs/sms.md for the HTTP gateway, read as the wrapper reads them."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "sms.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```sh\n(.*?)```", guide, re.DOTALL):
+        if "FAMNEN_SMS_BACKEND=http" in block:
+            lines = [line.partition("=") for line in block.splitlines() if line.strip()]
+            examples.append({name: shlex.split(value)[0] for name, _, value in lines})
+    return examples
+
+
+def strings(value) -> list[str]:
+    """Every string in a JSON-like value."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [string for item in items for string in strings(item)]
+
+
+def test_the_documented_examples_start_and_send_the_text_as_described(app_config, gateway):
+    examples = documented_examples()
+    assert len(examples) == 3
+    for example in examples:
+        settings = config.settings_from_environment(example)
+        # The local gateway stands in at the example's address, which keeps its query string.
+        settings["SMS_HTTP_URL"] = gateway.url + "".join(settings["SMS_HTTP_URL"].partition("?")[1:])
+        example_app = create_app({**app_config, **settings})
+        with example_app.app_context():
+            sms.send_sms(NUMBER, TEXT, "test")
+        request = gateway.requests[-1]
+        if request.method == "GET":
+            received = request.query
+        else:
+            received = request.json if settings.get("SMS_HTTP_BODY") == "json" else request.form
+        assert TEXT in strings(received) and any(NUMBER.removeprefix("+") in string for string in strings(received))
 
 
 # --- Settings --------------------------------------------------------------------------
