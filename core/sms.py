@@ -211,7 +211,8 @@ def fill_placeholders(template: Any, values: dict[str, str]) -> Any:
 def build_request(recipient: str, text: str) -> Request:
     """The HTTP request the ``SMS_HTTP_*`` settings describe for one message."""
     config = current_app.config
-    values = {"recipient": recipient, "recipient_digits": recipient.removeprefix("+"), "sender": config["SMS_SENDER"], "text": text}
+    # str(): an environment value that looks like a number (a sender number, a token) is read as JSON.
+    values = {"recipient": recipient, "recipient_digits": recipient.removeprefix("+"), "sender": str(config["SMS_SENDER"]), "text": text}
     fields = fill_placeholders(config["SMS_HTTP_FIELDS"], values)
     headers = {"User-Agent": "Famnen", "Accept": "application/json, text/plain;q=0.9, */*;q=0.5"}
     url, data = config["SMS_HTTP_URL"], None
@@ -227,8 +228,8 @@ def build_request(recipient: str, text: str) -> Request:
         pair = f"{config['SMS_HTTP_USERNAME']}:{config['SMS_HTTP_PASSWORD']}".encode("utf-8")
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
     elif config["SMS_HTTP_AUTH"] == "bearer":
-        headers["Authorization"] = "Bearer " + config["SMS_HTTP_TOKEN"]
-    headers.update(config["SMS_HTTP_HEADERS"])
+        headers["Authorization"] = f"Bearer {config['SMS_HTTP_TOKEN']}"
+    headers.update({name: str(value) for name, value in config["SMS_HTTP_HEADERS"].items()})
     return Request(url, data=data, headers=headers, method=config["SMS_HTTP_METHOD"])
 
 

@@ -88,6 +88,19 @@ def test_a_json_template_is_filled_in_and_sent_with_a_bearer_token(app, db, http
     assert (record.status, record.gateway_id) == ("sent", "gw-1")
 
 
+def test_settings_from_the_environment_that_look_like_numbers_are_sent_as_written(app_config, gateway):
+    environment = {
+        "FAMNEN_SMS_BACKEND": "http", "FAMNEN_SMS_HTTP_URL": gateway.url, "FAMNEN_SMS_SENDER": "358191234567",
+        "FAMNEN_SMS_HTTP_AUTH": "bearer", "FAMNEN_SMS_HTTP_TOKEN": "20261205", "FAMNEN_SMS_HTTP_HEADERS": '{"X-Account": 42}',
+    }
+    numeric_app = create_app({**app_config, **config.settings_from_environment(environment)})
+    with numeric_app.app_context():
+        assert sms.send_sms(NUMBER, "Hej", "test").status == "sent"
+    [request] = gateway.requests
+    assert request.form["from"] == "358191234567"
+    assert (request.headers["Authorization"], request.headers["X-Account"]) == ("Bearer 20261205", "42")
+
+
 def test_get_puts_the_fields_in_the_query_string(app, db, http):
     app.config.update(SMS_HTTP_METHOD="GET", SMS_HTTP_URL=http.url + "?key=abc", SMS_HTTP_FIELDS={"to": "{recipient}", "text": "{text}"})
     assert sms.send_sms(NUMBER, "Hej då", "test").status == "sent"
