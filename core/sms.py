@@ -310,7 +310,6 @@ def _send_http(recipient: str, text: str) -> Delivery:
 
 def _write_outbox(recipient: str, text: str, purpose: str, now: datetime) -> Delivery:
     folder = Path(current_app.config["SMS_OUTBOX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
     # Sortable names: the newest message is the last one listed.
     name = f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.txt"
     alphabet = "GSM 7-bit" if _is_gsm(text) else "UCS-2"
@@ -318,7 +317,11 @@ def _write_outbox(recipient: str, text: str, purpose: str, now: datetime) -> Del
         f"To: {recipient}\nFrom: {current_app.config['SMS_SENDER']}\nPurpose: {purpose}\n"
         f"Date: {now.isoformat()}\nSegments: {segments(text)} ({alphabet})\n\n"
     )
-    (folder / name).write_text(head + text + "\n", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(head + text + "\n", encoding="utf-8")
+    except OSError as error:
+        return Delivery(False, 1, error=f"Could not write to the outbox {folder}: {error.strerror}")
     return Delivery(True, 1, gateway_id=name)
 
 

@@ -273,6 +273,15 @@ def test_the_outbox_writes_one_readable_file_per_message(app, db, monkeypatch):
     assert second.read_text(encoding="utf-8").endswith("\n\nHej då\n")
 
 
+def test_an_outbox_that_cannot_be_written_is_a_recorded_failure(app, db, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    app.config.update(SMS_OUTBOX_DIR=str(blocked))
+    record = sms.send_sms(NUMBER, TEXT, "confirmation")
+    assert (record.status, record.backend, record.gateway_id) == ("failed", "outbox", None)
+    assert record.error == f"Could not write to the outbox {blocked}: File exists"
+
+
 def test_disabled_sends_and_records_nothing(app, db, http):
     app.config.update(SMS_BACKEND="disabled")
     assert not sms.sms_enabled()
