@@ -18,12 +18,17 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from flask import Config, Flask
 
 LANGUAGES = ("sv", "fi", "en")
 ENVIRONMENTS = ("production", "development", "testing")
 MAIL_BACKENDS = ("smtp", "outbox")
+SMS_BACKENDS = ("outbox", "http", "disabled")
+SMS_HTTP_METHODS = ("POST", "GET")
+SMS_HTTP_BODIES = ("form", "json")
+SMS_HTTP_AUTHS = ("none", "basic", "bearer")
 LOG_FORMATS = ("json", "text")
 
 
@@ -63,6 +68,35 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SMTP_SSL": False,
         "SMTP_TIMEOUT": 20,
         "MAIL_FROM": "Famnen <no-reply@example.fi>",
+        # Text messages (core/sms.py, docs/sms.md). SMS_BACKEND "outbox" writes them as files
+        # to SMS_OUTBOX_DIR, the default outside production; production defaults to "disabled"
+        # until the operator's HTTP gateway is set up ("http" and the SMS_HTTP_* settings).
+        "SMS_BACKEND": None,
+        "SMS_OUTBOX_DIR": os.path.join(instance_path, "sms-outbox"),
+        # The sender shown on the phone: a name of at most 11 letters and digits, or a number.
+        "SMS_SENDER": "Famnen",
+        # A longer text is refused: 4 segments are 612 characters in the GSM alphabet, 268 otherwise.
+        "SMS_MAX_SEGMENTS": 4,
+        "SMS_HTTP_URL": "",
+        "SMS_HTTP_METHOD": "POST",
+        # "form" (application/x-www-form-urlencoded) or "json"; GET puts the fields in the query string.
+        "SMS_HTTP_BODY": "form",
+        # The fields (form) or the JSON body, with {recipient}, {recipient_digits}, {sender}, {text}.
+        "SMS_HTTP_FIELDS": {"to": "{recipient}", "from": "{sender}", "text": "{text}"},
+        "SMS_HTTP_AUTH": "none",
+        "SMS_HTTP_USERNAME": "",
+        "SMS_HTTP_PASSWORD": "",
+        "SMS_HTTP_TOKEN": "",
+        # Extra request headers, e.g. {"X-API-Key": "..."}.
+        "SMS_HTTP_HEADERS": {},
+        # Seconds to wait for the gateway, attempts in all, and the first pause between them (doubling).
+        "SMS_HTTP_TIMEOUT": 5,
+        "SMS_HTTP_ATTEMPTS": 3,
+        "SMS_HTTP_BACKOFF_SECONDS": 0.5,
+        # Where the gateway's JSON answer holds the message id, as a dotted path ("messages.0.id"); empty for none.
+        "SMS_HTTP_ID_FIELD": "",
+        # Text the gateway's answer must contain to count as accepted (e.g. "OK"); empty: any 2xx answer.
+        "SMS_HTTP_SUCCESS_TEXT": "",
         # Families get a reminder email this many hours before their appointment.
         "REMINDER_HOURS_BEFORE": 24,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.
@@ -80,8 +114,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RETENTION_AUDIT_MONTHS": 144,
         # Sign-in attempts and old staff sessions: days.
         "RETENTION_SIGN_IN_DAYS": 90,
-        # Copies of emails in the development outbox: days.
+        # Copies of emails and text messages in the development outboxes: days.
         "RETENTION_OUTBOX_DAYS": 30,
+        # Records of text messages sent (number, purpose, outcome; never the text): days.
+        "RETENTION_SMS_DAYS": 90,
         # Public address of the installation, used in emails and feeds.
         "BASE_URL": "http://127.0.0.1:5000",
         # Staff sessions end after this much inactivity (WCAG 2.2.1: warned before).
@@ -176,6 +212,11 @@ def production_problems(config: Mapping[str, Any]) -> tuple[list[str], list[str]
             "MAIL_BACKEND is \"outbox\": families would get no email and their messages would pile up "
             "as files on this server. Set FAMNEN_MAIL_BACKEND=smtp and the SMTP_* settings."
         )
+    if config.get("SMS_BACKEND") == "outbox":
+        problems.append(
+            "SMS_BACKEND is \"outbox\": families would get no text messages. Set FAMNEN_SMS_BACKEND=http "
+            "and the SMS_HTTP_* settings, or FAMNEN_SMS_BACKEND=disabled."
+        )
     if not str(config.get("BASE_URL", "")).startswith("https://"):
         problems.append(
             f"BASE_URL is {config.get('BASE_URL')!r}: links in emails must use the public https:// "
@@ -192,7 +233,18 @@ def production_problems(config: Mapping[str, Any]) -> tuple[list[str], list[str]
             "SMTP_USERNAME is set but neither SMTP_STARTTLS nor SMTP_SSL is on: the mail password "
             "would cross the network unencrypted."
         )
+    sms_url = str(config.get("SMS_HTTP_URL", ""))
+    if config.get("SMS_BACKEND") == "http" and not sms_url.startswith("https://") and not _is_loopback(sms_url):
+        warnings.append(
+            f"SMS_HTTP_URL is {sms_url!r}: the gateway's credentials and the families' numbers would cross "
+            "the network unencrypted; use the gateway's https:// address."
+        )
     return problems, warnings
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` points at this machine (a gateway relay on localhost needs no TLS)."""
+    return urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def check_production_safety(app: Flask) -> None:
@@ -210,6 +262,39 @@ def _require_choice(settings: Mapping[str, Any], name: str, allowed: tuple[str, 
     """Refuse a setting whose value is not one of ``allowed``."""
     if settings[name] not in allowed:
         raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {settings[name]!r}.")
+
+
+def check_sms_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse SMS settings that could not send a message, saying which one to change."""
+    _require_choice(settings, "SMS_BACKEND", SMS_BACKENDS)
+    _require_choice(settings, "SMS_HTTP_METHOD", SMS_HTTP_METHODS)
+    _require_choice(settings, "SMS_HTTP_BODY", SMS_HTTP_BODIES)
+    _require_choice(settings, "SMS_HTTP_AUTH", SMS_HTTP_AUTHS)
+    if not isinstance(settings["SMS_MAX_SEGMENTS"], int) or settings["SMS_MAX_SEGMENTS"] < 1:
+        raise ConfigurationError(f"SMS_MAX_SEGMENTS must be a whole number of at least 1, not {settings['SMS_MAX_SEGMENTS']!r}.")
+    if not isinstance(settings["SMS_HTTP_HEADERS"], dict):
+        raise ConfigurationError('SMS_HTTP_HEADERS must be a mapping such as {"X-API-Key": "..."}.')
+    if settings["SMS_BACKEND"] != "http":
+        return
+    if not str(settings["SMS_HTTP_URL"]).startswith(("https://", "http://")):
+        raise ConfigurationError("SMS_BACKEND is \"http\": set SMS_HTTP_URL to the gateway's address (https://...).")
+    fields = settings["SMS_HTTP_FIELDS"]
+    flat = isinstance(fields, dict) and all(isinstance(value, (str, int, float)) for value in fields.values())
+    if (settings["SMS_HTTP_BODY"] == "form" or settings["SMS_HTTP_METHOD"] == "GET") and not flat:
+        raise ConfigurationError(
+            "SMS_HTTP_FIELDS must map field names to values, such as "
+            '{"to": "{recipient}", "from": "{sender}", "text": "{text}"}, when the fields go as a form or in the URL.'
+        )
+    if settings["SMS_HTTP_METHOD"] == "GET" and settings["SMS_HTTP_BODY"] == "json":
+        raise ConfigurationError("SMS_HTTP_BODY \"json\" needs SMS_HTTP_METHOD \"POST\": a GET request has no body.")
+    if "{text}" not in json.dumps(fields):
+        raise ConfigurationError("SMS_HTTP_FIELDS must contain {text} somewhere, or no message would be sent.")
+    if "{recipient" not in json.dumps(fields):
+        raise ConfigurationError("SMS_HTTP_FIELDS must contain {recipient} or {recipient_digits} somewhere.")
+    credentials = {"basic": ("SMS_HTTP_USERNAME", "SMS_HTTP_PASSWORD"), "bearer": ("SMS_HTTP_TOKEN",)}
+    for name in credentials.get(settings["SMS_HTTP_AUTH"], ()):
+        if not settings[name]:
+            raise ConfigurationError(f"SMS_HTTP_AUTH is {settings['SMS_HTTP_AUTH']!r}: set {name} too.")
 
 
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
@@ -236,6 +321,10 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     if not settings["MAIL_BACKEND"]:
         settings["MAIL_BACKEND"] = "smtp" if is_production else "outbox"
     _require_choice(settings, "MAIL_BACKEND", MAIL_BACKENDS)
+    if not settings["SMS_BACKEND"]:
+        settings["SMS_BACKEND"] = "disabled" if is_production else "outbox"
+    settings["SMS_HTTP_METHOD"] = str(settings["SMS_HTTP_METHOD"]).upper()
+    check_sms_settings(settings)
     if not settings["LOG_FORMAT"]:
         settings["LOG_FORMAT"] = "json" if is_production else "text"
     _require_choice(settings, "LOG_FORMAT", LOG_FORMATS)

@@ -64,7 +64,10 @@ def database_url(migrated_database, tmp_path) -> str:
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     """The configuration of the test's app; tests may change it before ``app`` is built."""
-    return {**BASE_CONFIG, "DATABASE_URL": database_url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
+    return {
+        **BASE_CONFIG, "DATABASE_URL": database_url,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
+    }
 
 
 @pytest.fixture

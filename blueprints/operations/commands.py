@@ -1,4 +1,4 @@
-"""``flask backup``, ``restore``, ``run-jobs``, ``purge`` and ``send-reminders``: the commands municipal IT schedules.
+"""``flask backup``, ``restore``, ``run-jobs``, ``purge``, ``send-reminders`` and ``sms-test``: the commands municipal IT runs.
 
 They speak English, print what they did in a line or two for the journal, and
 exit non-zero when something went wrong.
@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from core import sms
 from core.timeutil import utcnow
 from extensions import db
 
@@ -115,7 +116,39 @@ def purge_command(dry_run: bool) -> None:
         click.echo(purge_old_data(utcnow()).summary)
 
 
+# Nothing about a family: the test goes to a number municipal IT chose.
+SMS_TEST_TEXT = "Famnen: this is a test message. Text messages from the family centre work."
+
+
+@click.command("sms-test")
+@with_appcontext
+@click.argument("recipient")
+def sms_test_command(recipient: str) -> None:
+    """Send a test text message to RECIPIENT (a mobile number such as +358401234567) to check the SMS settings.
+
+    Prints what the gateway made of it (attempts, its message id or its error)
+    and exits non-zero when the message could not be sent. The attempt is
+    recorded like every text message, with the purpose "test".
+    """
+    if not sms.sms_enabled():
+        raise click.ClickException(
+            'SMS_BACKEND is "disabled": set FAMNEN_SMS_BACKEND=http and the SMS_HTTP_* settings first.'
+        )
+    try:
+        record = sms.send_sms(recipient, SMS_TEST_TEXT, "test")
+    except sms.SmsRefused as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    if record.status == sms.SENT:
+        where = f"written to {current_app.config['SMS_OUTBOX_DIR']}" if record.backend == "outbox" else "accepted by the gateway"
+        reference = f", id {record.gateway_id}" if record.gateway_id else ""
+        click.echo(f"Test message to {recipient} {where} after {record.attempts} attempt(s){reference}.")
+        return
+    click.echo(f"Test message to {recipient} failed after {record.attempts} attempt(s): {record.error}", err=True)
+    sys.exit(1)
+
+
 def register_commands(app: Flask) -> None:
     """Add the operations commands to ``flask`` at the top level (``flask backup``, not ``flask operations backup``)."""
-    for command in (backup_command, restore_command, run_jobs_command, purge_command, send_reminders_command):
+    for command in (backup_command, restore_command, run_jobs_command, purge_command, send_reminders_command, sms_test_command):
         app.cli.add_command(command)

@@ -2,7 +2,9 @@
 
 Each kind of data has its own period (settings ``RETENTION_*``). Deleting is
 real deleting: rows go (their dependent rows with them, through the foreign
-keys' cascades), and copies of emails in ``instance/outbox`` go too. The PDF
+keys' cascades), and copies of emails and text messages in the development
+outboxes go too. Records of text messages sent (``core.sms``) hold a number
+but no text; they go after ``RETENTION_SMS_DAYS``. The PDF
 summaries are never written to disk, so there are none to delete. Group
 activity registrations lose their names and contact details but keep their
 numbers, which the municipality's attendance figures are counted from.
@@ -19,6 +21,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, exists, func, not_, or_, select
 
 from core.database import begin_write
+from core.sms import SmsMessage
 from extensions import db
 
 from ..activities.models import ActivityDate, Registration
@@ -60,6 +63,7 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),
         ("self-service responses", Response, and_(Response.visit_id.is_(None), Response.created_at < now - _days("RETENTION_SELF_SERVICE_DAYS"))),
         ("audit log entries", AuditEntry, AuditEntry.at < now - _months("RETENTION_AUDIT_MONTHS")),
+        ("text message records", SmsMessage, SmsMessage.created_at < now - _days("RETENTION_SMS_DAYS")),
         ("sign-in attempts", LoginAttempt, LoginAttempt.at < now - _days("RETENTION_SIGN_IN_DAYS")),
         # Sessions ended or unused for that long are long dead; their only use was the throttle and audit.
         ("old staff sessions", StaffSession, or_(StaffSession.ended_at < now - _days("RETENTION_SIGN_IN_DAYS"),
@@ -73,12 +77,13 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
     ]
 
 
-def _old_outbox_files(now: datetime) -> list[Path]:
-    folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
+def _old_outbox_files(now: datetime, setting: str, pattern: str) -> list[Path]:
+    """Files matching ``pattern`` in the outbox folder named by ``setting`` that are past retention."""
+    folder = Path(current_app.config[setting])
     if not folder.is_dir():
         return []
     cutoff = (now - _days("RETENTION_OUTBOX_DAYS")).timestamp()
-    return [path for path in folder.glob("*.eml") if path.stat().st_mtime < cutoff]
+    return [path for path in folder.glob(pattern) if path.stat().st_mtime < cutoff]
 
 
 def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
@@ -106,10 +111,11 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         ) or 0
     else:
         report.counts["group activity registrations (names removed)"] = forget_contact_details(ended)
-    files = _old_outbox_files(now)
-    if not dry_run:
-        for path in files:
-            path.unlink(missing_ok=True)
-    report.counts["outbox emails"] = len(files)
+    for kind, setting, pattern in (("outbox emails", "MAIL_OUTBOX_DIR", "*.eml"), ("outbox text messages", "SMS_OUTBOX_DIR", "*.txt")):
+        files = _old_outbox_files(now, setting, pattern)
+        if not dry_run:
+            for path in files:
+                path.unlink(missing_ok=True)
+        report.counts[kind] = len(files)
     return report
 
