@@ -18,7 +18,7 @@ from blueprints.operations.retention import purge
 from core import sms, timeutil
 from tests.conftest import PRODUCTION_CONFIG
 from tests.servers import free_port
-from tests.sms_gateway import SmsGateway
+from tests.support.sms_gateway import SmsGateway
 
 NUMBER = "+358401234567"
 TEXT = 'Hei! Muista perhekeskuksen aika ma 7.12. klo 9.00. Tid: "mån" {sender}'
