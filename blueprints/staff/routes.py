@@ -17,6 +17,7 @@ from core.timeutil import to_local, utcnow
 from extensions import db
 
 from ..audit.log import record, record_each, refuse
+from ..questionnaires.answering import definition_of
 from ..questionnaires.invitations import access_basis
 from . import today
 from .forms import AcknowledgeForm
@@ -65,7 +66,7 @@ def acknowledge(response_id: int):
     """Record "I have acted on this" for a flagged response: it leaves everyone's Today page."""
     me = current_staff()
     try:
-        response = today.flagged_response(me, response_id)
+        response = today.flagged_response(response_id)
     except today.NotFlagged:
         abort(404)
     child = response.visit.child
@@ -76,20 +77,21 @@ def acknowledge(response_id: int):
     if not form.validate_on_submit():
         message = " ".join(map(str, form.note.errors)) or _("The form had expired. Try again.")
         if wants_fragment():
-            return _render_today(problem=message, problem_response=response.id), 422
+            page = _render_today(problem=message, problem_response=response.id)
+            db.session.commit()  # the audit entries of what the fragment shows
+            return page, 422
         flash(message, "error")
         return redirect(url_for("staff.index"))
     acknowledgement, new = today.acknowledge(response, me, utcnow(), form.note.data or "")
     record(me, child.id, f"response:{response.id}", "acknowledge", basis)
-    title = pick(today.definition_of(response).title, current_language())
+    title = pick(definition_of(response).title, current_language())
     if new:
         message = _("Marked as acted on: %(child)s, %(instrument)s.", child=child.first_name, instrument=title)
     else:
         message = _("%(name)s had already marked this as acted on.", name=acknowledgement.acknowledged_by_name)
-    if wants_fragment():
-        page = _render_today(announcement=message)
-        db.session.commit()
+    page = _render_today(announcement=message) if wants_fragment() else None
+    db.session.commit()  # the acknowledgement and its audit entries, with those of the fragment shown
+    if page is not None:
         return page
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("staff.index"))

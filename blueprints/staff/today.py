@@ -120,7 +120,7 @@ def urgent_flags(user: User) -> list[UrgentFlag]:
     return found
 
 
-def flagged_response(user: User, response_id: int) -> Response:
+def flagged_response(response_id: int) -> Response:
     """A sent response with an urgent flag, for acknowledging; NotFlagged when there is none such.
 
     The caller checks ``access_basis`` itself, so that a refusal is audit-logged.

@@ -80,9 +80,9 @@ def test_acknowledging_removes_the_flag_for_everyone_and_keeps_who_and_when(db, 
 def test_only_a_sent_flagged_answer_can_be_acknowledged(db, family_centre, morning):
     calm = send_phq9(family_centre["child_id"], family_centre["nurse"].id, morning, item9="not_at_all")
     with pytest.raises(today.NotFlagged):
-        today.flagged_response(user(family_centre["nurse"]), calm.id)
+        today.flagged_response(calm.id)
     with pytest.raises(today.NotFlagged):
-        today.flagged_response(user(family_centre["nurse"]), 999_999)
+        today.flagged_response(999_999)
 
 
 def test_the_count_is_one_query(db, family_centre, morning):
