@@ -28,6 +28,7 @@ ACTIONS = {
     "search": _l("Searched for"),
     "export": _l("Exported"),
     "erase": _l("Erased"),
+    "acknowledge": _l("Acknowledged an urgent flag"),
 }
 SUBJECTS = {
     "response": _l("questionnaire answers"),
