@@ -16,8 +16,8 @@ import config
 from app import create_app
 from blueprints.operations.retention import purge
 from core import sms, timeutil
-from tests.conftest import PRODUCTION_CONFIG
-from tests.servers import free_port
+from tests.support.config import PRODUCTION_CONFIG
+from tests.support.servers import free_port
 from tests.support.sms_gateway import SmsGateway
 
 NUMBER = "+358401234567"

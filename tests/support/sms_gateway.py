@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
-from tests.servers import POLL_SECONDS, SAFETY_LIMIT
+from tests.support.servers import POLL_SECONDS, SAFETY_LIMIT
 
 READY_PATH = "/__ready"
 
