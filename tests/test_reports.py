@@ -243,7 +243,7 @@ def test_linking_an_appointment_to_the_childs_case(nurse, app, client, db, famil
     appointment = db.session.scalar(select(Appointment))
     day = to_local(appointment.starts_at).date().isoformat()
     agenda = nurse.get(f"/staff/agenda?day={day}").get_data(as_text=True)
-    assert "Elsa (15.09.2022)" in agenda
+    assert "Elsa (f. 15.9.2022)" in agenda
     nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
     assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
     assert nurse.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
@@ -264,7 +264,7 @@ def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summar
     begun, placed, waiting = led_date_with_families(db, family_centre)
     child_id = family_centre["child_id"]
     participants = nurse.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
-    assert "Elsa (15.09.2022)" in participants
+    assert "Elsa (f. 15.9.2022)" in participants
 
     linked = nurse.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
     assert "Anna Lindholm: kopplad till ärendet för Elsa." in linked.get_data(as_text=True)
@@ -304,4 +304,4 @@ def test_reception_sees_no_child_cases_on_the_participant_list(app, client, db, 
     db.session.commit()
     sign_in(client, app, reception)
     page = client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
-    assert "Anna Lindholm" in page and "Elsa (15.09.2022)" not in page
+    assert "Anna Lindholm" in page and "Elsa (f. 15.9.2022)" not in page

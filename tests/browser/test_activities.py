@@ -180,7 +180,7 @@ def test_the_leader_links_a_visit_to_a_childs_case_on_the_list(new_ui, cafe, lan
     sign_in_staff(staff, nurse)
     staff.goto(f"/staff/activities/dates/{date_id}")
     staff.check()
-    staff.page.get_by_label(re.compile("^" + texts["case"] + r" ?: Bertil Berg")).select_option(label="Elsa (15.09.2022)")
+    staff.page.get_by_label(re.compile("^" + texts["case"] + r" ?: Bertil Berg")).select_option(label="Elsa (f. 15.9.2022)")
     staff.page.get_by_role("button", name=re.compile("^" + texts["link"] + r" ?: Bertil Berg")).click()
     expect(staff.page.locator("#live-region")).to_have_text(texts["linked"])
     staff.check()
