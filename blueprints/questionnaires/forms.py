@@ -21,7 +21,7 @@ from .models import RELATIONS, Child
 NEW_CHILD = "new"
 # What is wrong with a personal identity code, by PersonalIdProblem.reason; never the code itself.
 PERSONAL_ID_MESSAGES = {
-    "format": _l("A personal identity code has six digits, a century sign, three digits and a check character, for example 010120A123C."),
+    "format": _l("A personal identity code has six digits, a century sign, three digits and a check character, for example 131052-308T."),
     "date": _l("The first six digits of the personal identity code are not a date."),
     "individual number": _l("The individual number (the three digits after the century sign) is not valid."),
     "control character": _l("The check character does not match: check the personal identity code for a typing error."),
