@@ -19,12 +19,8 @@ from ..auth.models import User
 from .models import RELATIONS, CaseMember, Child, Guardian, Guardianship
 
 
-class PersonalIdProblem(ValueError):
-    """The code cannot be stored: ``reason`` is one of core.personal_id's reasons, "birth date" or "in use"."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class PersonalIdProblem(InvalidPersonalId):
+    """A valid code that cannot be stored: ``reason`` is "birth date" (another date than the child's) or "in use"."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +42,12 @@ def birth_date_problem(born: date, today: date) -> bool:
 def checked_personal_id(text: str, date_of_birth: date, child: Child | None = None) -> str | None:
     """The canonical code for ``text`` (None for an empty field), checked against the date of birth.
 
-    Raises PersonalIdProblem: the code's own check failed, its date is not the child's date of
-    birth, or another child's case already has it (one child, one case).
+    Raises InvalidPersonalId when the code's own check fails, and PersonalIdProblem (one) when its
+    date is not the child's date of birth or another child's case already has it (one child, one case).
     """
     if not text.strip():
         return None
-    try:
-        parsed = parse_personal_id(text)
-    except InvalidPersonalId as problem:
-        raise PersonalIdProblem(problem.reason) from None
+    parsed = parse_personal_id(text)
     if parsed.birth_date != date_of_birth:
         raise PersonalIdProblem("birth date")
     taken = select(Child.id).where(Child.personal_id == parsed.code)

@@ -13,13 +13,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from core.forms import DayField, email_address
+from core.personal_id import InvalidPersonalId
 
 from ..admin.forms import CheckboxesField
-from .cases import PersonalIdProblem, birth_date_problem, checked_personal_id
+from .cases import birth_date_problem, checked_personal_id
 from .models import RELATIONS, Child
 
 NEW_CHILD = "new"
-# What is wrong with a personal identity code, by PersonalIdProblem.reason; never the code itself.
+# What is wrong with a personal identity code, by InvalidPersonalId.reason; never the code itself.
 PERSONAL_ID_MESSAGES = {
     "format": _l("A personal identity code has six digits, a century sign, three digits and a check character, for example 131052-308T."),
     "date": _l("The first six digits of the personal identity code are not a date."),
@@ -66,7 +67,7 @@ class ChildFields(FlaskForm):
         if "personal_id" in self and not self.personal_id.errors and born is not None:
             try:
                 self.personal_id_code = checked_personal_id(self.personal_id.data or "", born, child)
-            except PersonalIdProblem as problem:
+            except InvalidPersonalId as problem:
                 self.personal_id.errors = [PERSONAL_ID_MESSAGES[problem.reason]]
                 valid = False
         return valid and not any(self[name].errors for name in ("first_name", "surname", "date_of_birth"))

@@ -10,6 +10,7 @@ from app import create_app
 from blueprints.auth.models import User
 from blueprints.questionnaires import cases, invitations
 from blueprints.questionnaires.cases import GuardianDetails, PersonalIdProblem
+from core.personal_id import InvalidPersonalId
 from blueprints.questionnaires.models import Child, Guardian, Guardianship
 from config import ConfigurationError
 from tests.conftest import BASE_CONFIG
@@ -66,7 +67,7 @@ def test_the_personal_identity_code_is_stored_canonical_and_shown_masked(db, nur
     ("030422A123U", "control character"),
 ])
 def test_a_wrong_code_is_refused_with_the_reason_and_without_the_code(db, typed, reason):
-    with pytest.raises(PersonalIdProblem) as refused:
+    with pytest.raises(InvalidPersonalId) as refused:
         cases.checked_personal_id(typed, BORN)
     assert refused.value.reason == reason
     assert typed not in str(refused.value) and typed[:6] not in repr(refused.value)
