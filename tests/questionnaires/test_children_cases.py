@@ -1,6 +1,6 @@
 """A child's case as a person, without HTTP: names and labels, the personal identity code, guardians, the setting."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from app import create_app
 from blueprints.auth.models import User
+from blueprints.operations.retention import purge
 from blueprints.questionnaires import cases, invitations
 from blueprints.questionnaires.cases import GuardianDetails, PersonalIdProblem
 from core.personal_id import InvalidPersonalId
+from core.timeutil import utcnow
 from blueprints.questionnaires.models import Child, Guardian, Guardianship
 from config import ConfigurationError
 from tests.conftest import BASE_CONFIG
@@ -131,3 +133,19 @@ def test_the_personal_identity_code_setting_reads_on_and_off(tmp_path, value, ex
 def test_a_misspelt_setting_stops_the_start(tmp_path):
     with pytest.raises(ConfigurationError, match="PERSONAL_ID must be on or off"):
         create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PERSONAL_ID": "maybe"})
+
+
+def test_a_guardian_is_purged_with_the_last_childs_case_they_belong_to(db, nurse):
+    long_ago = utcnow() - timedelta(days=365 * 5)
+    old = invitations.open_case("Otto", date(2015, 1, 1), nurse, "Vanha")
+    old.created_at = long_ago
+    kept = invitations.open_case("Ville", BORN, nurse, "Virtanen")
+    db.session.flush()
+    cases.save_guardians(old, [GuardianDetails("Only Otto's", "father"), GuardianDetails("Sanna Virtanen", "mother")], [])
+    sanna = next(g.guardian for g in old.guardianships if g.relation == "mother")
+    cases.link_guardian(kept, sanna, "mother")
+    db.session.commit()
+    report = purge(utcnow())
+    db.session.commit()
+    assert (report.counts["children"], report.counts["guardians"]) == (1, 1)
+    assert db.session.scalars(select(Guardian.name)).all() == ["Sanna Virtanen"]
