@@ -101,6 +101,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMINDER_HOURS_BEFORE": 24,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.
         "QUESTIONNAIRE_LINK_DAYS": 30,
+        # A child's case may hold the Finnish personal identity code (henkilötunnus), checked and
+        # always shown masked. On by default, as a neuvola identifies children by it; an
+        # installation that must not hold it sets FAMNEN_PERSONAL_ID=off and the field disappears.
+        "PERSONAL_ID": True,
         # Retention: how long each kind of personal data is kept before `flask purge` deletes it.
         # Questionnaire answers: months after they were sent (families are told this).
         "QUESTIONNAIRE_RETENTION_MONTHS": 24,
@@ -297,6 +301,17 @@ def check_sms_settings(settings: Mapping[str, Any]) -> None:
             raise ConfigurationError(f"SMS_HTTP_AUTH is {settings['SMS_HTTP_AUTH']!r}: set {name} too.")
 
 
+def _switch(settings: Mapping[str, Any], name: str) -> bool:
+    """Read an on/off setting given as a boolean or as on/off, true/false, yes/no, 1/0."""
+    value = settings[name]
+    if isinstance(value, bool):
+        return value
+    words = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
+    if str(value).strip().lower() not in words:
+        raise ConfigurationError(f"{name} must be on or off, not {value!r}.")
+    return words[str(value).strip().lower()]
+
+
 def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` from defaults, the instance file, the environment and ``test_config``."""
     settings = default_settings(app.instance_path)
@@ -331,6 +346,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
     if not settings.get("SECRET_KEY") and not is_production:
         settings["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
+    settings["PERSONAL_ID"] = _switch(settings, "PERSONAL_ID")
     settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
     settings.update(
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"],

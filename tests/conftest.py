@@ -62,11 +62,13 @@ def database_url(migrated_database, tmp_path) -> str:
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path) -> dict:
-    """The configuration of the test's app; tests may change it before ``app`` is built."""
+def app_config(database_url, tmp_path, request) -> dict:
+    """The configuration of the test's app; tests may change it before ``app`` is built,
+    or give settings through indirect parametrisation (``parametrize("app_config", [{...}], indirect=True)``)."""
     return {
         **BASE_CONFIG, "DATABASE_URL": database_url,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
+        **getattr(request, "param", {}),
     }
 
 

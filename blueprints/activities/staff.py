@@ -342,7 +342,7 @@ def link_child(registration_id: int):
         message, category = _("Only a family with a place can be linked to a child's case."), "error"
     else:
         category = "success"
-        message = _("%(name)s: linked to %(child)s's case.", name=registration.display_name, child=child.first_name) if child else _(
+        message = _("%(name)s: linked to %(child)s's case.", name=registration.display_name, child=child.label) if child else _(
             "%(name)s: the link to the child's case was removed.", name=registration.display_name
         )
         if child:

@@ -20,6 +20,7 @@ from .models import AuditEntry
 
 ACTIONS = {
     "view": _l("Viewed"),
+    "create": _l("Created"),
     "list": _l("Viewed in a list"),
     "update": _l("Changed"),
     "download": _l("Downloaded"),

@@ -130,7 +130,7 @@ def link_child(appointment_id: int):
         abort(403)
     appointment.child_id = child.id if child else None
     db.session.commit()
-    flash(_("The appointment is linked to %(child)s's case.", child=child.first_name) if child else _("The link to the child's case was removed."), "success")
+    flash(_("The appointment is linked to %(child)s's case.", child=child.label) if child else _("The link to the child's case was removed."), "success")
     return _back_to_agenda(appointment)
 
 

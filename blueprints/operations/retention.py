@@ -29,7 +29,7 @@ from ..activities.registration import forget_contact_details, identifies_someone
 from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment
-from ..questionnaires.models import Child, Response, Visit
+from ..questionnaires.models import Child, Guardian, Guardianship, Response, Visit
 
 
 @dataclass
@@ -74,6 +74,8 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
             not_(exists().where(Visit.child_id == Child.id)),
             not_(exists().where(Appointment.child_id == Child.id)),
         )),
+        # A guardian goes with the last child's case they were linked to.
+        ("guardians", Guardian, not_(exists().where(Guardianship.guardian_id == Guardian.id))),
     ]
 
 

@@ -30,6 +30,7 @@ from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
 from ..booking.models import Appointment
 from ..questionnaires import answering
+from ..questionnaires.cases import drop_orphan_guardians
 from ..questionnaires.models import Child, Response, Visit
 from ..questionnaires.results import answer_text
 
@@ -192,7 +193,15 @@ def export(found: Found, language: str) -> dict[str, Any]:
             }
             for r in found.registrations
         ],
-        "children": [{"first_name": c.first_name, "date_of_birth": c.date_of_birth.isoformat()} for c in found.children],
+        "children": [
+            {
+                "first_name": c.first_name, "surname": c.surname, "date_of_birth": c.date_of_birth.isoformat(),
+                # Masked here too: the export is a file that travels, and the family knows the code.
+                "personal_identity_code": c.masked_personal_id or None,
+                "guardians": [{"name": g.guardian.name, "relation": g.relation, "email": g.guardian.email, "phone": g.guardian.phone} for g in c.guardianships],
+            }
+            for c in found.children
+        ],
         "questionnaire_invitations": [
             {"child": v.child.first_name, "sent": _moment(v.created_at), "email": v.email or None, "professional": v.professional.name}
             for v in found.visits
@@ -233,4 +242,5 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
         db.session.execute(delete(Visit).where(Visit.id.in_(visit_ids)))
     if child_ids:
         db.session.execute(delete(Child).where(Child.id.in_(child_ids)))
+        drop_orphan_guardians()
     return counts, [registration_id for registration_id in promoted if registration_id not in registration_ids]

@@ -42,19 +42,22 @@ class Status(enum.StrEnum):
 # --- Children and their cases ----------------------------------------------------------------
 
 
-def open_case(first_name: str, date_of_birth: date, professional: User) -> Child:
-    """Create a child's case with ``professional`` as its first member. Does not commit."""
-    child = Child(first_name=first_name.strip(), date_of_birth=date_of_birth)
+def open_case(first_name: str, date_of_birth: date, professional: User, surname: str = "", personal_id: str | None = None) -> Child:
+    """Create a child's case with ``professional`` as its first member. Does not commit.
+
+    ``personal_id`` is the canonical code, already checked (cases.checked_personal_id).
+    """
+    child = Child(first_name=first_name.strip(), surname=surname.strip(), date_of_birth=date_of_birth, personal_id=personal_id)
     child.members.append(CaseMember(user_id=professional.id))
     db.session.add(child)
     return child
 
 
 def children_of(professional: User) -> list[Child]:
-    """The children whose cases ``professional`` is a member of, by first name."""
+    """The children whose cases ``professional`` is a member of, by first name, surname and date of birth."""
     return list(
         db.session.scalars(
-            select(Child).join(CaseMember).where(CaseMember.user_id == professional.id).order_by(Child.first_name, Child.date_of_birth)
+            select(Child).join(CaseMember).where(CaseMember.user_id == professional.id).order_by(Child.first_name, Child.surname, Child.date_of_birth)
         )
     )
 

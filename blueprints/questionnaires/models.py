@@ -10,10 +10,13 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import UTCDateTime
+from core.i18n import short_date
+from core.personal_id import PersonalId
 from core.timeutil import utcnow
 from extensions import db
 
@@ -38,18 +41,44 @@ class InstrumentVersion(db.Model):
 class Child(db.Model):
     """A child whose family answers questionnaires: the client, whose data is protected.
 
-    Only the first name and date of birth are kept: enough for the professional to
-    recognise the child and to know the age at answering, nothing more.
+    First name, surname and date of birth let the professional recognise the child and tell
+    two children of the same name apart; the personal identity code (optional, and switched off
+    by ``PERSONAL_ID = False``) is stored canonical and only ever shown masked.
+    Cases opened before surnames were kept have an empty surname.
     """
 
     __tablename__ = "child"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
+    surname: Mapped[str] = mapped_column(String(100), default="", server_default="")
     date_of_birth: Mapped[date]
+    # The canonical code (core.personal_id), unique: one child, one case. Never in a URL, log or file name.
+    personal_id: Mapped[str | None] = mapped_column(String(11), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[CaseMember]] = relationship(back_populates="child", cascade="all, delete-orphan", lazy="selectin")
+    guardianships: Mapped[list[Guardianship]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin", order_by="Guardianship.position"
+    )
+
+    @property
+    def display_name(self) -> str:
+        """First name and surname, as the child is called on pages ("Ville Virtanen")."""
+        return f"{self.first_name} {self.surname}".strip()
+
+    @property
+    def label(self) -> str:
+        """The name with the date of birth, in the reader's language: what pick lists and PDFs show.
+
+        Two children with the same name are told apart by the date of birth.
+        """
+        return gettext("%(name)s (b. %(date)s)", name=self.display_name, date=short_date(self.date_of_birth))
+
+    @property
+    def masked_personal_id(self) -> str:
+        """The personal identity code as it may be shown (131052-****), or "" when none is stored."""
+        return PersonalId(self.personal_id, self.date_of_birth).masked if self.personal_id else ""
 
 
 class CaseMember(db.Model):
@@ -66,6 +95,50 @@ class CaseMember(db.Model):
     child: Mapped[Child] = relationship(back_populates="members")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id], lazy="joined")
+
+
+# How a guardian is related to the child; the keys are stored.
+RELATIONS = {
+    "mother": lazy_gettext("Mother"),
+    "father": lazy_gettext("Father"),
+    "parent": lazy_gettext("Parent"),
+    "guardian": lazy_gettext("Other guardian"),
+    "foster": lazy_gettext("Foster parent"),
+}
+
+
+class Guardian(db.Model):
+    """A parent or other guardian: whom to contact about the child. One guardian may have several children."""
+
+    __tablename__ = "guardian"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    guardianships: Mapped[list[Guardianship]] = relationship(back_populates="guardian", cascade="all, delete-orphan")
+
+
+class Guardianship(db.Model):
+    """A guardian linked to a child, with how they are related ("mother", "father", ...; see RELATIONS)."""
+
+    __tablename__ = "child_guardian"
+
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    # The order the professional entered them in, for a stable list.
+    position: Mapped[int] = mapped_column(default=1)
+
+    @property
+    def relation_label(self) -> str:
+        """The relation in the reader's language."""
+        return str(RELATIONS.get(self.relation, self.relation))
+
+    child: Mapped[Child] = relationship(back_populates="guardianships")
+    guardian: Mapped[Guardian] = relationship(back_populates="guardianships", lazy="joined")
 
 
 class Visit(db.Model):

@@ -24,9 +24,9 @@ from extensions import db
 
 from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
-from . import invitations, results
+from . import cases, invitations, results
 from .definition import Definition
-from .forms import NEW_CHILD, EmailLinkForm, InviteForm, NotesForm, ShareForm
+from .forms import NEW_CHILD, ChildCaseForm, EmailLinkForm, InviteForm, NotesForm, ShareForm
 from .invitations import InvitationError
 from .models import Child, InstrumentSetting, InstrumentVersion, Visit
 from .case_access import basis_or_refuse, sent_response_or_404
@@ -48,7 +48,7 @@ def _parent_instruments() -> list[Definition]:
 def _invite_form() -> InviteForm:
     form = InviteForm()
     children = invitations.children_of(current_staff())
-    form.child.choices = [SelectChoice(str(child.id), f"{child.first_name} ({child.date_of_birth:%d.%m.%Y})") for child in children]
+    form.child.choices = [SelectChoice(str(child.id), child.label) for child in children]
     form.child.choices.append(SelectChoice(NEW_CHILD, _("A new child")))
     form.instruments.choices = [SelectChoice(d.id, f"{pick(d.title)} (v{d.version})") for d in _parent_instruments()]
     form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
@@ -84,7 +84,7 @@ def invite():
     if form.validate_on_submit():
         me = current_staff()
         if form.child.data == NEW_CHILD:
-            child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me)
+            child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me, form.surname.data, form.personal_id_code)
         else:
             child = db.session.get(Child, int(form.child.data))
             basis_or_refuse(child)
@@ -264,7 +264,7 @@ def child(child_id: int):
             invitations.share_case(found, colleague, current_staff())
             record(current_staff(), found.id, f"child:{found.id}", "share", basis)
             db.session.commit()
-            flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.first_name), "success")
+            flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.display_name), "success")
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
     record(current_staff(), found.id, f"child:{found.id}", "view", basis)
     page = render_form(
@@ -277,6 +277,80 @@ def child(child_id: int):
     )
     db.session.commit()  # the audit entry
     return page
+
+
+def _case_form(child: Child | None) -> ChildCaseForm:
+    """The case form, filled from the child's case on first showing; guardians of sibling cases to pick from."""
+    form = ChildCaseForm()
+    form.case = child
+    known = cases.known_guardians(current_staff(), child)
+    form.known_guardian.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(g.id), ", ".join(filter(None, (g.name, g.email, g.phone)))) for g in known
+    ]
+    form.known = known
+    if not form.is_submitted() and child is not None:
+        form.first_name.data, form.surname.data, form.date_of_birth.data = child.first_name, child.surname, child.date_of_birth
+        rows = [{"guardian_id": str(g.guardian.id), "name": g.guardian.name, "relation": g.relation, "email": g.guardian.email, "phone": g.guardian.phone}
+                for g in child.guardianships]
+        while form.guardians.entries:
+            form.guardians.pop_entry()
+        for row in [*rows, {}]:  # one empty row for another guardian
+            form.guardians.append_entry(row)
+    return form
+
+
+def _save_case(form: ChildCaseForm, child: Child) -> None:
+    """Store what the valid case form holds on ``child``: details, the guardians typed, a sibling's guardian linked."""
+    personal_id = form.personal_id_code
+    if "personal_id" not in form or (personal_id is None and not form.remove_personal_id.data):
+        personal_id = child.personal_id  # an empty field keeps the stored code; switched off, it is kept unseen
+    cases.save_details(child, form.first_name.data, form.surname.data, form.date_of_birth.data, personal_id)
+    typed = [
+        cases.GuardianDetails(
+            name=row.form.name.data, relation=row.form.relation.data, email=row.form.email.data or "", phone=row.form.phone.data or "",
+            guardian_id=int(row.form.guardian_id.data) if (row.form.guardian_id.data or "").isdigit() else None,
+        )
+        for row in form.guardians if not row.empty
+    ]
+    cases.save_guardians(child, typed, form.known)
+    chosen = next((g for g in form.known if str(g.id) == form.known_guardian.data), None)
+    if chosen is not None:
+        cases.link_guardian(child, chosen, form.known_relation.data)
+
+
+@bp.route("/staff/questionnaires/children/new", methods=["GET", "POST"])
+@staff("professional")
+def new_child():
+    """Open a child's case: name, date of birth, personal identity code and guardians."""
+    form = _case_form(None)
+    if form.validate_on_submit():
+        child = invitations.open_case(form.first_name.data, form.date_of_birth.data, current_staff())
+        db.session.flush()
+        _save_case(form, child)
+        record(current_staff(), child.id, f"child:{child.id}", "create", "professional who opened the case")
+        db.session.commit()
+        flash(_("The case of %(child)s has been opened.", child=child.display_name), "success")
+        return redirect(url_for("questionnaires_staff.child", child_id=child.id))
+    return render_template("questionnaires/staff/case_form.html", form=form, child=None), 422 if form.is_submitted() else 200
+
+
+@bp.route("/staff/questionnaires/children/<int:child_id>/edit", methods=["GET", "POST"])
+@staff("professional")
+def edit_child(child_id: int):
+    """Correct the child's details and guardians (audit-logged as a change of the case)."""
+    found = db.get_or_404(Child, child_id)
+    basis = basis_or_refuse(found)
+    form = _case_form(found)
+    if form.validate_on_submit():
+        _save_case(form, found)
+        record(current_staff(), found.id, f"child:{found.id}", "update", basis)
+        db.session.commit()
+        flash(_("The details of %(child)s have been saved.", child=found.display_name), "success")
+        return redirect(url_for("questionnaires_staff.child", child_id=found.id))
+    record(current_staff(), found.id, f"child:{found.id}", "view", basis)
+    page = render_template("questionnaires/staff/case_form.html", form=form, child=found)
+    db.session.commit()  # the audit entry
+    return page, 422 if form.is_submitted() else 200
 
 
 # --- Administration: which instruments anyone may take on the site ----------------------------

@@ -49,7 +49,7 @@ def response_pdf(response_id: int):
     language = chosen_language()
     with force_locale(language):
         summary = response_summary(found, current_staff(), language)
-        title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.first_name)
+        title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.label)
     record(current_staff(), child.id, f"response:{found.id}", "download", basis)
     answered = to_local(found.submitted_at).date().isoformat()
     filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
@@ -67,7 +67,7 @@ def child_pdf(child_id: int):
     language = chosen_language()
     with force_locale(language):
         summary = child_summary(child, current_staff(), language, to_local(utcnow()).date())
-        title = _("Summary for the network meeting: %(child)s", child=child.first_name)
+        title = _("Summary for the network meeting: %(child)s", child=child.label)
     record(current_staff(), child.id, f"child:{child.id}", "download", basis)
     filename = f"famnen-{_ascii(child.first_name)}-{to_local(utcnow()).date().isoformat()}.pdf"
     pdf = _summary_pdf("reports/child.html", filename, title, summary, language)

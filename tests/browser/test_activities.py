@@ -25,7 +25,7 @@ TEXTS = {
         "confirmed_subject": "Anmälan bekräftad: Familjecafé", "waiting_subject": "På reservlistan: Familjecafé",
         "promoted_subject": "Du fick en plats: Familjecafé", "staff_nav": "Gruppverksamhet", "participants": "Deltagare",
         "print": "Skriv ut listan", "came": "Kom", "marked": "Bertil Berg: antecknad som kom.",
-        "case": "Barnets ärende", "link": "Koppla till ärendet", "linked": "Bertil Berg: kopplad till ärendet för Elsa.",
+        "case": "Barnets ärende", "link": "Koppla till ärendet", "linked": "Bertil Berg: kopplad till ärendet för Elsa (f. 15.9.2022).", "elsa": "Elsa (f. 15.9.2022)",
     },
     "fi": {
         "nav": "Kohtaamispaikat", "type": "Tyyppi", "shown": "1 toiminta näytetään.", "title": "Perhekahvila", "name": "Nimesi",
@@ -35,7 +35,7 @@ TEXTS = {
         "confirmed_subject": "Ilmoittautuminen vahvistettu: Perhekahvila", "waiting_subject": "Varasijalla: Perhekahvila",
         "promoted_subject": "Sait paikan: Perhekahvila", "staff_nav": "Ryhmätoiminta", "participants": "Osallistujat",
         "print": "Tulosta lista", "came": "Saapui", "marked": "Bertil Berg: merkitty saapuneeksi.",
-        "case": "Lapsen asia", "link": "Liitä asiaan", "linked": "Bertil Berg: liitetty lapsen Elsa asiaan.",
+        "case": "Lapsen asia", "link": "Liitä asiaan", "linked": "Bertil Berg: liitetty lapsen Elsa (s. 15.9.2022) asiaan.", "elsa": "Elsa (s. 15.9.2022)",
     },
 }
 MANAGE_LINK = re.compile(r"http://localhost(/activities/registration/\S+)")
@@ -180,7 +180,7 @@ def test_the_leader_links_a_visit_to_a_childs_case_on_the_list(new_ui, cafe, lan
     sign_in_staff(staff, nurse)
     staff.goto(f"/staff/activities/dates/{date_id}")
     staff.check()
-    staff.page.get_by_label(re.compile("^" + texts["case"] + r" ?: Bertil Berg")).select_option(label="Elsa (15.09.2022)")
+    staff.page.get_by_label(re.compile("^" + texts["case"] + r" ?: Bertil Berg")).select_option(label=texts["elsa"])
     staff.page.get_by_role("button", name=re.compile("^" + texts["link"] + r" ?: Bertil Berg")).click()
     expect(staff.page.locator("#live-region")).to_have_text(texts["linked"])
     staff.check()

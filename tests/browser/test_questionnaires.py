@@ -8,7 +8,7 @@ from tests.support.browser import sign_in_staff
 EXTERNALIZING = (4, 5, 8, 10, 12, 14, 16)
 TEXTS = {
     "sv": {
-        "invite": "Bjud in en familj", "first_name": "Barnets förnamn", "born": "Barnets födelsedatum", "new_child": "Ett nytt barn",
+        "invite": "Bjud in en familj", "first_name": "Barnets förnamn", "surname": "Barnets efternamn", "born": "Barnets födelsedatum", "new_child": "Ett nytt barn",
         "package": "Fyraårsgranskningen (v1)", "phq": "PHQ-9", "language": "Svenska", "create": "Skapa inbjudan",
         "start": "Börja", "resume": "Fortsätt", "never": "Aldrig", "often": "Ofta", "saved": "Sparat", "yes": "Ja",
         "more_than_year": "Längre än ett år", "next": "Nästa sida", "review": "Granska dina svar", "send": "Skicka svaren",
@@ -19,7 +19,7 @@ TEXTS = {
         "booked_note": "Familjen bokade det första samtalet med en coach.", "well": "Bra", "sometimes": "Ibland", "next_week": "Nästa vecka", "live": "lediga tider den här veckan",
     },
     "fi": {
-        "invite": "Kutsu perhe", "first_name": "Lapsen etunimi", "born": "Lapsen syntymäaika", "new_child": "Uusi lapsi",
+        "invite": "Kutsu perhe", "first_name": "Lapsen etunimi", "surname": "Lapsen sukunimi", "born": "Lapsen syntymäaika", "new_child": "Uusi lapsi",
         "package": "Neljävuotistarkastus (v1)", "phq": "PHQ-9", "language": "Suomi", "create": "Luo kutsu",
         "start": "Aloita", "resume": "Jatka", "never": "Ei koskaan", "often": "Usein", "saved": "Tallennettu", "yes": "Kyllä",
         "more_than_year": "Yli vuoden", "next": "Seuraava sivu", "review": "Tarkista vastauksesi", "send": "Lähetä vastaukset",
@@ -48,6 +48,7 @@ def test_a_parent_answers_on_a_phone_resumes_sends_and_books_the_coach_call(new_
     form = nurse.page
     form.get_by_label(texts["new_child"], exact=True).check()
     form.get_by_label(texts["first_name"]).fill("Alva")
+    form.get_by_label(texts["surname"]).fill("Nyström")
     form.get_by_label(texts["born"]).fill("2022-08-20")
     form.get_by_label(texts["package"]).check()
     form.get_by_label(texts["phq"], exact=False).first.check()

@@ -61,7 +61,8 @@ def test_the_admin_finds_exports_and_sees_who_looked(admin, db, family_centre, f
     exported = admin.get("/admin/data-requests/export.json", query_string=query)
     assert exported.headers["Content-Disposition"].startswith("attachment") and exported.headers["Cache-Control"] == "no-store"
     data = json.loads(exported.data)
-    assert data["children"] == [{"first_name": "Elsa", "date_of_birth": child.date_of_birth.isoformat()}]
+    assert data["children"] == [{"first_name": "Elsa", "surname": "", "date_of_birth": child.date_of_birth.isoformat(),
+                                 "personal_identity_code": None, "guardians": []}]
     assert data["questionnaires"][0]["answers"][0]["answer"] == "Aldrig"
     assert data["who_has_looked_at_the_data"][0]["who"] in ("Sara Nyström", "Dora DPO")
     pdf = admin.get("/admin/data-requests/export.pdf", query_string={**query, "lang": "fi"})

@@ -15,11 +15,6 @@ from tests.support.helpers import make_staff
 from tests.support.questionnaires import OFFER_ANSWERS
 
 @pytest.fixture
-def nurse(db, family_centre):
-    return db.session.get(User, family_centre["nurse"].id)
-
-
-@pytest.fixture
 def child(db, family_centre):
     return db.session.get(Child, family_centre["child_id"])
 

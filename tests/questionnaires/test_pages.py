@@ -51,16 +51,17 @@ def answer_everything(phone, token, answers):
 
 def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, db, family_centre, mailbox):
     form = nurse_client.get("/staff/questionnaires/new").get_data(as_text=True)
-    assert "Fyraårsgranskningen (v1)" in form and "Elsa (15.09.2022)" in form
+    assert "Fyraårsgranskningen (v1)" in form and "Elsa (f. 15.9.2022)" in form
     bad = nurse_client.submit(
         "/staff/questionnaires/new", {"child": "new", "language": "fi", "valid_days": "30"}, token_from="/staff/questionnaires/new"
     )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert "Skriv barnets förnamn." in body and "Skriv barnets födelsedatum" in body and "Välj minst en enkät." in body
+    assert "Skriv barnets förnamn." in body and "Skriv barnets efternamn." in body and "Skriv barnets födelsedatum" in body
+    assert "Välj minst en enkät." in body
     response = nurse_client.submit(
         "/staff/questionnaires/new",
-        {"child": "new", "first_name": "Onni", "date_of_birth": "2022-07-01", "instruments": ["fyraarsgranskningen", "phq9"],
+        {"child": "new", "first_name": "Onni", "surname": "Mäkinen", "date_of_birth": "2022-07-01", "instruments": ["fyraarsgranskningen", "phq9"],
          "language": "fi", "valid_days": "14", "email": "Juha@Example.com"},
         token_from="/staff/questionnaires/new",
         follow_redirects=True,
@@ -80,7 +81,7 @@ def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, 
 def test_the_list_of_invitations_shows_each_child_and_is_audit_logged(nurse_client, db, family_centre):
     visit = make_visit(db, family_centre)
     page = nurse_client.get("/staff/questionnaires").get_data(as_text=True)
-    assert "Elsa" in page and "15.09.2022" in page
+    assert "Elsa" in page and "f. 15.9.2022" in page
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"visit:{visit.id}"))
     assert (entry.child_id, entry.action, entry.basis, entry.page) == (visit.child_id, "list", "own invitations", "GET /staff/questionnaires")
 

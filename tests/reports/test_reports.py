@@ -85,7 +85,8 @@ def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse_client,
     header = pdf_text(download, tmp_path).splitlines()[0]  # the running header of page 1
     assert "Noa O'Brien & Co" in header
     assert "&#39;" not in header and "&amp;" not in header and "\\" not in header
-    assert pdf_info(download, tmp_path)["Title"].endswith("Noa O'Brien & Co")
+    born = {"sv": "f.", "fi": "s."}[language]
+    assert pdf_info(download, tmp_path)["Title"].endswith(f"Noa O'Brien & Co ({born} 15.9.2022)")
 
 
 @pytest.mark.parametrize(("language", "swedish"), [("sv", "(svenska"), ("fi", "(ruotsi"), ("en", "(Swedish")])
@@ -226,7 +227,7 @@ def test_linking_an_appointment_to_the_childs_case(nurse_client, app, client, db
     appointment = db.session.scalar(select(Appointment))
     day = to_local(appointment.starts_at).date().isoformat()
     agenda = nurse_client.get(f"/staff/agenda?day={day}").get_data(as_text=True)
-    assert "Elsa (15.09.2022)" in agenda
+    assert "Elsa (f. 15.9.2022)" in agenda
     nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
     assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
     assert nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
@@ -247,10 +248,10 @@ def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summar
     begun, placed, waiting = led_date_with_families(db, family_centre)
     child_id = family_centre["child_id"]
     participants = nurse_client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
-    assert "Elsa (15.09.2022)" in participants
+    assert "Elsa (f. 15.9.2022)" in participants
 
     linked = nurse_client.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
-    assert "Anna Lindholm: kopplad till ärendet för Elsa." in linked.get_data(as_text=True)
+    assert "Anna Lindholm: kopplad till ärendet för Elsa (f. 15.9.2022)." in linked.get_data(as_text=True)
     nurse_client.submit(f"/staff/activities/registrations/{placed.id}/attendance", {"attendance": "attended"}, token_from=f"/staff/activities/dates/{begun.id}")
     db.session.expire_all()
     assert db.session.get(Registration, placed.id).child_id == child_id
@@ -273,7 +274,7 @@ def test_a_visit_not_marked_as_attended_stays_out_of_the_child_summary(nurse_cli
         f"/staff/activities/registrations/{placed.id}/child", {"child": str(family_centre["child_id"])},
         token_from=f"/staff/activities/dates/{begun.id}", headers={"HX-Request": "true"},
     ).get_data(as_text=True)
-    assert "<html" not in row and f'id="registration-{placed.id}"' in row and "kopplad till ärendet för Elsa" in row
+    assert "<html" not in row and f'id="registration-{placed.id}"' in row and "kopplad till ärendet för Elsa (f. 15.9.2022)" in row
     text = pdf_text(nurse_client.get(f"/staff/reports/children/{family_centre['child_id']}.pdf?lang=sv").data, tmp_path)
     assert "Babycafé" not in text
     assert "Inga deltaganden i gruppverksamheter är kopplade till barnet." in text
@@ -287,4 +288,4 @@ def test_reception_sees_no_child_cases_on_the_participant_list(app, client, db, 
     db.session.commit()
     sign_in(client, app, reception)
     page = client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
-    assert "Anna Lindholm" in page and "Elsa (15.09.2022)" not in page
+    assert "Anna Lindholm" in page and "Elsa (f. 15.9.2022)" not in page
