@@ -22,6 +22,7 @@ FOUNDATION_TEXTS = {
         "code": "Sexsiffrig kod",
         "confirm": "Bekräfta och logga in",
         "sign_in": "Logga in",
+        "today": "I dag",
         "welcome": "Välkommen, Sara Nyström",
         "sign_out": "Logga ut",
         "signed_out": "Du har loggat ut.",
@@ -38,6 +39,7 @@ FOUNDATION_TEXTS = {
         "code": "Kuusinumeroinen koodi",
         "confirm": "Vahvista ja kirjaudu sisään",
         "sign_in": "Kirjaudu sisään",
+        "today": "Tänään",
         "welcome": "Tervetuloa, Sara Nyström",
         "sign_out": "Kirjaudu ulos",
         "signed_out": "Olet kirjautunut ulos.",
@@ -124,3 +126,10 @@ def sign_in_staff(ui: UI, login) -> None:
     page.get_by_label(labels["code"]).fill(pyotp.TOTP(login.secret).now())
     page.get_by_role("button", name=labels["sign_in"]).click()
     ui.check()
+
+
+def is_start_page(page, texts: dict) -> bool:
+    """Whether the page is the staff member's start page: today's date as the heading, then the greeting."""
+    heading = page.get_by_role("heading", level=1).inner_text()
+    lead = page.locator(".lead")
+    return heading.startswith(texts["today"]) and lead.count() == 1 and texts["welcome"] in lead.inner_text()
