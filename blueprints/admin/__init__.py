@@ -1,1 +1,4 @@
-"""Administration: staff accounts now; centres, services and settings as features arrive."""
+"""Administration: staff accounts (centres and services are in ``organisation``).
+
+- ``routes``: the staff-account pages under ``/admin``; ``forms``: their forms.
+"""

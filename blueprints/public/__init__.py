@@ -1,1 +1,4 @@
-"""The public pages: the family centre's front page, language switch, statements."""
+"""The public pages: the family centre's front page, language switch, statements.
+
+- ``routes``: the pages anyone can open without signing in.
+"""
