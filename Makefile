@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db test test-postgres test-timeshift bench-http fuzz clean
+        db lint test test-postgres test-timeshift bench-http fuzz clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -72,7 +72,12 @@ translations: .stamp-requirements
 compile-translations: .stamp-requirements
 	$(BIN)/pybabel compile -d translations >/dev/null
 
-test: install-dev compile-translations
+# Ruff (pyproject.toml) first: a lint or formatting slip fails in seconds, not after the suite.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite without the browser at moments that catch assumptions about the date and hour

@@ -6,35 +6,36 @@ Run it with ``flask --app app run`` (``make run`` does everything for a demo).
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
 import config
-from core import access, database, i18n, ids, rendering, request_log, security
-from extensions import babel, csrf, db, login_manager, migrate
-
-# Feature blueprints, in the order their URLs and navigation appear.
-from blueprints.public.routes import bp as public_bp
-from blueprints.auth.routes import bp as auth_bp
-from blueprints.staff.routes import bp as staff_bp
-from blueprints.admin.routes import bp as admin_bp
-from blueprints.booking.admin import bp as booking_admin_bp
-from blueprints.booking.staff import bp as booking_staff_bp
-from blueprints.booking.routes import bp as booking_bp
 from blueprints.activities.routes import bp as activities_bp
 from blueprints.activities.staff import bp as activities_staff_bp
+from blueprints.admin.routes import bp as admin_bp
+from blueprints.auth.commands import register_commands as auth_commands
+from blueprints.auth.routes import bp as auth_bp
+from blueprints.booking.admin import bp as booking_admin_bp
+from blueprints.booking.routes import bp as booking_bp
+from blueprints.booking.staff import bp as booking_staff_bp
+from blueprints.demo.commands import register_commands as demo_commands
+from blueprints.operations.commands import register_commands as operations_commands
 from blueprints.operations.routes import bp as operations_bp
 from blueprints.organisation.admin import bp as organisation_admin_bp
 from blueprints.privacy.routes import bp as privacy_bp
+
+# Feature blueprints, in the order their URLs and navigation appear.
+from blueprints.public.routes import bp as public_bp
+from blueprints.questionnaires.commands import register_commands as questionnaire_commands
 from blueprints.questionnaires.routes import bp as questionnaires_bp
 from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 from blueprints.reports.routes import bp as reports_bp
 from blueprints.site_texts.routes import bp as site_texts_bp
-from blueprints.auth.commands import register_commands as auth_commands
-from blueprints.demo.commands import register_commands as demo_commands
-from blueprints.operations.commands import register_commands as operations_commands
-from blueprints.questionnaires.commands import register_commands as questionnaire_commands
+from blueprints.staff.routes import bp as staff_bp
+from core import access, database, i18n, ids, rendering, request_log, security
+from extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
     public_bp,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Config, Flask
@@ -208,17 +209,15 @@ def production_problems(config: Mapping[str, Any]) -> tuple[list[str], list[str]
     if config.get("DEBUG"):
         problems.append("DEBUG is on: never run the debugger in production.")
     if not config.get("SESSION_COOKIE_SECURE"):
-        problems.append(
-            "SESSION_COOKIE_SECURE is off: production must be served over HTTPS with secure cookies."
-        )
+        problems.append("SESSION_COOKIE_SECURE is off: production must be served over HTTPS with secure cookies.")
     if config.get("MAIL_BACKEND") == "outbox":
         problems.append(
-            "MAIL_BACKEND is \"outbox\": families would get no email and their messages would pile up "
+            'MAIL_BACKEND is "outbox": families would get no email and their messages would pile up '
             "as files on this server. Set FAMNEN_MAIL_BACKEND=smtp and the SMTP_* settings."
         )
     if config.get("SMS_BACKEND") == "outbox":
         problems.append(
-            "SMS_BACKEND is \"outbox\": families would get no text messages. Set FAMNEN_SMS_BACKEND=http "
+            'SMS_BACKEND is "outbox": families would get no text messages. Set FAMNEN_SMS_BACKEND=http '
             "and the SMS_HTTP_* settings, or FAMNEN_SMS_BACKEND=disabled."
         )
     if not str(config.get("BASE_URL", "")).startswith("https://"):
@@ -255,9 +254,7 @@ def check_production_safety(app: Flask) -> None:
     """Refuse settings that would be unsafe in production, saying what to change; log the warnings."""
     problems, warnings = production_problems(app.config)
     if problems:
-        raise ConfigurationError(
-            "Famnen refuses to start in production:\n- " + "\n- ".join(problems)
-        )
+        raise ConfigurationError("Famnen refuses to start in production:\n- " + "\n- ".join(problems))
     for warning in warnings:
         app.logger.warning("Configuration: %s", warning)
 
@@ -275,13 +272,15 @@ def check_sms_settings(settings: Mapping[str, Any]) -> None:
     _require_choice(settings, "SMS_HTTP_BODY", SMS_HTTP_BODIES)
     _require_choice(settings, "SMS_HTTP_AUTH", SMS_HTTP_AUTHS)
     if not isinstance(settings["SMS_MAX_SEGMENTS"], int) or settings["SMS_MAX_SEGMENTS"] < 1:
-        raise ConfigurationError(f"SMS_MAX_SEGMENTS must be a whole number of at least 1, not {settings['SMS_MAX_SEGMENTS']!r}.")
+        raise ConfigurationError(
+            f"SMS_MAX_SEGMENTS must be a whole number of at least 1, not {settings['SMS_MAX_SEGMENTS']!r}."
+        )
     if not isinstance(settings["SMS_HTTP_HEADERS"], dict):
         raise ConfigurationError('SMS_HTTP_HEADERS must be a mapping such as {"X-API-Key": "..."}.')
     if settings["SMS_BACKEND"] != "http":
         return
     if not str(settings["SMS_HTTP_URL"]).startswith(("https://", "http://")):
-        raise ConfigurationError("SMS_BACKEND is \"http\": set SMS_HTTP_URL to the gateway's address (https://...).")
+        raise ConfigurationError('SMS_BACKEND is "http": set SMS_HTTP_URL to the gateway\'s address (https://...).')
     fields = settings["SMS_HTTP_FIELDS"]
     flat = isinstance(fields, dict) and all(isinstance(value, (str, int, float)) for value in fields.values())
     if (settings["SMS_HTTP_BODY"] == "form" or settings["SMS_HTTP_METHOD"] == "GET") and not flat:
@@ -290,7 +289,7 @@ def check_sms_settings(settings: Mapping[str, Any]) -> None:
             '{"to": "{recipient}", "from": "{sender}", "text": "{text}"}, when the fields go as a form or in the URL.'
         )
     if settings["SMS_HTTP_METHOD"] == "GET" and settings["SMS_HTTP_BODY"] == "json":
-        raise ConfigurationError("SMS_HTTP_BODY \"json\" needs SMS_HTTP_METHOD \"POST\": a GET request has no body.")
+        raise ConfigurationError('SMS_HTTP_BODY "json" needs SMS_HTTP_METHOD "POST": a GET request has no body.')
     if "{text}" not in json.dumps(fields):
         raise ConfigurationError("SMS_HTTP_FIELDS must contain {text} somewhere, or no message would be sent.")
     if "{recipient" not in json.dumps(fields):

@@ -28,7 +28,6 @@ from sqlalchemy import delete, insert  # noqa: E402
 from app import create_app  # noqa: E402
 from blueprints.auth.models import StaffRole, User  # noqa: E402
 from blueprints.booking.models import Appointment, ProfessionalProfile, WorkingHours  # noqa: E402
-from blueprints.booking.times_page import monday_of  # noqa: E402
 from blueprints.booking.time_search import SlotQuery, find_slots  # noqa: E402
 from blueprints.organisation.models import Centre, Service, service_professional  # noqa: E402
 from core.timeutil import local_to_utc, monday_of, to_local, utcnow  # noqa: E402
@@ -57,7 +56,9 @@ def seed(booked_share: float) -> tuple[Service, int]:
     """Centres, professionals, a service and appointments on every ``1/booked_share``-th hour."""
     centres = [Centre(slug=f"c{i}", name_sv=f"Centre {i}", name_fi=f"Keskus {i}") for i in range(2)]
     db.session.add_all(centres)
-    users = [User(email=f"p{i}@bench.example", name=f"Professional {i:02d}", password_hash="x") for i in range(PROFESSIONALS)]
+    users = [
+        User(email=f"p{i}@bench.example", name=f"Professional {i:02d}", password_hash="x") for i in range(PROFESSIONALS)
+    ]
     db.session.add_all(users)
     db.session.flush()
     for index, user in enumerate(users):
@@ -66,9 +67,21 @@ def seed(booked_share: float) -> tuple[Service, int]:
         for weekday in range(5):
             # Each professional works at both centres, on alternating days.
             centre = centres[(weekday + index) % 2]
-            db.session.add(WorkingHours(user_id=user.id, centre_id=centre.id, weekday=weekday, start_time=clock(8), end_time=clock(16)))
-    service = Service(slug="bench", name_sv="Bench", name_fi="Bench", duration_minutes=45, buffer_after_minutes=15,
-                      slot_interval_minutes=15, min_notice_hours=0, max_days_ahead=DAYS)
+            db.session.add(
+                WorkingHours(
+                    user_id=user.id, centre_id=centre.id, weekday=weekday, start_time=clock(8), end_time=clock(16)
+                )
+            )
+    service = Service(
+        slug="bench",
+        name_sv="Bench",
+        name_fi="Bench",
+        duration_minutes=45,
+        buffer_after_minutes=15,
+        slot_interval_minutes=15,
+        min_notice_hours=0,
+        max_days_ahead=DAYS,
+    )
     db.session.add(service)
     db.session.flush()
     db.session.execute(insert(service_professional), [{"service_id": service.id, "user_id": u.id} for u in users])
@@ -90,11 +103,21 @@ def _book(service: Service, users: list[User], centres: list[Centre], booked_sha
                 if (hour + offset + index) % hours_per_day >= round(hours_per_day * booked_share):
                     continue
                 start = local_to_utc(day, clock(8 + hour))
-                rows.append(dict(
-                    service_id=service.id, professional_id=user.id, centre_id=centres[(day.weekday() + index) % 2].id,
-                    mode="in_person", starts_at=start, ends_at=start + timedelta(minutes=45), buffer_after_minutes=15,
-                    guardian_name="Bench", language="sv", reference=new_reference(), status="booked",
-                ))
+                rows.append(
+                    dict(
+                        service_id=service.id,
+                        professional_id=user.id,
+                        centre_id=centres[(day.weekday() + index) % 2].id,
+                        mode="in_person",
+                        starts_at=start,
+                        ends_at=start + timedelta(minutes=45),
+                        buffer_after_minutes=15,
+                        guardian_name="Bench",
+                        language="sv",
+                        reference=new_reference(),
+                        status="booked",
+                    )
+                )
     if rows:
         db.session.execute(insert(Appointment), rows)
     return len(rows)
@@ -102,10 +125,15 @@ def _book(service: Service, users: list[User], centres: list[Centre], booked_sha
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="famnen-bench-"))
-    app = create_app({
-        "ENV_NAME": "testing", "SECRET_KEY": "bench-" + "x" * 40, "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "MAIL_BACKEND": "outbox", "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-    })
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "MAIL_BACKEND": "outbox",
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        }
+    )
     with app.app_context():
         upgrade()
         service, count = seed(0.5)
@@ -123,8 +151,14 @@ def main() -> None:
         assert client.get(page_url).status_code == 200
         page_median, page_p95 = median_ms(lambda: client.get(page_url))
 
-        print(f"seeded {PROFESSIONALS} professionals x 2 centres x {DAYS} days, {count} appointments (half the hours booked)")
-        print(f"free-time computation, one service, two weeks: median {compute_median:.1f} ms, p95 {compute_p95:.1f} ms ({slots} free times)")
+        print(
+            f"seeded {PROFESSIONALS} professionals x 2 centres x {DAYS} days, {count} appointments (half the hours "
+            f"booked)"
+        )
+        print(
+            f"free-time computation, one service, two weeks: median {compute_median:.1f} ms, p95 {compute_p95:.1f} ms "
+            f"({slots} free times)"
+        )
         print(f"free-times page (one week) through the test client: median {page_median:.1f} ms, p95 {page_p95:.1f} ms")
 
         print("growth with bookings (computation, two weeks):")

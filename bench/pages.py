@@ -55,10 +55,15 @@ UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 def prepare_database(folder: Path) -> tuple[str, list[tuple[str, str]]]:
     """Migrate a new SQLite database in ``folder``, load the demo data, and list the public pages to load."""
     url = f"sqlite:///{folder / 'famnen.db'}"
-    app = create_app({
-        "ENV_NAME": "testing", "SECRET_KEY": "bench-" + "x" * 40, "DATABASE_URL": url,
-        "MAIL_BACKEND": "outbox", "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-    })
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "DATABASE_URL": url,
+            "MAIL_BACKEND": "outbox",
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        }
+    )
     with app.app_context():
         upgrade()
         result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -92,8 +97,18 @@ def free_port() -> int:
 def start_gunicorn(stack: ExitStack, app_spec: str, port: int, env: dict[str, str], log: Path) -> str:
     """Start gunicorn with two workers and wait until it answers; stopped when ``stack`` closes."""
     command = [
-        str(GUNICORN), "--config", str(GUNICORN_CONFIG), "--workers", "2", "--max-requests", "0",
-        "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), app_spec,
+        str(GUNICORN),
+        "--config",
+        str(GUNICORN_CONFIG),
+        "--workers",
+        "2",
+        "--max-requests",
+        "0",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT),
+        app_spec,
     ]
     handle = stack.enter_context(log.open("w"))
     process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
@@ -167,7 +182,10 @@ def main() -> None:
 
     hello_rate = (hello_before[0] + hello_after[0]) / 2
     print(f"wrk -t2 -c20 -d{args.duration}s, gunicorn with 2 workers each, {os.cpu_count()} cores; data in {folder}")
-    print(f"hello world: {hello_before[0]:.0f} and {hello_after[0]:.0f} requests/s, p99 {hello_before[1]:.1f} and {hello_after[1]:.1f} ms")
+    print(
+        f"hello world: {hello_before[0]:.0f} and {hello_after[0]:.0f} requests/s, p99 {hello_before[1]:.1f} and "
+        f"{hello_after[1]:.1f} ms"
+    )
     print(f"{'page':<32} {'path':<24} {'req/s':>7} {'ratio':>6} {'p99 ms':>7}")
     for name, path, (rate, p99) in results:
         ratio = rate / hello_rate

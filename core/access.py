@@ -8,7 +8,8 @@ a declaration. Staff who are not signed in are sent to the sign-in page.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, TypeVar, runtime_checkable
+from collections.abc import Callable
+from typing import Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, g, make_response, redirect, request, url_for

@@ -30,8 +30,16 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
 
 
 def build_event(
-    *, uid: str, stamp: datetime, starts_at: datetime, ends_at: datetime, sequence: int,
-    summary: str, location: str, description: str, cancelled: bool,
+    *,
+    uid: str,
+    stamp: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    sequence: int,
+    summary: str,
+    location: str,
+    description: str,
+    cancelled: bool,
 ) -> Event:
     """One VEVENT; a cancelled one is marked so that calendars remove it. Empty texts are left out."""
     event = Event()

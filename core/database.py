@@ -136,9 +136,7 @@ def begin_write(session: Session) -> None:
 def init_app(app: Flask) -> None:
     """Bind the SQLAlchemy engine options that depend on the configured database."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config.setdefault(
-            "SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
-        )
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5})
 
 
 def render_migration_item(type_: str, obj, autogen_context):

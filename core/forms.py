@@ -38,7 +38,9 @@ class DayField(DateField):
         super().process_formdata(valuelist)
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
             self.data = None
-            raise ValueError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_DAY.year, last=LAST_DAY.year))
+            raise ValueError(
+                _l("Enter a date between %(first)d and %(last)d.", first=FIRST_DAY.year, last=LAST_DAY.year)
+            )
 
 
 class CheckboxesField(SelectMultipleField):

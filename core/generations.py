@@ -199,7 +199,8 @@ def cache_of(name: str) -> ExpiringCache:
 
 
 def cached(name: str, key: Any, now: datetime, compute: Callable[[], tuple[T, datetime]]) -> T:
-    """The value of ``compute()`` for ``key`` under the current generation ``name``, computed at most once until it expires.
+    """The value of ``compute()`` for ``key`` under the current generation ``name``, computed at most once until it
+    expires.
 
     ``compute`` returns the value and the moment until which the clock alone
     leaves it true. The generation is read before anything ``compute`` reads

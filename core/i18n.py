@@ -190,6 +190,4 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         LANGUAGE_WORDS=LANGUAGE_WORDS,
     )
-    app.jinja_env.filters.update(
-        short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time
-    )
+    app.jinja_env.filters.update(short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time)

@@ -82,12 +82,19 @@ def build_message(email: Email) -> EmailMessage:
         if maintype == "text":
             # Text goes as UTF-8 with its charset named, so calendars show å, ä and ö.
             message.add_attachment(
-                attachment.content.decode("utf-8"), subtype=subtype.strip(), charset="utf-8",
-                filename=attachment.filename, params=part_params,
+                attachment.content.decode("utf-8"),
+                subtype=subtype.strip(),
+                charset="utf-8",
+                filename=attachment.filename,
+                params=part_params,
             )
         else:
             message.add_attachment(
-                attachment.content, maintype=maintype, subtype=subtype.strip(), filename=attachment.filename, params=part_params
+                attachment.content,
+                maintype=maintype,
+                subtype=subtype.strip(),
+                filename=attachment.filename,
+                params=part_params,
             )
     return message
 

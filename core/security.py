@@ -21,13 +21,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 ERROR_TEXTS = {
-    400: (_l("The request could not be handled"), _l("Something in the request was not as expected. Go back and try again.")),
-    403: (_l("No access"), _l("You do not have access to this page. If you think you should, contact the administrator of your family centre.")),
+    400: (
+        _l("The request could not be handled"),
+        _l("Something in the request was not as expected. Go back and try again."),
+    ),
+    403: (
+        _l("No access"),
+        _l(
+            "You do not have access to this page. If you think you should, contact the administrator of your family "
+            "centre."
+        ),
+    ),
     404: (_l("Page not found"), _l("The page may have been moved or removed, or the address may be mistyped.")),
     405: (_l("Not possible here"), _l("This page cannot be used that way. Go back and try again.")),
     413: (_l("Too much data"), _l("What you sent was too large to receive. Shorten it and try again.")),
     429: (_l("Too many attempts"), _l("Too many requests came in a short time. Wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side and it has been logged. Try again in a moment.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side and it has been logged. Try again in a moment."),
+    ),
 }
 CSRF_TEXT = _l(
     "The form could not be sent because its security check failed. This happens when the page has "

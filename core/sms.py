@@ -40,8 +40,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from http.client import HTTPException
+from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, quote_plus, urlencode
@@ -212,7 +212,12 @@ def build_request(recipient: str, text: str) -> Request:
     """The HTTP request the ``SMS_HTTP_*`` settings describe for one message."""
     config = current_app.config
     # str(): an environment value that looks like a number (a sender number, a token) is read as JSON.
-    values = {"recipient": recipient, "recipient_digits": recipient.removeprefix("+"), "sender": str(config["SMS_SENDER"]), "text": text}
+    values = {
+        "recipient": recipient,
+        "recipient_digits": recipient.removeprefix("+"),
+        "sender": str(config["SMS_SENDER"]),
+        "text": text,
+    }
     fields = fill_placeholders(config["SMS_HTTP_FIELDS"], values)
     headers = {"User-Agent": "Famnen", "Accept": "application/json, text/plain;q=0.9, */*;q=0.5"}
     url, data = config["SMS_HTTP_URL"], None
@@ -225,7 +230,7 @@ def build_request(recipient: str, text: str) -> Request:
         data = urlencode(fields).encode("ascii")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     if config["SMS_HTTP_AUTH"] == "basic":
-        pair = f"{config['SMS_HTTP_USERNAME']}:{config['SMS_HTTP_PASSWORD']}".encode("utf-8")
+        pair = f"{config['SMS_HTTP_USERNAME']}:{config['SMS_HTTP_PASSWORD']}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
     elif config["SMS_HTTP_AUTH"] == "bearer":
         headers["Authorization"] = f"Bearer {config['SMS_HTTP_TOKEN']}"
@@ -256,7 +261,15 @@ def _as_sent(values: tuple[str, ...]) -> tuple[str, ...]:
     """``values`` as a gateway may echo them: as they are, URL-encoded and JSON-escaped, longest first."""
     forms = set()
     for value in values:
-        forms.update({value, quote_plus(value), quote(value), json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]})
+        forms.update(
+            {
+                value,
+                quote_plus(value),
+                quote(value),
+                json.dumps(value)[1:-1],
+                json.dumps(value, ensure_ascii=False)[1:-1],
+            }
+        )
     # Very short strings would blank out half the answer; a text that short says nothing anyway.
     return tuple(sorted((form for form in forms if len(form) >= 4), key=len, reverse=True))
 
@@ -280,7 +293,9 @@ def _attempt(request: Request, timeout: float, hidden: tuple[str, ...]) -> tuple
         return Delivery(False, 1, error=message), error.code >= 500
     except URLError as error:
         # The request did not reach the gateway: safe to try again, except against a bad certificate.
-        return Delivery(False, 1, error=f"Could not reach the gateway: {error.reason}"), not isinstance(error.reason, ssl.SSLError)
+        return Delivery(False, 1, error=f"Could not reach the gateway: {error.reason}"), not isinstance(
+            error.reason, ssl.SSLError
+        )
     except TimeoutError:
         return Delivery(False, 1, error=f"The gateway did not answer within {timeout:g} s."), False
     except (OSError, HTTPException) as error:
@@ -349,9 +364,15 @@ def send_sms(recipient: str, text: str, purpose: str) -> SmsMessage | None:
     else:
         delivery = _send_http(recipient, text)
     record = SmsMessage(
-        recipient=recipient, purpose=purpose, backend=backend, status=SENT if delivery.sent else FAILED,
-        attempts=delivery.attempts, error=delivery.error[:500] if delivery.error else None,
-        gateway_id=delivery.gateway_id, created_at=created_at, sent_at=utcnow() if delivery.sent else None,
+        recipient=recipient,
+        purpose=purpose,
+        backend=backend,
+        status=SENT if delivery.sent else FAILED,
+        attempts=delivery.attempts,
+        error=delivery.error[:500] if delivery.error else None,
+        gateway_id=delivery.gateway_id,
+        created_at=created_at,
+        sent_at=utcnow() if delivery.sent else None,
     )
     db.session.add(record)
     db.session.flush()

@@ -24,9 +24,14 @@ from tests.support.html_checker import HtmlChecker
 
 
 def _empty_postgres(connection) -> None:
-    tables = [row[0] for row in connection.execute(text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename != 'alembic_version'"
-    ))]
+    tables = [
+        row[0]
+        for row in connection.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename != 'alembic_version'"
+            )
+        )
+    ]
     if tables:
         connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
@@ -66,8 +71,10 @@ def app_config(database_url, tmp_path, request) -> dict:
     """The configuration of the test's app; tests may change it before ``app`` is built,
     or give settings through indirect parametrisation (``parametrize("app_config", [{...}], indirect=True)``)."""
     return {
-        **BASE_CONFIG, "DATABASE_URL": database_url,
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
+        **BASE_CONFIG,
+        "DATABASE_URL": database_url,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SMS_OUTBOX_DIR": str(tmp_path / "sms-outbox"),
         **getattr(request, "param", {}),
     }
 
@@ -186,18 +193,28 @@ def family_centre(db, world):
     from datetime import date, time
 
     from blueprints.auth.models import User
+    from blueprints.organisation.models import Centre
     from blueprints.questionnaires import invitations
     from blueprints.questionnaires.demo import import_shipped_instruments
     from tests.support.factories import make_professional, make_service
-    from blueprints.organisation.models import Centre
 
     import_shipped_instruments()
     centre = db.session.get(Centre, world.centre_id)
-    coach = make_professional(centre, email="katja@famnen.example", name="Katja Lehtonen", weekdays=range(7), start=time(0), end=time(23, 45))
+    coach = make_professional(
+        centre, email="katja@famnen.example", name="Katja Lehtonen", weekdays=range(7), start=time(0), end=time(23, 45)
+    )
     make_service(
-        [db.session.get(User, coach.id)], slug="coachsamtal", name_sv="Första samtalet med coachen", name_fi="Ensimmäinen valmentajapuhelu",
-        reserved=True, offered_for_outcome="parent_training_offer", in_person=False, by_phone=True, duration_minutes=30,
-        min_notice_hours=1, cancellation_deadline_hours=0,
+        [db.session.get(User, coach.id)],
+        slug="coachsamtal",
+        name_sv="Första samtalet med coachen",
+        name_fi="Ensimmäinen valmentajapuhelu",
+        reserved=True,
+        offered_for_outcome="parent_training_offer",
+        in_person=False,
+        by_phone=True,
+        duration_minutes=30,
+        min_notice_hours=1,
+        cancellation_deadline_hours=0,
     )
     nurse = db.session.get(User, world.professional.id)
     child = invitations.open_case("Elsa", date(2022, 9, 15), nurse)
@@ -217,10 +234,13 @@ def nurse_client(app, client, family_centre):
 @pytest.fixture
 def database_revision(db):
     """Set the database's Alembic revision for a test; put back afterwards (PostgreSQL keeps it between tests)."""
+
     def set_revision(revision: str | None) -> None:
         db.session.execute(text("DELETE FROM alembic_version"))
         if revision:
-            db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision})
+            db.session.execute(
+                text("INSERT INTO alembic_version (version_num) VALUES (:revision)"), {"revision": revision}
+            )
         db.session.commit()
 
     [current] = db.session.scalars(text("SELECT version_num FROM alembic_version")).all()

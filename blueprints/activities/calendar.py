@@ -24,8 +24,8 @@ from .models import (
     ORGANISER_LABELS,
     Activity,
     ActivityDate,
-    AgeGroup,
     ActivityKind,
+    AgeGroup,
     OrganiserKind,
     Registration,
     RegistrationStatus,
@@ -106,7 +106,9 @@ def coming_dates(activity: Activity, now: datetime) -> list[ActivityDate]:
     """The activity's dates that have not ended yet, soonest first."""
     return list(
         db.session.scalars(
-            select(ActivityDate).where(ActivityDate.activity_id == activity.id, ActivityDate.ends_at > now).order_by(ActivityDate.starts_at)
+            select(ActivityDate)
+            .where(ActivityDate.activity_id == activity.id, ActivityDate.ends_at > now)
+            .order_by(ActivityDate.starts_at)
         )
     )
 

@@ -105,7 +105,9 @@ def figures_for_term(activity_ids: list[int], term: Term, now: datetime) -> dict
         return {}
     start = local_to_utc(term.first_day, time(0))
     end = min(local_to_utc(term.next.first_day, time(0)), now)
-    in_term = and_(ActivityDate.activity_id.in_(activity_ids), ActivityDate.starts_at >= start, ActivityDate.starts_at < end)
+    in_term = and_(
+        ActivityDate.activity_id.in_(activity_ids), ActivityDate.starts_at >= start, ActivityDate.starts_at < end
+    )
     held = and_(in_term, ActivityDate.cancelled.is_(False))
     result: dict[int, Figures] = {}
 
@@ -116,7 +118,9 @@ def figures_for_term(activity_ids: list[int], term: Term, now: datetime) -> dict
             func.count().filter(ActivityDate.cancelled.is_(True)),
             func.sum(ActivityDate.visitors_adults).filter(ActivityDate.cancelled.is_(False)),
             func.sum(ActivityDate.visitors_children).filter(ActivityDate.cancelled.is_(False)),
-        ).where(in_term).group_by(ActivityDate.activity_id)
+        )
+        .where(in_term)
+        .group_by(ActivityDate.activity_id)
     ):
         result[activity_id] = Figures(
             dates_held=count_held, dates_cancelled=count_cancelled, visitors=int(adults or 0) + int(children or 0)
@@ -153,4 +157,6 @@ def total(figures: dict[int, Figures]) -> Figures:
 
 def activities_by_id(activity_ids: list[int]) -> dict[int, Activity]:
     """The activities themselves, to name the rows."""
-    return {activity.id: activity for activity in db.session.scalars(select(Activity).where(Activity.id.in_(activity_ids)))}
+    return {
+        activity.id: activity for activity in db.session.scalars(select(Activity).where(Activity.id.in_(activity_ids)))
+    }

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -48,7 +58,10 @@ def _count(label, low: int, high: int, default: int | None, message):
     return CountField(
         label,
         default=default,
-        validators=[InputRequired(message=message), NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s."))],
+        validators=[
+            InputRequired(message=message),
+            NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
     )
 
 
@@ -70,7 +83,11 @@ class RegistrationForm(PartyForm):
     guardian_email = EmailField(
         _l("Email address"),
         validators=[
-            InputRequired(message=_l("Enter your email address: the confirmation and your link to the registration come by email.")),
+            InputRequired(
+                message=_l(
+                    "Enter your email address: the confirmation and your link to the registration come by email."
+                )
+            ),
             email_address(),
             Length(max=254),
         ],
@@ -89,7 +106,10 @@ class PhoneRegistrationForm(RegistrationForm):
     guardian_name = StringField(
         _l("Name"),
         filters=[tidy_text],
-        validators=[DataRequired(message=_l("Enter the guardian's name.")), Length(max=200, message=_l("The name is too long."))],
+        validators=[
+            DataRequired(message=_l("Enter the guardian's name.")),
+            Length(max=200, message=_l("The name is too long.")),
+        ],
     )
     guardian_email = EmailField(
         _l("Email address"),
@@ -126,7 +146,9 @@ class ActivityForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose whom the activity is for."))],
     )
     languages = CheckboxesField(
-        _l("Languages spoken"), choices=language_choices(), validators=[InputRequired(message=_l("Choose at least one language."))]
+        _l("Languages spoken"),
+        choices=language_choices(),
+        validators=[InputRequired(message=_l("Choose at least one language."))],
     )
     organiser_kind = SelectField(
         _l("Organiser"),
@@ -140,14 +162,21 @@ class ActivityForm(FlaskForm):
     place_en = text_field(_l("Place in English"), max_length=300)
     meeting_url = URLField(
         _l("Online meeting room address"),
-        validators=[Optional(), URL(require_tld=False, message=_l("Enter a full address starting with https://.")), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(require_tld=False, message=_l("Enter a full address starting with https://.")),
+            Length(max=500),
+        ],
     )
     registration_required = BooleanField(_l("Families register in advance"))
     capacity = CountField(
-        _l("Places per date"), validators=[Optional(), NumberRange(1, 1000, message=_l("Enter a number from %(min)s to %(max)s."))]
+        _l("Places per date"),
+        validators=[Optional(), NumberRange(1, 1000, message=_l("Enter a number from %(min)s to %(max)s."))],
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the date is full"), default=True)
-    registration_closes_hours = _count(_l("Registration closes (hours before the start)"), 0, 720, 0, _l("Enter a whole number."))
+    registration_closes_hours = _count(
+        _l("Registration closes (hours before the start)"), 0, 720, 0, _l("Enter a whole number.")
+    )
     leaders = CheckboxesField(_l("Professionals who lead it"), validators=[Optional()])
     published = BooleanField(_l("Shown to families"), default=True)
 
@@ -186,7 +215,9 @@ class DatesForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose how often the activity repeats."))],
     )
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time, e.g. 09:30."))])
-    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start])
+    end = TimeField(
+        _l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start]
+    )
     skip_holidays = BooleanField(_l("Skip public holidays"), default=True)
 
     def validate_last_day(self, field) -> None:
@@ -203,7 +234,9 @@ class DateForm(FlaskForm):
 
     day = DayField(_l("Date"), validators=[InputRequired(message=_l("Enter the date, for example 3.12.2026."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time, e.g. 09:30."))])
-    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start])
+    end = TimeField(
+        _l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start]
+    )
     topic_sv = text_field(_l("Topic in Swedish"), max_length=300)
     topic_fi = text_field(_l("Topic in Finnish"), max_length=300)
     topic_en = text_field(_l("Topic in English"), max_length=300)
@@ -237,8 +270,14 @@ class MessageForm(FlaskForm):
 class VisitorsForm(FlaskForm):
     """The head count of a date, for drop-in activities above all."""
 
-    adults = CountField(_l("Adults who came"), validators=[Optional(), NumberRange(0, 1000, message=_l("Enter a number from %(min)s to %(max)s."))])
-    children = CountField(_l("Children who came"), validators=[Optional(), NumberRange(0, 1000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    adults = CountField(
+        _l("Adults who came"),
+        validators=[Optional(), NumberRange(0, 1000, message=_l("Enter a number from %(min)s to %(max)s."))],
+    )
+    children = CountField(
+        _l("Children who came"),
+        validators=[Optional(), NumberRange(0, 1000, message=_l("Enter a number from %(min)s to %(max)s."))],
+    )
 
 
 class CalendarFilterForm(FlaskForm):

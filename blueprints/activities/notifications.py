@@ -20,19 +20,32 @@ from core.timeutil import utcnow
 
 from ..auth.models import User
 from . import ics
+from . import registration as registrations
 from .calendar import organiser_text
 from .models import Registration, RegistrationStatus
-from . import registration as registrations
 from .registration import closes_at, manage_token, waiting_position
 
-KINDS = ("confirmed", "waiting", "promoted", "changed", "cancelled", "cancelled_by_staff", "date_cancelled", "date_changed", "message")
+KINDS = (
+    "confirmed",
+    "waiting",
+    "promoted",
+    "changed",
+    "cancelled",
+    "cancelled_by_staff",
+    "date_cancelled",
+    "date_changed",
+    "message",
+)
 # Kinds after which the registration no longer holds a place: the calendar copy is cancelled, no manage link.
 ENDING_KINDS = ("cancelled", "cancelled_by_staff", "date_cancelled")
 
 
 def _subject(kind: str, registration: Registration) -> str:
     activity_date = registration.date
-    values = {"title": localized(activity_date.activity, "title"), "when": f"{long_date(activity_date.starts_at)} {clock(activity_date.starts_at)}"}
+    values = {
+        "title": localized(activity_date.activity, "title"),
+        "when": f"{long_date(activity_date.starts_at)} {clock(activity_date.starts_at)}",
+    }
     subjects = {
         "confirmed": _("Registration confirmed: %(title)s, %(when)s", **values),
         "waiting": _("On the waiting list: %(title)s, %(when)s", **values),
@@ -85,7 +98,9 @@ def notify(registration: Registration, kind: str, had_place: bool = False, messa
         }
         attachments = []
         if (confirmed and not ending) or (ending and had_place):
-            attachments.append(email_attachment("activity.ics", ics.registration_event(registration, manage_url or "", utcnow())))
+            attachments.append(
+                email_attachment("activity.ics", ics.registration_event(registration, manage_url or "", utcnow()))
+            )
         email = mail.Email(
             to=registration.guardian_email,
             subject=_subject(kind, registration),

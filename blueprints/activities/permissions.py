@@ -36,7 +36,9 @@ def manageable(user: User) -> Select:
         return query
     conditions = [false()]
     if user.has_role("professional"):
-        conditions.append(Activity.id.in_(select(activity_leader.c.activity_id).where(activity_leader.c.user_id == user.id)))
+        conditions.append(
+            Activity.id.in_(select(activity_leader.c.activity_id).where(activity_leader.c.user_id == user.id))
+        )
     if user.has_role("reception") and centre_ids(user):
         conditions.append(Activity.centre_id.in_(centre_ids(user)))
     return query.where(or_(*conditions))
@@ -61,4 +63,3 @@ def access_basis(user: User, activity: Activity) -> str:
     if user.has_role("admin"):
         return "administrator"
     return "reception at the family centre"
-

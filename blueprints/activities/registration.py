@@ -213,7 +213,9 @@ def promote(date: ActivityDate, now: datetime) -> list[Registration]:
     return promoted
 
 
-def register(date_id: int, party: Party, guardian: Guardian, now: datetime, registered_by: User | None = None) -> Registration:
+def register(
+    date_id: int, party: Party, guardian: Guardian, now: datetime, registered_by: User | None = None
+) -> Registration:
     """Register a family for a date: a confirmed place, or a place in the queue. Flushes; the caller commits.
 
     Staff taking a registration by phone may do so after the online deadline,
@@ -282,7 +284,11 @@ def change_party(registration: Registration, party: Party, now: datetime) -> lis
 
 def family_can_cancel(registration: Registration, now: datetime) -> bool:
     """Whether the family may still cancel through their link (any time before the date begins)."""
-    return registration.status != RegistrationStatus.CANCELLED and not registration.date.cancelled and now < registration.date.starts_at
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and not registration.date.cancelled
+        and now < registration.date.starts_at
+    )
 
 
 def cancel(registration: Registration, now: datetime, by_staff: User | None = None) -> list[Registration]:
@@ -335,7 +341,9 @@ def registered_families(date_id: int, include_waiting: bool = True) -> list[Regi
 
 
 def set_attendance(registration: Registration, attendance: Attendance | None, now: datetime) -> None:
-    """Mark whether a family with a place came (None removes the mark), once the date has begun. Flushes; the caller commits."""
+    """Mark whether a family with a place came (None removes the mark), once the date has begun. Flushes; the caller
+    commits.
+    """
     if registration.status != RegistrationStatus.CONFIRMED or registration.date.starts_at > now:
         raise ChangeNotAllowed()
     registration.attendance = attendance
@@ -359,7 +367,8 @@ def identifies_someone() -> ColumnElement[bool]:
 
 
 def forget_contact_details(condition: ColumnElement[bool]) -> int:
-    """Remove the names, emails, phone numbers and links to a child's case from the registrations matching ``condition``.
+    """Remove the names, emails, phone numbers and links to a child's case from the registrations matching
+    ``condition``.
 
     The rest stays (numbers of adults and children, attendance), so the
     figures the municipality reports do not change when people are forgotten.
@@ -367,7 +376,11 @@ def forget_contact_details(condition: ColumnElement[bool]) -> int:
     current transaction and does not commit: the caller (a data request's
     erasure, the retention purge) commits together with its other deletions.
     """
-    return db.session.execute(
-        update(Registration).where(condition, identifies_someone()).values(guardian_name="", guardian_email="", guardian_phone="", child_id=None)
-    ).rowcount or 0
-
+    return (
+        db.session.execute(
+            update(Registration)
+            .where(condition, identifies_someone())
+            .values(guardian_name="", guardian_email="", guardian_phone="", child_id=None)
+        ).rowcount
+        or 0
+    )

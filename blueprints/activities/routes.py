@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
-from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
@@ -51,7 +51,9 @@ def party_text(adults: int, children: int) -> str:
     grown = ngettext("%(num)d adult", "%(num)d adults", adults)
     if not children:
         return grown
-    return _("%(adults)s and %(children)s", adults=grown, children=ngettext("%(num)d child", "%(num)d children", children))
+    return _(
+        "%(adults)s and %(children)s", adults=grown, children=ngettext("%(num)d child", "%(num)d children", children)
+    )
 
 
 def not_enough_places_message(error: NotEnoughPlaces) -> str:
@@ -72,17 +74,32 @@ def not_enough_places_message(error: NotEnoughPlaces) -> str:
 
 
 # Texts about activities for every template (calendar pages, staff pages, emails, and their macros).
-for _helper in (party_text, calendar.organiser_text, calendar.kind_label, calendar.age_group_label, ics.place_text, ics.title_with_topic):
+for _helper in (
+    party_text,
+    calendar.organiser_text,
+    calendar.kind_label,
+    calendar.age_group_label,
+    ics.place_text,
+    ics.title_with_topic,
+):
     bp.add_app_template_global(_helper)
 
 
 def filter_form(centres: list[Centre]) -> tuple[CalendarFilterForm, Filters]:
     """The calendar's filter form from the query string, and the filters it stands for."""
     form = CalendarFilterForm(request.args)
-    form.centre.choices = [SelectChoice(ANY, _l("Any family centre"))] + [SelectChoice(str(c.id), localized(c, "name")) for c in centres]
-    form.type.choices = [SelectChoice(ANY, _l("Any type"))] + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
-    form.language.choices = [SelectChoice(ANY, _l("Any language"))] + [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-    form.age.choices = [SelectChoice(ANY, _l("Anyone"))] + [SelectChoice(age.value, label) for age, label in AGE_GROUP_LABELS.items()]
+    form.centre.choices = [SelectChoice(ANY, _l("Any family centre"))] + [
+        SelectChoice(str(c.id), localized(c, "name")) for c in centres
+    ]
+    form.type.choices = [SelectChoice(ANY, _l("Any type"))] + [
+        SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
+    ]
+    form.language.choices = [SelectChoice(ANY, _l("Any language"))] + [
+        SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES
+    ]
+    form.age.choices = [SelectChoice(ANY, _l("Anyone"))] + [
+        SelectChoice(age.value, label) for age, label in AGE_GROUP_LABELS.items()
+    ]
     filters = read_filters(form.data, centres)
     # Tampered values show as "any", which is what the results use.
     form.centre.data = str(filters.centre_id) if filters.centre_id else ANY
@@ -159,7 +176,9 @@ def activity_page(activity_id: int):
 
     def render() -> tuple[Markup, datetime]:
         dates = calendar.coming_dates(activity, now)
-        html = render_template("activities/_activity.html", activity=activity, dates=dates, availability=availability(dates, now))
+        html = render_template(
+            "activities/_activity.html", activity=activity, dates=dates, availability=availability(dates, now)
+        )
         return Markup(html), calendar.valid_until(dates, now)
 
     body = generations.cached(ACTIVITIES, ("activity", activity_id, current_language()), now, render)
@@ -189,14 +208,18 @@ def explain_refusal(form, error: RegistrationClosed | NotEnoughPlaces) -> None:
         form.form_errors.append(str(CLOSED_MESSAGES[error.reason]))
 
 
-def register_from_form(form: RegistrationForm, activity_date: ActivityDate, registered_by: User | None = None) -> Registration | None:
+def register_from_form(
+    form: RegistrationForm, activity_date: ActivityDate, registered_by: User | None = None
+) -> Registration | None:
     """Register the family a valid form describes; the view commits, then emails them.
 
     When the registration is refused, nothing has been written: the reason goes
     on the form and the registration is None.
     """
     try:
-        return registrations.register(activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=registered_by)
+        return registrations.register(
+            activity_date.id, party_from(form), guardian_from(form), utcnow(), registered_by=registered_by
+        )
     except (RegistrationClosed, NotEnoughPlaces) as error:
         explain_refusal(form, error)
         return None
@@ -205,7 +228,10 @@ def register_from_form(form: RegistrationForm, activity_date: ActivityDate, regi
 def registered_message(registration: Registration) -> str:
     """What a family is told right after registering."""
     if registration.status == RegistrationStatus.WAITING:
-        return _("The date is full, so you are on the waiting list: you are number %(position)s in line.", position=registrations.waiting_position(registration))
+        return _(
+            "The date is full, so you are on the waiting list: you are number %(position)s in line.",
+            position=registrations.waiting_position(registration),
+        )
     return _("You have a place. Welcome!")
 
 
@@ -213,7 +239,10 @@ def to_manage_page(registration: Registration, message: str, emailed: bool):
     """Send the family to their own page, saying whether the email went."""
     flash(message, "success")
     if registration.guardian_email and not emailed:
-        flash(_("We could not send the email. Save the address of this page: it is your link to the registration."), "error")
+        flash(
+            _("We could not send the email. Save the address of this page: it is your link to the registration."),
+            "error",
+        )
     elif emailed:
         flash(_("A confirmation has been sent to %(email)s.", email=registration.guardian_email), "info")
     return redirect(url_for("activities.manage", token=registrations.manage_token(registration)))
@@ -232,7 +261,9 @@ def date_page(date_id: int):
         registration = register_from_form(form, activity_date)
         if registration is not None:
             db.session.commit()
-            return to_manage_page(registration, registered_message(registration), notifications.notify_registered(registration))
+            return to_manage_page(
+                registration, registered_message(registration), notifications.notify_registered(registration)
+            )
         status = 409
     now = utcnow()
     state = availability([activity_date], now)[activity_date.id]
@@ -245,7 +276,9 @@ def date_page(date_id: int):
         state=state,
         closes_at=registrations.closes_at(activity_date),
         closed_message=CLOSED_MESSAGES.get(state.state),
-        other_dates=[item for item in calendar.coming_dates(activity_date.activity, now) if item.id != activity_date.id][:6],
+        other_dates=[
+            item for item in calendar.coming_dates(activity_date.activity, now) if item.id != activity_date.id
+        ][:6],
     )
 
 
@@ -282,7 +315,8 @@ def render_manage(registration: Registration, token: str, form: PartyForm | None
         token=token,
         form=form,
         position=registrations.waiting_position(registration),
-        can_change=registration.status != RegistrationStatus.CANCELLED and registrations.closed_reason(activity_date, now) is None,
+        can_change=registration.status != RegistrationStatus.CANCELLED
+        and registrations.closed_reason(activity_date, now) is None,
         can_cancel=registrations.family_can_cancel(registration, now),
         is_past=activity_date.ends_at <= now,
         cancel_form=EmptyForm(),
@@ -350,7 +384,9 @@ def calendar_file(token: str):
         abort(404)
     with force_locale(registration.language):
         content = notifications.calendar_file(registration, url_for("activities.manage", token=token, _external=True))
-    return Response(content, mimetype="text/calendar", headers={"Content-Disposition": 'attachment; filename="activity.ics"'})
+    return Response(
+        content, mimetype="text/calendar", headers={"Content-Disposition": 'attachment; filename="activity.ics"'}
+    )
 
 
 # --- Public calendar feeds ---------------------------------------------------------------
@@ -374,7 +410,11 @@ def _feed(centre: Centre | None):
             for item in db.session.scalars(query)
         ]
         name = _("Activities") + (f" – {localized(centre, 'name')}" if centre else "")
-    return Response(feed(events, f"Famnen – {name}"), mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="activities.ics"'})
+    return Response(
+        feed(events, f"Famnen – {name}"),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="activities.ics"'},
+    )
 
 
 @bp.route("/feed.ics")

@@ -54,10 +54,16 @@ def add_dates(activity: Activity, days: list[date], start: time, end: time, topi
         starts_at = local_to_utc(day, start)
         if starts_at in existing:
             continue
-        db.session.add(ActivityDate(
-            activity_id=activity.id, starts_at=starts_at, ends_at=local_to_utc(day, end),
-            topic_sv=topic.sv, topic_fi=topic.fi, topic_en=topic.en,
-        ))
+        db.session.add(
+            ActivityDate(
+                activity_id=activity.id,
+                starts_at=starts_at,
+                ends_at=local_to_utc(day, end),
+                topic_sv=topic.sv,
+                topic_fi=topic.fi,
+                topic_en=topic.en,
+            )
+        )
         existing.add(starts_at)
         added += 1
     return added, len(days) - added
@@ -83,7 +89,9 @@ def change_date(activity_date: ActivityDate, starts_at: datetime, ends_at: datet
 
 
 def cancel_date(activity_date: ActivityDate, reason: str, now: datetime) -> None:
-    """Cancel one date with a reason for the families; registrations are kept as they were. Flushes; the caller commits."""
+    """Cancel one date with a reason for the families; registrations are kept as they were. Flushes; the caller
+    commits.
+    """
     locked = lock_date(activity_date.id)
     if locked.cancelled:
         raise ChangeNotAllowed()

@@ -48,10 +48,18 @@ bp = Blueprint("activities_staff", __name__, url_prefix="/staff/activities")
 
 ROLES = ("admin", "reception", "professional")
 TEXT_FIELDS = (
-    "title_sv", "title_fi", "title_en", "description_sv", "description_fi", "description_en",
-    "organiser_name", "place_sv", "place_fi", "place_en", "meeting_url",
+    "title_sv",
+    "title_fi",
+    "title_en",
+    "description_sv",
+    "description_fi",
+    "description_en",
+    "organiser_name",
+    "place_sv",
+    "place_fi",
+    "place_en",
+    "meeting_url",
 )
-
 
 
 def _activity(activity_id: int) -> Activity:
@@ -96,7 +104,13 @@ def _report_unreached(unreached: list[Registration]) -> None:
     """Tell staff whom the email did not reach, so they can phone them."""
     if unreached:
         people = ", ".join(f"{item.guardian_name} ({item.guardian_phone or '–'})" for item in unreached)
-        flash(_("These families have no email address or could not be emailed; please call them: %(people)s", people=people), "info")
+        flash(
+            _(
+                "These families have no email address or could not be emailed; please call them: %(people)s",
+                people=people,
+            ),
+            "info",
+        )
 
 
 # --- Activities ------------------------------------------------------------------------
@@ -111,7 +125,11 @@ def index():
     next_dates = dict(
         db.session.execute(
             select(ActivityDate.activity_id, func.min(ActivityDate.starts_at))
-            .where(ActivityDate.activity_id.in_([a.id for a in activities]), ActivityDate.starts_at > now, ActivityDate.cancelled.is_(False))
+            .where(
+                ActivityDate.activity_id.in_([a.id for a in activities]),
+                ActivityDate.starts_at > now,
+                ActivityDate.cancelled.is_(False),
+            )
             .group_by(ActivityDate.activity_id)
         ).all()
     )
@@ -130,7 +148,9 @@ def _activity_form(activity: Activity | None) -> tuple[ActivityForm, bool]:
     )
     form.leaders.choices = [SelectChoice(str(person.id), person.name) for person in professionals]
     if not form.is_submitted():
-        form.centre.data = str(activity.centre_id or "") if activity else (form.centre.choices[0].value if form.centre.choices else "")
+        form.centre.data = (
+            str(activity.centre_id or "") if activity else (form.centre.choices[0].value if form.centre.choices else "")
+        )
         form.languages.data = list(activity.language_codes) if activity else ["sv", "fi"]
         form.leaders.data = [str(leader.id) for leader in activity.leaders] if activity else []
     return form, none_allowed
@@ -175,7 +195,14 @@ def edit(activity_id: int | None = None):
         notifications.notify_all(promoted, "promoted")
         flash(_("The activity %(title)s has been saved.", title=localized(saved, "title")), "success")
         if promoted:
-            flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(promoted)), "info")
+            flash(
+                ngettext(
+                    "%(num)d family got a place from the waiting list and has been told.",
+                    "%(num)d families got a place from the waiting list and have been told.",
+                    len(promoted),
+                ),
+                "info",
+            )
         return redirect(url_for("activities_staff.activity", activity_id=saved.id))
     if form.is_submitted() and not form.centre.data and not none_allowed:
         form.centre.errors = list(form.centre.errors) + [_("Choose the family centre.")]
@@ -184,7 +211,11 @@ def edit(activity_id: int | None = None):
 
 def _activity_page(activity: Activity, dates_form: DatesForm | None = None, status: int = 200):
     now = utcnow()
-    dates = list(db.session.scalars(select(ActivityDate).where(ActivityDate.activity_id == activity.id).order_by(ActivityDate.starts_at)))
+    dates = list(
+        db.session.scalars(
+            select(ActivityDate).where(ActivityDate.activity_id == activity.id).order_by(ActivityDate.starts_at)
+        )
+    )
     coming = [item for item in dates if item.ends_at > now]
     past = [item for item in dates if item.ends_at <= now]
     return render_template(
@@ -218,7 +249,14 @@ def add_dates(activity_id: int):
     db.session.commit()
     flash(ngettext("%(num)d date has been added.", "%(num)d dates have been added.", added), "success")
     if existing:
-        flash(ngettext("%(num)d date was there already and was left as it is.", "%(num)d dates were there already and were left as they are.", existing), "info")
+        flash(
+            ngettext(
+                "%(num)d date was there already and was left as it is.",
+                "%(num)d dates were there already and were left as they are.",
+                existing,
+            ),
+            "info",
+        )
     return redirect(url_for("activities_staff.activity", activity_id=activity.id))
 
 
@@ -226,7 +264,9 @@ def add_dates(activity_id: int):
 
 
 def _participants_context(activity_date: ActivityDate, **extra) -> dict:
-    rows = db.session.scalars(select(Registration).where(Registration.date_id == activity_date.id).order_by(Registration.arrival)).all()
+    rows = db.session.scalars(
+        select(Registration).where(Registration.date_id == activity_date.id).order_by(Registration.arrival)
+    ).all()
     now = utcnow()
     confirmed = [row for row in rows if row.status == RegistrationStatus.CONFIRMED]
     return {
@@ -238,8 +278,16 @@ def _participants_context(activity_date: ActivityDate, **extra) -> dict:
         "taken": sum(row.people for row in confirmed),
         "state": availability([activity_date], now)[activity_date.id],
         "has_begun": activity_date.starts_at <= now,
-        "messages": db.session.scalars(select(ActivityMessage).where(ActivityMessage.date_id == activity_date.id).order_by(ActivityMessage.sent_at)).all(),
-        "visitors_form": extra.pop("visitors_form", None) or VisitorsForm(formdata=None, prefix="visitors", adults=activity_date.visitors_adults, children=activity_date.visitors_children),
+        "messages": db.session.scalars(
+            select(ActivityMessage).where(ActivityMessage.date_id == activity_date.id).order_by(ActivityMessage.sent_at)
+        ).all(),
+        "visitors_form": extra.pop("visitors_form", None)
+        or VisitorsForm(
+            formdata=None,
+            prefix="visitors",
+            adults=activity_date.visitors_adults,
+            children=activity_date.visitors_children,
+        ),
         "form": EmptyForm(),
         "my_children": linkable_children(current_staff()),
         **extra,
@@ -274,15 +322,41 @@ def participants_csv(date_id: int):
     attendance = {Attendance.ATTENDED: _("Came"), Attendance.NO_SHOW: _("Did not come"), None: ""}
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")
-    writer.writerow([_("Status"), _("Place in line"), _("Name"), _("Email address"), _("Phone"), _("Adults"), _("Children"), _("Language"), _("Registered at"), _("Attendance")])
+    writer.writerow(
+        [
+            _("Status"),
+            _("Place in line"),
+            _("Name"),
+            _("Email address"),
+            _("Phone"),
+            _("Adults"),
+            _("Children"),
+            _("Language"),
+            _("Registered at"),
+            _("Attendance"),
+        ]
+    )
     rows = [(_("Has a place"), "", row) for row in confirmed] + [
         (_("Waiting list"), position, row) for position, row in enumerate(waiting, start=1)
     ]
     for status, position, row in rows:
-        writer.writerow([csv_cell(value) for value in (
-            status, position, row.display_name, row.guardian_email, row.guardian_phone, row.adults, row.children,
-            row.language, to_local(row.created_at).strftime("%d.%m.%Y %H.%M"), attendance[row.attendance],
-        )])
+        writer.writerow(
+            [
+                csv_cell(value)
+                for value in (
+                    status,
+                    position,
+                    row.display_name,
+                    row.guardian_email,
+                    row.guardian_phone,
+                    row.adults,
+                    row.children,
+                    row.language,
+                    to_local(row.created_at).strftime("%d.%m.%Y %H.%M"),
+                    attendance[row.attendance],
+                )
+            ]
+        )
     filename = f"participants-{to_local(activity_date.starts_at).date().isoformat()}.csv"
     db.session.commit()
     return Response(
@@ -321,8 +395,12 @@ def attendance(registration_id: int):
 def _participant_row(registration: Registration, announcement: str):
     """One family's row of the participant list, for htmx to swap in, with what changed for the live region."""
     return render_template(
-        "activities/staff/_participant_row.html", row=registration, has_begun=registration.date.starts_at <= utcnow(),
-        form=EmptyForm(), my_children=linkable_children(current_staff()), announcement=announcement,
+        "activities/staff/_participant_row.html",
+        row=registration,
+        has_begun=registration.date.starts_at <= utcnow(),
+        form=EmptyForm(),
+        my_children=linkable_children(current_staff()),
+        announcement=announcement,
     )
 
 
@@ -342,8 +420,10 @@ def link_child(registration_id: int):
         message, category = _("Only a family with a place can be linked to a child's case."), "error"
     else:
         category = "success"
-        message = _("%(name)s: linked to %(child)s's case.", name=registration.display_name, child=child.label) if child else _(
-            "%(name)s: the link to the child's case was removed.", name=registration.display_name
+        message = (
+            _("%(name)s: linked to %(child)s's case.", name=registration.display_name, child=child.label)
+            if child
+            else _("%(name)s: the link to the child's case was removed.", name=registration.display_name)
         )
         if child:
             _log_shown([registration], "update")
@@ -370,9 +450,20 @@ def cancel_registration(registration_id: int):
         flash(_("The registration has already been cancelled."), "error")
         return _to_participants(registration.date)
     emailed, unreached = notifications.tell_cancelled(cancellation)
-    flash(_("The registration of %(name)s has been cancelled.", name=registration.display_name) + (" " + _("The family has been told by email.") if emailed else ""), "success")
+    flash(
+        _("The registration of %(name)s has been cancelled.", name=registration.display_name)
+        + (" " + _("The family has been told by email.") if emailed else ""),
+        "success",
+    )
     if cancellation.promoted:
-        flash(ngettext("%(num)d family got a place from the waiting list and has been told.", "%(num)d families got a place from the waiting list and have been told.", len(cancellation.promoted)), "info")
+        flash(
+            ngettext(
+                "%(num)d family got a place from the waiting list and has been told.",
+                "%(num)d families got a place from the waiting list and have been told.",
+                len(cancellation.promoted),
+            ),
+            "info",
+        )
     _report_unreached(unreached)
     return _to_participants(registration.date)
 
@@ -404,7 +495,11 @@ def register(date_id: int):
     activity_date = _date(date_id)
     form = PhoneRegistrationForm()
     if not form.is_submitted():
-        form.language.data = "fi" if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes else "sv"
+        form.language.data = (
+            "fi"
+            if "fi" in activity_date.activity.language_codes and "sv" not in activity_date.activity.language_codes
+            else "sv"
+        )
     status = None
     if form.validate_on_submit():
         registration = register_from_form(form, activity_date, registered_by=current_staff())
@@ -413,13 +508,23 @@ def register(date_id: int):
             emailed = notifications.notify_registered(registration)
             position = registrations.waiting_position(registration)
             if position:
-                message = _("%(name)s is on the waiting list, number %(position)s.", name=registration.display_name, position=position)
+                message = _(
+                    "%(name)s is on the waiting list, number %(position)s.",
+                    name=registration.display_name,
+                    position=position,
+                )
             else:
                 message = _("%(name)s has a place.", name=registration.display_name)
             flash(message + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
             return _to_participants(activity_date)
         status = 409
-    return render_form("activities/staff/register.html", form, status=status, activity_date=activity_date, activity=activity_date.activity)
+    return render_form(
+        "activities/staff/register.html",
+        form,
+        status=status,
+        activity_date=activity_date,
+        activity=activity_date.activity,
+    )
 
 
 @bp.route("/dates/<int:date_id>/edit", methods=["GET", "POST"])
@@ -445,7 +550,9 @@ def edit_date(date_id: int):
             unreached = notifications.notify_all(registrations.registered_families(activity_date.id), "date_changed")
             _report_unreached(unreached)
         return _to_participants(activity_date)
-    return render_form("activities/staff/date_form.html", form, activity_date=activity_date, activity=activity_date.activity)
+    return render_form(
+        "activities/staff/date_form.html", form, activity_date=activity_date, activity=activity_date.activity
+    )
 
 
 @bp.route("/dates/<int:date_id>/cancel", methods=["GET", "POST"])
@@ -464,14 +571,22 @@ def cancel_date(date_id: int):
         families = registrations.registered_families(activity_date.id)
         unreached = notifications.notify_all(families, "date_cancelled")
         flash(
-            _("The date has been cancelled.") + " "
-            + ngettext("%(num)d family has been told by email.", "%(num)d families have been told by email.", len(families) - len(unreached)),
+            _("The date has been cancelled.")
+            + " "
+            + ngettext(
+                "%(num)d family has been told by email.",
+                "%(num)d families have been told by email.",
+                len(families) - len(unreached),
+            ),
             "success",
         )
         _report_unreached(unreached)
         return _to_participants(activity_date)
     return render_form(
-        "activities/staff/cancel_date.html", form, activity_date=activity_date, activity=activity_date.activity,
+        "activities/staff/cancel_date.html",
+        form,
+        activity_date=activity_date,
+        activity=activity_date.activity,
         families=registrations.registered_families(activity_date.id),
     )
 
@@ -484,18 +599,34 @@ def message(date_id: int):
     form = MessageForm()
     if form.validate_on_submit():
         families = registrations.registered_families(activity_date.id, include_waiting=form.include_waiting.data)
-        db.session.add(ActivityMessage(
-            date_id=activity_date.id, sent_by_id=current_staff().id, sent_at=utcnow(), body=form.body.data.strip(),
-            include_waiting=form.include_waiting.data, recipients=len(families),
-        ))
+        db.session.add(
+            ActivityMessage(
+                date_id=activity_date.id,
+                sent_by_id=current_staff().id,
+                sent_at=utcnow(),
+                body=form.body.data.strip(),
+                include_waiting=form.include_waiting.data,
+                recipients=len(families),
+            )
+        )
         db.session.commit()
         unreached = notifications.notify_all(families, "message", message=form.body.data.strip())
-        flash(ngettext("The message has been emailed to %(num)d family.", "The message has been emailed to %(num)d families.", len(families) - len(unreached)), "success")
+        flash(
+            ngettext(
+                "The message has been emailed to %(num)d family.",
+                "The message has been emailed to %(num)d families.",
+                len(families) - len(unreached),
+            ),
+            "success",
+        )
         _report_unreached(unreached)
         return _to_participants(activity_date)
     standing = registrations.registered_families(activity_date.id)
     return render_form(
-        "activities/staff/message.html", form, activity_date=activity_date, activity=activity_date.activity,
+        "activities/staff/message.html",
+        form,
+        activity_date=activity_date,
+        activity=activity_date.activity,
         confirmed=sum(row.status == RegistrationStatus.CONFIRMED for row in standing),
         everyone=len(standing),
     )

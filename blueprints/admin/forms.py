@@ -13,9 +13,7 @@ from core.forms import CheckboxesField, email_address
 class StaffForm(FlaskForm):
     """Name, email address and roles of a staff member."""
 
-    name = StringField(
-        _l("Name"), validators=[InputRequired(message=_l("Enter the person's name.")), Length(max=200)]
-    )
+    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Enter the person's name.")), Length(max=200)])
     email = EmailField(
         _l("Email address"),
         validators=[

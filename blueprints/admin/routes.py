@@ -76,14 +76,22 @@ def staff_new():
         if form.email.data and not form.email.errors and _email_taken(form.email.data):
             form.email.errors.append(_("There is already an account with this email address."))
         if form.password.data and not form.password.errors:
-            form.password.errors.extend(accounts.password_problems(form.password.data, form.email.data or "", form.name.data or ""))
+            form.password.errors.extend(
+                accounts.password_problems(form.password.data, form.email.data or "", form.name.data or "")
+            )
         if valid and not form.errors:
             user = accounts.create_staff_user(form.email.data, form.name.data, form.password.data, set(form.roles.data))
             user.must_change_password = True
             user.active = form.active.data
             user.centres = _chosen_centres(form)
             db.session.commit()
-            flash(_("The account for %(name)s has been created. Give them the first password in person or by phone.", name=user.name), "success")
+            flash(
+                _(
+                    "The account for %(name)s has been created. Give them the first password in person or by phone.",
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.staff_list"))
     return render_form("admin/staff_form.html", form, user=None)
 
@@ -136,7 +144,10 @@ def staff_set_password(user_id: int):
         if not problems:
             accounts.set_temporary_password(user, form.password.data)
             db.session.commit()
-            flash(_("The new password for %(name)s has been set. They must change it when they sign in.", name=user.name), "success")
+            flash(
+                _("The new password for %(name)s has been set. They must change it when they sign in.", name=user.name),
+                "success",
+            )
             return redirect(url_for("admin.staff_edit", user_id=user.id))
         form.password.errors.extend(problems)
     return render_template(

@@ -33,7 +33,14 @@ def record_each(actor: User, shown: Iterable[tuple[int | None, str]], action: st
     each of them must be able to learn that it was seen.
     """
     rule = request.url_rule.rule if request.url_rule is not None else request.path
-    common = {"at": utcnow(), "actor_id": actor.id, "actor_name": actor.name, "action": action, "page": f"{request.method} {rule}", "basis": basis}
+    common = {
+        "at": utcnow(),
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "action": action,
+        "page": f"{request.method} {rule}",
+        "basis": basis,
+    }
     rows = [{**common, "child_id": child_id, "subject": subject} for child_id, subject in dict.fromkeys(shown)]
     if rows:
         db.session.execute(insert(AuditEntry), rows)

@@ -70,5 +70,9 @@ def on_what_basis(basis: str) -> str:
         return str(BASES[basis])
     shared = SHARED_CASE.fullmatch(basis)
     if shared:
-        return _("case shared by %(name)s on %(date)s", name=shared["name"], date=short_date(date.fromisoformat(shared["day"])))
+        return _(
+            "case shared by %(name)s on %(date)s",
+            name=shared["name"],
+            date=short_date(date.fromisoformat(shared["day"])),
+        )
     return basis

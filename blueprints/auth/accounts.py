@@ -170,7 +170,9 @@ def _lock_throttle(email: str, ip_address: str) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for key_space, value in ((1, normalise_email(email)), (2, ip_address)):
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:value))"), {"space": key_space, "value": value})
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:value))"), {"space": key_space, "value": value}
+        )
 
 
 def begin_attempt(email: str, ip_address: str) -> tuple[timedelta | None, LoginAttempt | None]:

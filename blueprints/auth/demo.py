@@ -40,7 +40,7 @@ def print_demo_sign_ins() -> None:
     users = db.session.scalars(select(User).where(User.is_demo).order_by(User.id)).all()
     if not users:
         return
-    click.echo("\nDemo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.email:<36} {', '.join(sorted(user.role_names))}")
     click.echo(

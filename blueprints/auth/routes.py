@@ -217,6 +217,8 @@ def change_password():
                 accounts.change_password(user, form.new_password.data)
                 session[SESSION_TOKEN_KEY] = accounts.start_session(user)
                 db.session.commit()
-                flash(_("Your password has been changed. Any other sessions of your account have been ended."), "success")
+                flash(
+                    _("Your password has been changed. Any other sessions of your account have been ended."), "success"
+                )
                 return redirect(url_for("staff.index"))
     return render_form("auth/change_password.html", form)

@@ -11,7 +11,7 @@ from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
 from core.timeutil import local_days, local_to_utc, utcnow
-from core.views import form_status, render_form
+from core.views import form_status
 from extensions import db
 
 from ..auth.models import StaffRole, User
@@ -36,12 +36,16 @@ def _professional(user_id: int) -> User:
 @staff("admin")
 def professionals():
     """Professionals with their titles, languages and working hours."""
-    people = db.session.scalars(select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)).all()
+    people = db.session.scalars(
+        select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)
+    ).all()
     profiles = {p.user_id: p for p in db.session.scalars(select(ProfessionalProfile))}
     hours = {}
     for block in db.session.scalars(select(WorkingHours).order_by(WorkingHours.weekday, WorkingHours.start_time)):
         hours.setdefault(block.user_id, []).append(block)
-    return render_template("booking/admin/professionals.html", people=people, profiles=profiles, hours=hours, weekdays=WEEKDAYS)
+    return render_template(
+        "booking/admin/professionals.html", people=people, profiles=profiles, hours=hours, weekdays=WEEKDAYS
+    )
 
 
 def _professional_page(user: User, profile_form=None, hours_form=None, absence_form=None, conflicts=None, status=200):
@@ -53,7 +57,9 @@ def _professional_page(user: User, profile_form=None, hours_form=None, absence_f
     hours_form = hours_form or WorkingHoursForm(formdata=None, prefix="hours")
     hours_form.centre.choices = [SelectChoice(str(c.id), localized(c, "name")) for c in centres]
     blocks = db.session.scalars(
-        select(WorkingHours).where(WorkingHours.user_id == user.id).order_by(WorkingHours.weekday, WorkingHours.start_time)
+        select(WorkingHours)
+        .where(WorkingHours.user_id == user.id)
+        .order_by(WorkingHours.weekday, WorkingHours.start_time)
     ).all()
     # Current and coming absences in date order: the ones that still affect bookings.
     absences = db.session.scalars(
@@ -101,20 +107,33 @@ def add_hours(user_id: int):
     form.centre.choices = [SelectChoice(str(c.id), "") for c in db.session.scalars(select(Centre))]
     if form.validate_on_submit():
         weekday = int(form.weekday.data)
-        clash = overlapping_hours(user.id, weekday, form.start.data, form.end.data, form.valid_from.data, form.valid_until.data)
+        clash = overlapping_hours(
+            user.id, weekday, form.start.data, form.end.data, form.valid_from.data, form.valid_until.data
+        )
         if clash is None:
-            db.session.add(WorkingHours(
-                user_id=user.id, centre_id=int(form.centre.data), weekday=weekday, start_time=form.start.data,
-                end_time=form.end.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
-            ))
+            db.session.add(
+                WorkingHours(
+                    user_id=user.id,
+                    centre_id=int(form.centre.data),
+                    weekday=weekday,
+                    start_time=form.start.data,
+                    end_time=form.end.data,
+                    valid_from=form.valid_from.data,
+                    valid_until=form.valid_until.data,
+                )
+            )
             db.session.commit()
             flash(_("The working hours have been added."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#hours")
-        form.start.errors.append(_(
-            "These hours overlap %(weekday)s %(start)s–%(end)s at %(centre)s.",
-            weekday=WEEKDAYS[clash.weekday], start=clash.start_time.strftime("%H.%M"), end=clash.end_time.strftime("%H.%M"),
-            centre=localized(clash.centre, "name"),
-        ))
+        form.start.errors.append(
+            _(
+                "These hours overlap %(weekday)s %(start)s–%(end)s at %(centre)s.",
+                weekday=WEEKDAYS[clash.weekday],
+                start=clash.start_time.strftime("%H.%M"),
+                end=clash.end_time.strftime("%H.%M"),
+                centre=localized(clash.centre, "name"),
+            )
+        )
     return _professional_page(user, hours_form=form, status=form_status(form))
 
 
@@ -142,7 +161,10 @@ def add_absence(user_id: int):
     if form.validate_on_submit():
         last_day = form.last_day.data or form.first_day.data
         if form.start.data:
-            starts_at, ends_at = local_to_utc(form.first_day.data, form.start.data), local_to_utc(last_day, form.end.data)
+            starts_at, ends_at = (
+                local_to_utc(form.first_day.data, form.start.data),
+                local_to_utc(last_day, form.end.data),
+            )
         else:
             starts_at, ends_at = local_days(form.first_day.data, last_day)
         try:
@@ -156,4 +178,6 @@ def add_absence(user_id: int):
             db.session.commit()
             flash(_("The absence has been recorded."), "success")
             return redirect(url_for("booking_admin.professional", user_id=user.id) + "#absences")
-    return _professional_page(user, absence_form=form, conflicts=conflicts, status=409 if conflicts else form_status(form))
+    return _professional_page(
+        user, absence_form=form, conflicts=conflicts, status=409 if conflicts else form_status(form)
+    )

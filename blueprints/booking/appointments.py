@@ -75,7 +75,9 @@ def _lock_professional(professional_id: int) -> None:
     db.session.execute(select(User.id).where(User.id == professional_id).with_for_update())
 
 
-def _verified_slot(service: Service, choice: SlotChoice, now: datetime, family: bool, moving: int | None = None) -> Slot:
+def _verified_slot(
+    service: Service, choice: SlotChoice, now: datetime, family: bool, moving: int | None = None
+) -> Slot:
     """Recompute the chosen professional's free times that day and find the choice among them."""
     if choice.mode not in service.modes:
         raise SlotUnavailable()
@@ -98,7 +100,8 @@ def is_bookable(service: Service, choice: SlotChoice, now: datetime, family: boo
 
 @contextmanager
 def _unless_double_booked():
-    """Make the changes in the block in a SAVEPOINT, turning the database's double-booking guard into ``SlotUnavailable``.
+    """Make the changes in the block in a SAVEPOINT, turning the database's double-booking guard into
+    ``SlotUnavailable``.
 
     Only the block's changes are undone then, so the request's transaction goes on
     (to show the nearest free times, and to keep its audit entries).
@@ -118,7 +121,9 @@ def _meeting_link(professional_id: int, mode: str) -> str:
     return profile.video_url if profile else ""
 
 
-def book(service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None) -> Appointment:
+def book(
+    service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None
+) -> Appointment:
     """Book the chosen slot for a family, or raise ``SlotUnavailable``. Flushes; the caller commits."""
     _lock_professional(choice.professional_id)
     slot = _verified_slot(service, choice, now, family=booked_by is None)
@@ -181,7 +186,9 @@ def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: 
 
 
 def cancel(appointment: Appointment, now: datetime, by_staff: User | None = None, reason: str = "") -> None:
-    """Cancel an appointment, by the family (within the deadline) or by staff (with a reason). Flushes; the caller commits."""
+    """Cancel an appointment, by the family (within the deadline) or by staff (with a reason). Flushes; the caller
+    commits.
+    """
     if appointment.status != AppointmentStatus.BOOKED:
         raise ChangeNotAllowed()
     if by_staff is None and not family_can_change(appointment, now):
@@ -229,22 +236,28 @@ def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, not
         raise ValueError("start after end")
     _lock_professional(professional_id)
     overlapping = db.session.scalars(
-        select(Appointment).where(
+        select(Appointment)
+        .where(
             Appointment.professional_id == professional_id,
             Appointment.status == AppointmentStatus.BOOKED,
             Appointment.starts_at < ends_at,
             Appointment.ends_at > starts_at,
-        ).order_by(Appointment.starts_at)
+        )
+        .order_by(Appointment.starts_at)
     ).all()
     if overlapping:
         raise TimeNotFree(list(overlapping))
     already = db.session.scalar(
-        select(Absence).where(Absence.user_id == professional_id, Absence.starts_at < ends_at, Absence.ends_at > starts_at)
-        .order_by(Absence.starts_at).limit(1)
+        select(Absence)
+        .where(Absence.user_id == professional_id, Absence.starts_at < ends_at, Absence.ends_at > starts_at)
+        .order_by(Absence.starts_at)
+        .limit(1)
     )
     if already is not None:
         raise AlreadyBlocked(already)
-    absence = Absence(user_id=professional_id, starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_by_id=by.id)
+    absence = Absence(
+        user_id=professional_id, starts_at=starts_at, ends_at=ends_at, note=note.strip(), created_by_id=by.id
+    )
     db.session.add(absence)
     db.session.flush()
     return absence

@@ -24,11 +24,27 @@ from .time_search import SlotChoice, SlotQuery, find_slots
 # email: (titles sv/fi/en, languages, video link)
 PROFILES = {
     "sara.nystrom@famnen.example": (("Hälsovårdare", "Terveydenhoitaja", "Public health nurse"), "sv fi", ""),
-    "mikko.virtanen@famnen.example": (("Talterapeut", "Puheterapeutti", "Speech therapist"), "fi sv en", "https://video.famnen.example/mikko"),
-    "johanna.korhonen@famnen.example": (("Psykolog", "Psykologi", "Psychologist"), "fi en", "https://video.famnen.example/johanna"),
-    "emil.sjoberg@famnen.example": (("Familjerådgivare", "Perheneuvoja", "Family counsellor"), "sv fi", "https://video.famnen.example/emil"),
+    "mikko.virtanen@famnen.example": (
+        ("Talterapeut", "Puheterapeutti", "Speech therapist"),
+        "fi sv en",
+        "https://video.famnen.example/mikko",
+    ),
+    "johanna.korhonen@famnen.example": (
+        ("Psykolog", "Psykologi", "Psychologist"),
+        "fi en",
+        "https://video.famnen.example/johanna",
+    ),
+    "emil.sjoberg@famnen.example": (
+        ("Familjerådgivare", "Perheneuvoja", "Family counsellor"),
+        "sv fi",
+        "https://video.famnen.example/emil",
+    ),
     "liisa.makinen@famnen.example": (("Socialarbetare", "Sosiaalityöntekijä", "Social worker"), "fi sv", ""),
-    "katja.lehtonen@famnen.example": (("Coach, Kraftfamiljer", "Valmentaja, Voimaperheet", "Coach, Strongest Families"), "fi sv", ""),
+    "katja.lehtonen@famnen.example": (
+        ("Coach, Kraftfamiljer", "Valmentaja, Voimaperheet", "Coach, Strongest Families"),
+        "fi sv",
+        "",
+    ),
 }
 
 # service slug: (duration, buffer after, modes, professionals)
@@ -43,8 +59,14 @@ SERVICE_SETUP = {
 
 # email: [(centre slug, weekdays, start, end)]
 HOURS = {
-    "sara.nystrom@famnen.example": [("konstfabriken", (0, 1, 3, 4), time(8), time(15, 30)), ("gammelbacka", (2,), time(8), time(15, 30))],
-    "mikko.virtanen@famnen.example": [("konstfabriken", (0, 1, 3), time(8, 30), time(15)), ("gammelbacka", (2,), time(9), time(14))],
+    "sara.nystrom@famnen.example": [
+        ("konstfabriken", (0, 1, 3, 4), time(8), time(15, 30)),
+        ("gammelbacka", (2,), time(8), time(15, 30)),
+    ],
+    "mikko.virtanen@famnen.example": [
+        ("konstfabriken", (0, 1, 3), time(8, 30), time(15)),
+        ("gammelbacka", (2,), time(9), time(14)),
+    ],
     "johanna.korhonen@famnen.example": [("gammelbacka", (1, 2, 3), time(9), time(16))],
     "emil.sjoberg@famnen.example": [("konstfabriken", (0, 1, 2), time(12), time(18))],
     "liisa.makinen@famnen.example": [("gammelbacka", (0, 1, 2, 3, 4), time(9), time(15))],
@@ -71,9 +93,16 @@ def _setup_professionals(users: dict[str, User]) -> int:
         user = users.get(email)
         if user is None or db.session.get(ProfessionalProfile, user.id):
             continue
-        db.session.add(ProfessionalProfile(
-            user_id=user.id, title_sv=titles[0], title_fi=titles[1], title_en=titles[2], languages=languages, video_url=video
-        ))
+        db.session.add(
+            ProfessionalProfile(
+                user_id=user.id,
+                title_sv=titles[0],
+                title_fi=titles[1],
+                title_en=titles[2],
+                languages=languages,
+                video_url=video,
+            )
+        )
         created += 1
     return created
 
@@ -85,7 +114,11 @@ def _setup_services(users: dict[str, User]) -> None:
             continue
         service.duration_minutes = duration
         service.buffer_after_minutes = buffer_after
-        service.in_person, service.by_phone, service.by_video = ("in_person" in modes), ("phone" in modes), ("video" in modes)
+        service.in_person, service.by_phone, service.by_video = (
+            ("in_person" in modes),
+            ("phone" in modes),
+            ("video" in modes),
+        )
         service.professionals = [users[email] for email in emails if email in users]
 
 
@@ -98,7 +131,15 @@ def _setup_hours(users: dict[str, User]) -> int:
             continue
         for centre_slug, weekdays, start, end in blocks:
             for weekday in weekdays:
-                db.session.add(WorkingHours(user_id=user.id, centre_id=centres[centre_slug].id, weekday=weekday, start_time=start, end_time=end))
+                db.session.add(
+                    WorkingHours(
+                        user_id=user.id,
+                        centre_id=centres[centre_slug].id,
+                        weekday=weekday,
+                        start_time=start,
+                        end_time=end,
+                    )
+                )
                 created += 1
     return created
 
@@ -114,12 +155,14 @@ def _setup_appointments(users: dict[str, User]) -> int:
     now = utcnow()
     today = to_local(now).date()
     sara = users["sara.nystrom@famnen.example"]
-    db.session.add(Absence(
-        user_id=sara.id,
-        starts_at=local_to_utc(_next_weekday(today, 4), time(8)),
-        ends_at=local_to_utc(_next_weekday(today, 4), time(16)),
-        note="Utbildning / Koulutus",
-    ))
+    db.session.add(
+        Absence(
+            user_id=sara.id,
+            starts_at=local_to_utc(_next_weekday(today, 4), time(8)),
+            ends_at=local_to_utc(_next_weekday(today, 4), time(16)),
+            note="Utbildning / Koulutus",
+        )
+    )
     db.session.commit()
     created = 0
     for index, (slug, (_duration, _buffer, modes, _emails)) in enumerate(SERVICE_SETUP.items()):
@@ -129,8 +172,14 @@ def _setup_appointments(users: dict[str, User]) -> int:
         slots = find_slots(SlotQuery(service, "in_person", family=False), today, today + timedelta(days=14), now)
         for number, slot in enumerate(slots[:: max(1, len(slots) // 4)][:3]):
             name, email, child, age, language = FAMILIES[(index + number) % len(FAMILIES)]
-            details = FamilyDetails(name, email, "040 123 45%02d" % (index * 10 + number), child, age, language, "")
-            book(service, SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at), details, now, booked_by=sara)
+            details = FamilyDetails(name, email, f"040 123 45{index * 10 + number:02d}", child, age, language, "")
+            book(
+                service,
+                SlotChoice("in_person", slot.professional_id, slot.centre_id, slot.starts_at),
+                details,
+                now,
+                booked_by=sara,
+            )
             created += 1
     created += _past_appointments(users, now)
     return created
@@ -142,15 +191,34 @@ def _past_appointments(users: dict[str, User], now) -> int:
     sara = users["sara.nystrom@famnen.example"]
     centre = db.session.scalar(select(Centre).where(Centre.slug == "konstfabriken"))
     last_monday = to_local(now).date() - timedelta(days=to_local(now).weekday() + 7)
-    for offset, (status, family) in enumerate([(AppointmentStatus.ATTENDED, FAMILIES[0]), (AppointmentStatus.NO_SHOW, FAMILIES[1]), (AppointmentStatus.ATTENDED, FAMILIES[2])]):
+    for offset, (status, family) in enumerate(
+        [
+            (AppointmentStatus.ATTENDED, FAMILIES[0]),
+            (AppointmentStatus.NO_SHOW, FAMILIES[1]),
+            (AppointmentStatus.ATTENDED, FAMILIES[2]),
+        ]
+    ):
         starts = local_to_utc(last_monday, time(9 + offset * 2))
         slot = Slot(starts, sara.id, centre.id, starts + timedelta(minutes=service.duration_minutes))
         name, email, child, age, language = family
-        db.session.add(Appointment(
-            service_id=service.id, professional_id=sara.id, centre_id=centre.id, mode="in_person",
-            starts_at=slot.starts_at, ends_at=slot.ends_at, status=status, guardian_name=name, guardian_email=email,
-            child_first_name=child, child_age_years=age, language=language, reference=new_reference(), created_at=starts - timedelta(days=7),
-        ))
+        db.session.add(
+            Appointment(
+                service_id=service.id,
+                professional_id=sara.id,
+                centre_id=centre.id,
+                mode="in_person",
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                status=status,
+                guardian_name=name,
+                guardian_email=email,
+                child_first_name=child,
+                child_age_years=age,
+                language=language,
+                reference=new_reference(),
+                created_at=starts - timedelta(days=7),
+            )
+        )
     db.session.commit()
     return 3
 

@@ -60,7 +60,11 @@ def family_details(form: DetailsForm) -> FamilyDetails:
 def chosen_slot(service: Service) -> SlotChoice | None:
     """The slot a form sent, if it is well-formed for this service (availability is checked on booking)."""
     choice = decode_slot(request.values.get("slot"))
-    if choice is None or choice.mode not in service.modes or choice.professional_id not in {u.id for u in service.professionals}:
+    if (
+        choice is None
+        or choice.mode not in service.modes
+        or choice.professional_id not in {u.id for u in service.professionals}
+    ):
         return None
     return choice
 
@@ -94,12 +98,22 @@ def details_step(service: Service, form_action: str, times_url: str, booked_by: 
     if form.validate_on_submit():
         now = utcnow()
         try:
-            return DetailsStep(booked=appointments.book(service, choice, family_details(form), now, booked_by=booked_by))
+            return DetailsStep(
+                booked=appointments.book(service, choice, family_details(form), now, booked_by=booked_by)
+            )
         except SlotUnavailable:
             status = 409
             query = times_page.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
             alternatives = times_page.nearest_alternatives(query, choice.starts_at, now)
-    return DetailsStep(answer=render_form(
-        "booking/details.html", form, status=status, service=service, choice=times_page.shown_choice(service, choice),
-        alternatives=alternatives, form_action=form_action, back_url=times_url,
-    ))
+    return DetailsStep(
+        answer=render_form(
+            "booking/details.html",
+            form,
+            status=status,
+            service=service,
+            choice=times_page.shown_choice(service, choice),
+            alternatives=alternatives,
+            form_action=form_action,
+            back_url=times_url,
+        )
+    )

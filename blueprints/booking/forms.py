@@ -8,7 +8,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
@@ -40,7 +50,10 @@ class DetailsForm(FlaskForm):
     slot = HiddenField()
     guardian_name = StringField(
         _l("Your name"),
-        validators=[InputRequired(message=_l("Enter your name.")), Length(max=200, message=_l("The name is too long."))],
+        validators=[
+            InputRequired(message=_l("Enter your name.")),
+            Length(max=200, message=_l("The name is too long.")),
+        ],
     )
     guardian_email = EmailField(
         _l("Email address"),
@@ -56,11 +69,15 @@ class DetailsForm(FlaskForm):
     )
     child_age_years = SelectField(_l("Child's age"), validators=[Optional()])
     language = RadioField(
-        _l("Language of the appointment"), validators=[InputRequired(message=_l("Choose the language of the appointment."))]
+        _l("Language of the appointment"),
+        validators=[InputRequired(message=_l("Choose the language of the appointment."))],
     )
     message = TextAreaField(
         _l("Message to the professional"),
-        validators=[Optional(), Length(max=MAX_MESSAGE, message=_l("The message can be at most %(max)d characters long."))],
+        validators=[
+            Optional(),
+            Length(max=MAX_MESSAGE, message=_l("The message can be at most %(max)d characters long.")),
+        ],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -116,7 +133,10 @@ class BlockTimeForm(FlaskForm):
 
 def already_blocked_message(absence: Absence) -> str:
     """Why time cannot be blocked again, naming the absence it overlaps."""
-    return _("That time overlaps the absence %(span)s. Remove or change it first.", span=time_range(absence.starts_at, absence.ends_at))
+    return _(
+        "That time overlaps the absence %(span)s. Remove or change it first.",
+        span=time_range(absence.starts_at, absence.ends_at),
+    )
 
 
 # --- Administrators: professionals' profiles, working hours and absences ----------------------
@@ -137,7 +157,11 @@ class ProfileForm(FlaskForm):
     )
     video_url = URLField(
         _l("Video meeting room address"),
-        validators=[Optional(), URL(require_tld=False, message=_l("Enter a full address starting with https://.")), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(require_tld=False, message=_l("Enter a full address starting with https://.")),
+            Length(max=500),
+        ],
     )
 
     def validate_video_url(self, field) -> None:

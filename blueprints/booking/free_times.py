@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import repeat
 from typing import NamedTuple
-from datetime import UTC, date, datetime, time, timedelta
 
 from core.holidays import is_holiday
 from core.timeutil import local_to_utc, to_local
-
 
 
 @dataclass(frozen=True)
@@ -101,15 +100,24 @@ def _blocked_intervals(rules: BookingRules, busy: list[Busy]) -> tuple[list[floa
 
 
 def _free_starts(
-    starts: list[float], ends: list[float], block_start: float, block_end: float, first: float, duration: float, interval: float
+    starts: list[float],
+    ends: list[float],
+    block_start: float,
+    block_end: float,
+    first: float,
+    duration: float,
+    interval: float,
 ) -> list[float]:
-    """Slot starts on the block's grid, from ``first`` on, whose [start, start + duration) misses every blocked interval.
+    """Slot starts on the block's grid, from ``first`` on, whose [start, start + duration) misses every blocked
+    interval.
 
     The blocked intervals are sorted and disjoint, so one pass serves the whole
     block: a slot that hits one jumps straight to the first grid time after it.
     """
     found: list[float] = []
-    slot_start = block_start if first <= block_start else block_start + math.ceil((first - block_start) / interval) * interval
+    slot_start = (
+        block_start if first <= block_start else block_start + math.ceil((first - block_start) / interval) * interval
+    )
     index = bisect_right(ends, slot_start)  # the first blocked interval still ending after the slot starts
     while slot_start + duration <= block_end:
         if index < len(starts) and starts[index] < slot_start + duration:
@@ -168,7 +176,9 @@ def free_slots(
                     if clock not in epoch_of:
                         epoch_of[clock] = local_to_utc(day, clock).timestamp()
                 starts, ends = blocked.get(block.professional_id, no_blocks)
-                free = _free_starts(starts, ends, epoch_of[block.start], epoch_of[block.end], earliest, duration, interval)
+                free = _free_starts(
+                    starts, ends, epoch_of[block.start], epoch_of[block.end], earliest, duration, interval
+                )
                 found.extend(zip(free, repeat(block.professional_id), repeat(block.centre_id)))
         day += timedelta(days=1)
     found.sort()

@@ -1,4 +1,6 @@
-"""An appointment as a calendar event, for the family's email and a professional's feed (files: ``core.calendar_files``)."""
+"""An appointment as a calendar event, for the family's email and a professional's feed (files:
+``core.calendar_files``).
+"""
 
 from __future__ import annotations
 
@@ -22,10 +24,18 @@ def place_text(appointment: Appointment, phone_text: str, video_text: str) -> st
     return f"{localized(centre, 'name')}, {centre.street_address}, {centre.postal_code} {localized(centre, 'city')}"
 
 
-def appointment_event(appointment: Appointment, summary: str, location: str, description: str, stamp: datetime) -> Event:
+def appointment_event(
+    appointment: Appointment, summary: str, location: str, description: str, stamp: datetime
+) -> Event:
     """One VEVENT for an appointment; cancelled ones are marked so calendars remove them."""
     return build_event(
-        uid=f"appointment-{appointment.reference}@famnen", stamp=stamp, starts_at=appointment.starts_at, ends_at=appointment.ends_at,
-        sequence=appointment.sequence, summary=summary, location=location, description=description,
+        uid=f"appointment-{appointment.reference}@famnen",
+        stamp=stamp,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        sequence=appointment.sequence,
+        summary=summary,
+        location=location,
+        description=description,
         cancelled=appointment.status in (AppointmentStatus.CANCELLED_BY_FAMILY, AppointmentStatus.CANCELLED_BY_STAFF),
     )

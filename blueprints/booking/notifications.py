@@ -11,11 +11,11 @@ from core import mail
 from core.calendar_files import email_attachment, single_event_file
 from core.i18n import clock, localized, long_date, pick
 from core.timeutil import utcnow
+from extensions import db
 
 from . import ics
 from .appointments import changeable_until, manage_token
 from .models import Appointment, ProfessionalProfile
-from extensions import db
 
 KINDS = ("booked", "moved", "cancelled_by_family", "cancelled_by_staff", "reminder")
 
@@ -27,7 +27,9 @@ def _subject(kind: str, appointment: Appointment) -> str:
         "booked": _("Appointment booked: %(service)s, %(when)s", service=service, when=when),
         "moved": _("Appointment moved: %(service)s, %(when)s", service=service, when=when),
         "cancelled_by_family": _("Appointment cancelled: %(service)s, %(when)s", service=service, when=when),
-        "cancelled_by_staff": _("Your appointment has been cancelled: %(service)s, %(when)s", service=service, when=when),
+        "cancelled_by_staff": _(
+            "Your appointment has been cancelled: %(service)s, %(when)s", service=service, when=when
+        ),
         "reminder": _("Reminder: %(service)s, %(when)s", service=service, when=when),
     }
     return subjects[kind]
@@ -45,7 +47,11 @@ def appointment_place(appointment: Appointment) -> str:
 
 def calendar_event(appointment: Appointment, description: str = "") -> Event:
     """The appointment as a calendar event in the current language (cancelled ones cancel the event)."""
-    location = appointment.video_url if appointment.mode == "video" and appointment.video_url else appointment_place(appointment)
+    location = (
+        appointment.video_url
+        if appointment.mode == "video" and appointment.video_url
+        else appointment_place(appointment)
+    )
     return ics.appointment_event(appointment, appointment_summary(appointment), location, description, utcnow())
 
 

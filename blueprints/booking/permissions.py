@@ -25,7 +25,9 @@ def centre_ids(user: User) -> set[int]:
 
 def professionals_visible_to(user: User) -> list[User]:
     """The professionals whose agenda ``user`` may open, by name."""
-    professionals = select(User).join(StaffRole).where(StaffRole.role == "professional", User.active).order_by(User.name)
+    professionals = (
+        select(User).join(StaffRole).where(StaffRole.role == "professional", User.active).order_by(User.name)
+    )
     if user.has_role("admin"):
         return list(db.session.scalars(professionals))
     visible = {user.id} if user.has_role("professional") else set()
@@ -56,4 +58,3 @@ def access_basis(user: User, professional_id: int) -> str:
     if user.has_role("admin"):
         return "administrator"
     return "reception at the family centre"
-

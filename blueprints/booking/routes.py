@@ -14,11 +14,10 @@ from core.timeutil import utcnow
 from extensions import db
 
 from ..organisation.models import Service
-from . import appointments, times_page
+from . import appointments, notifications, times_page
 from .appointments import ChangeNotAllowed, SlotUnavailable
 from .details_step import chosen_slot, details_step
 from .models import Appointment
-from . import notifications
 from .notifications import appointment_place, notify_family
 from .time_search import services_for_families
 
@@ -64,7 +63,9 @@ def details(slug: str):
     """Step 3: the family's details for the chosen time; booking happens here."""
     service = service_or_404(slug)
     step = details_step(
-        service, form_action=url_for("booking.details", slug=service.slug), times_url=url_for("booking.times", slug=service.slug)
+        service,
+        form_action=url_for("booking.details", slug=service.slug),
+        times_url=url_for("booking.times", slug=service.slug),
     )
     if step.booked is None:
         return step.answer
@@ -75,7 +76,10 @@ def details(slug: str):
 def _to_manage_page(appointment: Appointment, message: str, emailed: bool):
     flash(message, "success")
     if appointment.guardian_email and not emailed:
-        flash(_("We could not send the email. Save the address of this page: it is your link to the appointment."), "error")
+        flash(
+            _("We could not send the email. Save the address of this page: it is your link to the appointment."),
+            "error",
+        )
     elif emailed:
         flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
@@ -188,8 +192,12 @@ def move_confirm(token: str):
             return redirect(url_for("booking.manage", token=token))
         except SlotUnavailable:
             status = 409
-            query = times_page.query_for_choice(service, choice.mode, choice.centre_id, appointment.language, family=True)
-            alternatives = times_page.nearest_alternatives(query, choice.starts_at, now, ignore_appointment=appointment.id)
+            query = times_page.query_for_choice(
+                service, choice.mode, choice.centre_id, appointment.language, family=True
+            )
+            alternatives = times_page.nearest_alternatives(
+                query, choice.starts_at, now, ignore_appointment=appointment.id
+            )
         else:
             db.session.commit()
             sent = notify_family(appointment, "moved")
@@ -202,4 +210,3 @@ def move_confirm(token: str):
         alternatives=alternatives,
         form=form,
     ), status
-

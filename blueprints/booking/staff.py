@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from core.access import current_staff, public, safe_next_url, staff
 from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
+from core.forms import EmptyForm
 from core.i18n import localized
 from core.ids import parse_id
 from core.mail import external_url
-from core.tokens import make_token, new_reference, reference_from_token
-from core.forms import EmptyForm
 from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
+from core.tokens import make_token, new_reference, reference_from_token
 from core.views import render_form
 from extensions import db
 
@@ -27,16 +27,15 @@ from ..questionnaires.invitations import case_to_link, linkable_children
 from . import appointments, ics, permissions, times_page
 from .agenda_days import schedule
 from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
+from .details_step import chosen_slot, details_step
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
-from .details_step import chosen_slot, details_step
 from .routes import service_or_404
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
 
 BOOKING_ROLES = ("professional", "reception", "admin")
-
 
 
 def _parse_day(value: str | None) -> date:
@@ -130,13 +129,22 @@ def link_child(appointment_id: int):
         abort(403)
     appointment.child_id = child.id if child else None
     db.session.commit()
-    flash(_("The appointment is linked to %(child)s's case.", child=child.label) if child else _("The link to the child's case was removed."), "success")
+    flash(
+        _("The appointment is linked to %(child)s's case.", child=child.label)
+        if child
+        else _("The link to the child's case was removed."),
+        "success",
+    )
     return _back_to_agenda(appointment)
 
 
 def _back_to_agenda(appointment: Appointment):
     return redirect(
-        url_for("booking_staff.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat())
+        url_for(
+            "booking_staff.agenda",
+            professional=appointment.professional_id,
+            day=to_local(appointment.starts_at).date().isoformat(),
+        )
     )
 
 
@@ -146,7 +154,10 @@ def outcome(appointment_id: int):
     """Record that the family came, or did not come."""
     appointment = _appointment(appointment_id)
     wanted = request.form.get("status")
-    allowed = {status.value: status for status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED)}
+    allowed = {
+        status.value: status
+        for status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.BOOKED)
+    }
     message = None
     if EmptyForm().validate_on_submit() and wanted in allowed:
         try:
@@ -164,7 +175,12 @@ def outcome(appointment_id: int):
     db.session.commit()
     if wants_fragment():
         return render_template(
-            "booking/staff/_appointment_row.html", appointment=appointment, now=utcnow(), form=EmptyForm(), announcement=message, my_children=linkable_children(current_staff())
+            "booking/staff/_appointment_row.html",
+            appointment=appointment,
+            now=utcnow(),
+            form=EmptyForm(),
+            announcement=message,
+            my_children=linkable_children(current_staff()),
         )
     flash(message, "success")
     return _back_to_agenda(appointment)
@@ -187,7 +203,14 @@ def cancel(appointment_id: int):
             if notify_family(appointment, "cancelled_by_staff"):
                 flash(_("The appointment has been cancelled and the family has been told by email."), "success")
             else:
-                flash(_("The appointment has been cancelled. The family has no email address or it could not be sent: call them on %(phone)s.", phone=appointment.guardian_phone or "–"), "info")
+                flash(
+                    _(
+                        "The appointment has been cancelled. The family has no email address or it could not be "
+                        "sent: call them on %(phone)s.",
+                        phone=appointment.guardian_phone or "–",
+                    ),
+                    "info",
+                )
         return _back_to_agenda(appointment)
     page = render_form("booking/staff/cancel.html", form, appointment=appointment)
     db.session.commit()  # the audit entry
@@ -216,7 +239,11 @@ def move(appointment_id: int):
     page = times_page.render_times(
         appointment.service,
         family=False,
-        back_url=url_for("booking_staff.agenda", professional=appointment.professional_id, day=to_local(appointment.starts_at).date().isoformat()),
+        back_url=url_for(
+            "booking_staff.agenda",
+            professional=appointment.professional_id,
+            day=to_local(appointment.starts_at).date().isoformat(),
+        ),
         back_text=_("Back to the agenda"),
         slot_action=url_for("booking_staff.move", appointment_id=appointment.id),
         times_url=url_for("booking_staff.move", appointment_id=appointment.id),
@@ -265,7 +292,10 @@ def book_details(slug: str):
         return step.answer
     db.session.commit()
     emailed = notify_family(step.booked, "booked")
-    flash(_("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""), "success")
+    flash(
+        _("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""),
+        "success",
+    )
     return _back_to_agenda(step.booked)
 
 
@@ -277,7 +307,9 @@ def block():
     form = BlockTimeForm()
     form.professional.choices = [(str(person.id), person.name) for person in visible]
     if not form.is_submitted():
-        form.professional.data = request.args.get("professional") or (str(current_staff().id) if any(p.id == current_staff().id for p in visible) else None)
+        form.professional.data = request.args.get("professional") or (
+            str(current_staff().id) if any(p.id == current_staff().id for p in visible) else None
+        )
         form.day.data = _parse_day(request.args.get("day"))
     status = None
     conflicts: list[Appointment] = []
@@ -286,7 +318,10 @@ def block():
         if form.whole_day.data:
             starts_at, ends_at = local_days(form.day.data, form.day.data)
         else:
-            starts_at, ends_at = local_to_utc(form.day.data, form.start.data), local_to_utc(form.day.data, form.end.data)
+            starts_at, ends_at = (
+                local_to_utc(form.day.data, form.start.data),
+                local_to_utc(form.day.data, form.end.data),
+            )
         try:
             appointments.block_time(professional_id, starts_at, ends_at, form.note.data or "", current_staff())
         except TimeNotFree as error:
@@ -299,7 +334,9 @@ def block():
         else:
             db.session.commit()
             flash(_("The time has been blocked. Families cannot book it."), "success")
-            return redirect(url_for("booking_staff.agenda", professional=professional_id, day=form.day.data.isoformat()))
+            return redirect(
+                url_for("booking_staff.agenda", professional=professional_id, day=form.day.data.isoformat())
+            )
     return render_form("booking/staff/block.html", form, status=status, conflicts=conflicts)
 
 
@@ -319,7 +356,6 @@ def unblock(absence_id: int):
     flash(_("The blocked time has been removed."), "success")
     back = safe_next_url(request.args.get("next"))
     return redirect(back or url_for("booking_staff.agenda", professional=user_id, day=day.isoformat()))
-
 
 
 # --- Personal calendar feed -------------------------------------------------------------
@@ -346,7 +382,9 @@ def calendar():
         profile = _own_profile()
         if request.form.get("action") == "renew":
             profile.calendar_reference = new_reference()
-            flash(_("Your calendar has a new address. The old one no longer works: update your calendar app."), "success")
+            flash(
+                _("Your calendar has a new address. The old one no longer works: update your calendar app."), "success"
+            )
         elif request.form.get("action") == "stop":
             profile.calendar_reference = ""
             flash(_("The calendar address has been turned off."), "success")
@@ -368,16 +406,22 @@ def calendar():
 def calendar_feed(token: str):
     """A professional's appointments as a calendar feed: service and time, names only if chosen."""
     reference = reference_from_token(FEED_PURPOSE, token)
-    profile = db.session.scalar(select(ProfessionalProfile).where(ProfessionalProfile.calendar_reference == reference)) if reference else None
+    profile = (
+        db.session.scalar(select(ProfessionalProfile).where(ProfessionalProfile.calendar_reference == reference))
+        if reference
+        else None
+    )
     if profile is None:
         abort(404)
     now = utcnow()
     appointments = db.session.scalars(
-        select(Appointment).where(
+        select(Appointment)
+        .where(
             Appointment.professional_id == profile.user_id,
             Appointment.starts_at >= now - FEED_PAST,
             Appointment.starts_at < now + FEED_AHEAD,
-        ).order_by(Appointment.starts_at)
+        )
+        .order_by(Appointment.starts_at)
     )
     events = []
     for appointment in appointments:

@@ -7,8 +7,8 @@ choice travels through plain HTML forms; the value is re-checked on booking.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
@@ -29,7 +29,14 @@ AVAILABILITY = "availability"
 generations.watch(
     AVAILABILITY,
     {
-        Appointment: ("professional_id", "status", "starts_at", "ends_at", "buffer_before_minutes", "buffer_after_minutes"),
+        Appointment: (
+            "professional_id",
+            "status",
+            "starts_at",
+            "ends_at",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+        ),
         Absence: ("user_id", "starts_at", "ends_at"),
         WorkingHours: None,
         Service: None,
@@ -85,7 +92,9 @@ def profiles_by_user(user_ids: list[int]) -> dict[int, ProfessionalProfile]:
     missing = [user_id for user_id in user_ids if user_id not in found]
     if missing:
         rows = db.session.scalars(
-            select(ProfessionalProfile).where(ProfessionalProfile.user_id.in_(missing)).options(lazyload(ProfessionalProfile.user))
+            select(ProfessionalProfile)
+            .where(ProfessionalProfile.user_id.in_(missing))
+            .options(lazyload(ProfessionalProfile.user))
         )
         found.update((profile.user_id, profile) for profile in rows)
     return found
@@ -94,8 +103,13 @@ def profiles_by_user(user_ids: list[int]) -> dict[int, ProfessionalProfile]:
 def load_blocks(professional_ids: list[int], centre_id: int | None = None) -> list[WorkBlock]:
     """The weekly working hours of these professionals, at one centre or all."""
     query = select(
-        WorkingHours.user_id, WorkingHours.centre_id, WorkingHours.weekday, WorkingHours.start_time,
-        WorkingHours.end_time, WorkingHours.valid_from, WorkingHours.valid_until,
+        WorkingHours.user_id,
+        WorkingHours.centre_id,
+        WorkingHours.weekday,
+        WorkingHours.start_time,
+        WorkingHours.end_time,
+        WorkingHours.valid_from,
+        WorkingHours.valid_until,
     ).where(WorkingHours.user_id.in_(professional_ids))
     if centre_id is not None:
         query = query.where(WorkingHours.centre_id == centre_id)
@@ -108,7 +122,9 @@ def _minutes(count: int) -> timedelta:
     return timedelta(minutes=count)
 
 
-def load_busy(professional_ids: list[int], start: datetime, end: datetime, ignore_appointment: int | None = None) -> list[Busy]:
+def load_busy(
+    professional_ids: list[int], start: datetime, end: datetime, ignore_appointment: int | None = None
+) -> list[Busy]:
     """Appointments and absences of these professionals that touch [start, end]."""
     appointments = select(
         Appointment.professional_id,
@@ -162,7 +178,9 @@ class SlotQuery:
     family: bool = True
 
 
-def find_slots(query: SlotQuery, first_day: date, last_day: date, now: datetime, ignore_appointment: int | None = None) -> list[Slot]:
+def find_slots(
+    query: SlotQuery, first_day: date, last_day: date, now: datetime, ignore_appointment: int | None = None
+) -> list[Slot]:
     """Free slots matching ``query``; with no professional named, one per time and centre."""
     professionals = professionals_for(query.service, query.language, query.professional_id)
     if not professionals or query.mode not in query.service.modes:
@@ -221,9 +239,11 @@ def services_for_families() -> list[Service]:
         .where(service_professional.c.service_id == Service.id, User.active)
         .exists()
     )
-    return list(db.session.scalars(
-        select(Service)
-        .where(Service.active, Service.reserved.is_(False), someone_active)
-        .options(lazyload(Service.professionals))
-        .order_by(Service.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Service)
+            .where(Service.active, Service.reserved.is_(False), someone_active)
+            .options(lazyload(Service.professionals))
+            .order_by(Service.id)
+        )
+    )

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from markupsafe import Markup
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from config import LANGUAGES
@@ -26,10 +26,18 @@ from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Centre, Service
-from .free_times import Slot, bookable_window, nearest
 from .forms import TimesForm
+from .free_times import Slot, bookable_window, nearest
 from .models import WorkingHours
-from .time_search import AVAILABILITY, SlotQuery, encode_slot, find_slots, professionals_for, profiles_by_user, rules_for
+from .time_search import (
+    AVAILABILITY,
+    SlotQuery,
+    encode_slot,
+    find_slots,
+    professionals_for,
+    profiles_by_user,
+    rules_for,
+)
 
 MODE_LABELS = {"in_person": _l("At the family centre"), "phone": _l("By phone"), "video": _l("By video")}
 ANY = ""
@@ -138,8 +146,13 @@ def shown_slots(slots: list[Slot], mode: str) -> list[ShownSlot]:
     """Attach names of professionals and places to slots."""
     if not slots:
         return []
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_({s.professional_id for s in slots}))).all())
-    centres = {centre.id: centre for centre in db.session.scalars(select(Centre).where(Centre.id.in_({s.centre_id for s in slots})))}
+    names = dict(
+        db.session.execute(select(User.id, User.name).where(User.id.in_({s.professional_id for s in slots}))).all()
+    )
+    centres = {
+        centre.id: centre
+        for centre in db.session.scalars(select(Centre).where(Centre.id.in_({s.centre_id for s in slots})))
+    }
     places = {centre_id: place_label(mode, centre) for centre_id, centre in centres.items()}
     # Labels are made once per day and per place, and the language looked up once:
     # formatting and translating are the slow part of a page with a hundred free times.
@@ -152,10 +165,17 @@ def shown_slots(slots: list[Slot], mode: str) -> list[ShownSlot]:
         if day not in date_labels:
             label = long_date(slot.starts_at)
             date_labels[day] = (label, _("%(date)s at", date=label))
-        shown.append(ShownSlot(
-            encode_slot(slot, mode), slot.starts_at, slot.ends_at, names.get(slot.professional_id, ""),
-            places.get(slot.centre_id, no_place), *date_labels[day], clock(slot.starts_at, language),
-        ))
+        shown.append(
+            ShownSlot(
+                encode_slot(slot, mode),
+                slot.starts_at,
+                slot.ends_at,
+                names.get(slot.professional_id, ""),
+                places.get(slot.centre_id, no_place),
+                *date_labels[day],
+                clock(slot.starts_at, language),
+            )
+        )
     return shown
 
 
@@ -165,7 +185,9 @@ def shown_choice(service: Service, choice) -> ShownSlot:
     return shown_slots([Slot(choice.starts_at, choice.professional_id, choice.centre_id, ends_at)], choice.mode)[0]
 
 
-def week_of_slots(query: SlotQuery, week_value: str | None, now: datetime, ignore_appointment: int | None = None) -> tuple[Week, datetime]:
+def week_of_slots(
+    query: SlotQuery, week_value: str | None, now: datetime, ignore_appointment: int | None = None
+) -> tuple[Week, datetime]:
     """The free slots of the requested week, grouped by day, with links to the weeks around it.
 
     Without a week asked for, an empty current week gives way to the first week with free times.
@@ -248,17 +270,20 @@ def _week(monday: date, slots: list[Slot], mode: str, today: date, horizon: date
     )
 
 
-def nearest_alternatives(query: SlotQuery, wanted: datetime, now: datetime, ignore_appointment: int | None = None) -> list[ShownSlot]:
+def nearest_alternatives(
+    query: SlotQuery, wanted: datetime, now: datetime, ignore_appointment: int | None = None
+) -> list[ShownSlot]:
     """Up to six free slots closest to ``wanted``, for when the chosen one was just taken."""
     day = to_local(wanted).date()
-    slots = find_slots(query, max(day - timedelta(days=3), to_local(now).date()), day + timedelta(days=10), now, ignore_appointment)
+    slots = find_slots(
+        query, max(day - timedelta(days=3), to_local(now).date()), day + timedelta(days=10), now, ignore_appointment
+    )
     return shown_slots(nearest(slots, wanted), query.mode)
 
 
 def query_for_choice(service: Service, mode: str, centre_id: int, language: str | None, family: bool) -> SlotQuery:
     """The search a family's chosen slot came from, to look for alternatives near it."""
     return SlotQuery(service, mode, centre_id if mode == "in_person" else None, language, None, family)
-
 
 
 def render_times(
@@ -283,20 +308,40 @@ def render_times(
 
     def render() -> tuple[Markup, datetime]:
         form, query = build_form(service, family=family)
-        week, valid_until = week_of_slots(query, request.args.get("week"), now, ignore_appointment=moving.id if moving else None)
+        week, valid_until = week_of_slots(
+            query, request.args.get("week"), now, ignore_appointment=moving.id if moving else None
+        )
         html = render_template(
             "booking/_times.html" if is_fragment else "booking/_finder.html",
-            is_fragment=is_fragment, form=form, week=week, slot_action=slot_action, slot_method=slot_method, times_url=times_url,
+            is_fragment=is_fragment,
+            form=form,
+            week=week,
+            slot_action=slot_action,
+            slot_method=slot_method,
+            times_url=times_url,
         )
         return Markup(html), valid_until
 
     if moving is None and slot_method == "get":
-        key = (service.id, family, tuple(sorted(request.args.items(multi=True))), current_language(), is_fragment, slot_action, times_url)
+        key = (
+            service.id,
+            family,
+            tuple(sorted(request.args.items(multi=True))),
+            current_language(),
+            is_fragment,
+            slot_action,
+            times_url,
+        )
         body = generations.cached(AVAILABILITY, key, now, render)
     else:
         body = render()[0]
     if is_fragment:
         return body
     return render_template(
-        "booking/times.html", service=service, body=body, moving=moving, back_url=back_url, back_text=back_text,
+        "booking/times.html",
+        service=service,
+        body=body,
+        moving=moving,
+        back_url=back_url,
+        back_text=back_text,
     )

@@ -11,7 +11,9 @@ from extensions import db
 from .models import WorkingHours
 
 
-def _periods_overlap(first_from: date | None, first_until: date | None, second_from: date | None, second_until: date | None) -> bool:
+def _periods_overlap(
+    first_from: date | None, first_until: date | None, second_from: date | None, second_until: date | None
+) -> bool:
     """Whether two validity periods (open-ended when None) share a day."""
     return (first_until is None or second_from is None or second_from <= first_until) and (
         second_until is None or first_from is None or first_from <= second_until

@@ -102,7 +102,9 @@ def _libpq_address(url: URL) -> tuple[str, dict[str, str]]:
 def _run_client(arguments: list[str], environment: dict[str, str]) -> str:
     """Run pg_dump or pg_restore; fail with its own error message."""
     if shutil.which(arguments[0]) is None:
-        raise BackupError(f"{arguments[0]} was not found: install Debian's postgresql-client (apt-get install postgresql-client).")
+        raise BackupError(
+            f"{arguments[0]} was not found: install Debian's postgresql-client (apt-get install postgresql-client)."
+        )
     finished = subprocess.run(arguments, env=environment, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         raise BackupError(f"{arguments[0]} failed: {finished.stderr.strip()}")
@@ -218,7 +220,7 @@ def _refuse_unless_empty(counts: dict[str, int], engine: Engine) -> None:
         raise BackupError(
             f"The database {describe(engine)} already holds data (rows in {listed}). flask restore only restores into "
             "an empty installation, so nothing is overwritten by mistake: point DATABASE_URL at a new, empty "
-            "database (see docs/deployment.md, \"Restore\")."
+            'database (see docs/deployment.md, "Restore").'
         )
 
 
@@ -244,19 +246,31 @@ def _restore_postgresql(engine: Engine, source: Path) -> None:
             quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
             # Locked, counted and dropped in one transaction: nothing can arrive in between.
             connection.execute(text(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE"))
-            _refuse_unless_empty({name: connection.scalar(select(func.count()).select_from(table(name))) for name in names}, engine)
+            _refuse_unless_empty(
+                {name: connection.scalar(select(func.count()).select_from(table(name))) for name in names}, engine
+            )
             # The empty tables of a migrated installation make way for the backup's own.
             connection.execute(text(f"DROP TABLE {quoted} CASCADE"))
         # So do the migrations' trigger functions (the audit log's guard), which the backup holds too.
-        for (signature,) in connection.execute(text(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p "
-            "WHERE p.pronamespace = current_schema()::regnamespace "
-            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
-        )).all():
+        for (signature,) in connection.execute(
+            text(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p "
+                "WHERE p.pronamespace = current_schema()::regnamespace "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+            )
+        ).all():
             connection.execute(text(f"DROP FUNCTION {signature}"))
     engine.dispose()
     _run_client(
-        ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", f"--dbname={address}", str(source)],
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={address}",
+            str(source),
+        ],
         environment,
     )
 

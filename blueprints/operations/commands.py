@@ -1,4 +1,5 @@
-"""``flask backup``, ``restore``, ``run-jobs``, ``purge``, ``send-reminders`` and ``sms-test``: the commands municipal IT runs.
+"""``flask backup``, ``restore``, ``run-jobs``, ``purge``, ``send-reminders`` and ``sms-test``: the commands municipal
+IT runs.
 
 They speak English, print what they did in a line or two for the journal, and
 exit non-zero when something went wrong.
@@ -73,7 +74,9 @@ def restore_command(path: Path) -> None:
 
 @click.command("run-jobs")
 @with_appcontext
-@click.option("--only", "names", multiple=True, type=click.Choice(job_names()), help="Run only this job (may be repeated).")
+@click.option(
+    "--only", "names", multiple=True, type=click.Choice(job_names()), help="Run only this job (may be repeated)."
+)
 def run_jobs_command(names: tuple[str, ...]) -> None:
     """Run the scheduled jobs once (a systemd timer runs this every ten minutes).
 
@@ -140,7 +143,11 @@ def sms_test_command(recipient: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     if record.status == sms.SENT:
-        where = f"written to {current_app.config['SMS_OUTBOX_DIR']}" if record.backend == "outbox" else "accepted by the gateway"
+        where = (
+            f"written to {current_app.config['SMS_OUTBOX_DIR']}"
+            if record.backend == "outbox"
+            else "accepted by the gateway"
+        )
         reference = f", id {record.gateway_id}" if record.gateway_id else ""
         click.echo(f"Test message to {recipient} {where} after {record.attempts} attempt(s){reference}.")
         return
@@ -150,5 +157,12 @@ def sms_test_command(recipient: str) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the operations commands to ``flask`` at the top level (``flask backup``, not ``flask operations backup``)."""
-    for command in (backup_command, restore_command, run_jobs_command, purge_command, send_reminders_command, sms_test_command):
+    for command in (
+        backup_command,
+        restore_command,
+        run_jobs_command,
+        purge_command,
+        send_reminders_command,
+        sms_test_command,
+    ):
         app.cli.add_command(command)

@@ -13,9 +13,9 @@ flush, and the job commits once they are done (or rolls back when one fails).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from flask import current_app
 

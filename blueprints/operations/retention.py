@@ -55,25 +55,41 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
     """(kind, model, condition) for everything past its retention period, children last."""
     questionnaires_cutoff = now - _months("QUESTIONNAIRE_RETENTION_MONTHS")
     recent_answers = exists().where(
-        Response.visit_id == Visit.id, Response.submitted_at.is_not(None), Response.submitted_at >= questionnaires_cutoff
+        Response.visit_id == Visit.id,
+        Response.submitted_at.is_not(None),
+        Response.submitted_at >= questionnaires_cutoff,
     )
     return [
         ("appointments", Appointment, Appointment.ends_at < now - _months("RETENTION_APPOINTMENT_MONTHS")),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),
-        ("self-service responses", Response, and_(Response.visit_id.is_(None), Response.created_at < now - _days("RETENTION_SELF_SERVICE_DAYS"))),
+        (
+            "self-service responses",
+            Response,
+            and_(Response.visit_id.is_(None), Response.created_at < now - _days("RETENTION_SELF_SERVICE_DAYS")),
+        ),
         ("audit log entries", AuditEntry, AuditEntry.at < now - _months("RETENTION_AUDIT_MONTHS")),
         ("text message records", SmsMessage, SmsMessage.created_at < now - _days("RETENTION_SMS_DAYS")),
         ("sign-in attempts", LoginAttempt, LoginAttempt.at < now - _days("RETENTION_SIGN_IN_DAYS")),
         # Sessions ended or unused for that long are long dead; their only use was the throttle and audit.
-        ("old staff sessions", StaffSession, or_(StaffSession.ended_at < now - _days("RETENTION_SIGN_IN_DAYS"),
-                                                 StaffSession.last_seen_at < now - _days("RETENTION_SIGN_IN_DAYS"))),
+        (
+            "old staff sessions",
+            StaffSession,
+            or_(
+                StaffSession.ended_at < now - _days("RETENTION_SIGN_IN_DAYS"),
+                StaffSession.last_seen_at < now - _days("RETENTION_SIGN_IN_DAYS"),
+            ),
+        ),
         # A child's case goes once nothing of the child is left (and it is not a case just opened).
-        ("children", Child, and_(
-            Child.created_at < questionnaires_cutoff,
-            not_(exists().where(Visit.child_id == Child.id)),
-            not_(exists().where(Appointment.child_id == Child.id)),
-        )),
+        (
+            "children",
+            Child,
+            and_(
+                Child.created_at < questionnaires_cutoff,
+                not_(exists().where(Visit.child_id == Child.id)),
+                not_(exists().where(Appointment.child_id == Child.id)),
+            ),
+        ),
         # A guardian goes with the last child's case they were linked to.
         ("guardians", Guardian, not_(exists().where(Guardianship.guardian_id == Guardian.id))),
     ]
@@ -108,16 +124,18 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         select(ActivityDate.id).where(ActivityDate.ends_at < now - _months("RETENTION_REGISTRATION_MONTHS"))
     )
     if dry_run:
-        report.counts["group activity registrations (names removed)"] = db.session.scalar(
-            select(func.count()).select_from(Registration).where(ended, identifies_someone())
-        ) or 0
+        report.counts["group activity registrations (names removed)"] = (
+            db.session.scalar(select(func.count()).select_from(Registration).where(ended, identifies_someone())) or 0
+        )
     else:
         report.counts["group activity registrations (names removed)"] = forget_contact_details(ended)
-    for kind, setting, pattern in (("outbox emails", "MAIL_OUTBOX_DIR", "*.eml"), ("outbox text messages", "SMS_OUTBOX_DIR", "*.txt")):
+    for kind, setting, pattern in (
+        ("outbox emails", "MAIL_OUTBOX_DIR", "*.eml"),
+        ("outbox text messages", "SMS_OUTBOX_DIR", "*.txt"),
+    ):
         files = _old_outbox_files(now, setting, pattern)
         if not dry_run:
             for path in files:
                 path.unlink(missing_ok=True)
         report.counts[kind] = len(files)
     return report
-

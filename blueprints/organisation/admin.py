@@ -1,4 +1,6 @@
-"""Administration of the organisation: family centres and the services they offer (``/admin/centres``, ``/admin/services``)."""
+"""Administration of the organisation: family centres and the services they offer (``/admin/centres``,
+``/admin/services``).
+"""
 
 from __future__ import annotations
 
@@ -50,7 +52,9 @@ def _save_with_slug(model, form, item, skip: tuple[str, ...] = ()):
 @staff("admin")
 def centres():
     """All family centres."""
-    return render_template("organisation/admin/centres.html", centres=db.session.scalars(select(Centre).order_by(Centre.id)).all())
+    return render_template(
+        "organisation/admin/centres.html", centres=db.session.scalars(select(Centre).order_by(Centre.id)).all()
+    )
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
@@ -83,7 +87,9 @@ def _professional_choices() -> list[SelectChoice]:
 @staff("admin")
 def services():
     """All services with their booking rules."""
-    return render_template("organisation/admin/services.html", services=db.session.scalars(select(Service).order_by(Service.id)).all())
+    return render_template(
+        "organisation/admin/services.html", services=db.session.scalars(select(Service).order_by(Service.id)).all()
+    )
 
 
 @bp.route("/services/new", methods=["GET", "POST"])

@@ -24,8 +24,12 @@ DEMO_CENTRES = [
         "directions_sv": "Ingång från gården, andra våningen. Bussarna 1 och 5 stannar vid Konstfabriken.",
         "directions_fi": "Sisäänkäynti pihan puolelta, toinen kerros. Bussit 1 ja 5 pysähtyvät Taidetehtaan kohdalla.",
         "directions_en": "Entrance from the courtyard, second floor. Buses 1 and 5 stop at Konstfabriken.",
-        "accessibility_sv": "Hiss och tillgänglig toalett. Plats för barnvagnar vid ingången. Induktionsslinga i gruppsalen.",
-        "accessibility_fi": "Hissi ja esteetön wc. Lastenvaunuille paikka sisäänkäynnin luona. Ryhmätilassa induktiosilmukka.",
+        "accessibility_sv": (
+            "Hiss och tillgänglig toalett. Plats för barnvagnar vid ingången. Induktionsslinga i gruppsalen."
+        ),
+        "accessibility_fi": (
+            "Hissi ja esteetön wc. Lastenvaunuille paikka sisäänkäynnin luona. Ryhmätilassa induktiosilmukka."
+        ),
         "accessibility_en": "Lift and accessible toilet. Pram parking at the entrance. Hearing loop in the group room.",
     },
     {
@@ -57,7 +61,9 @@ DEMO_SERVICES = [
         "name_en": "Child health clinic",
         "description_sv": "Hälsovårdaren följer barnets växt, utveckling och hälsa och stöder hela familjen.",
         "description_fi": "Terveydenhoitaja seuraa lapsen kasvua, kehitystä ja terveyttä ja tukee koko perhettä.",
-        "description_en": "The public health nurse follows the child's growth, development and health and supports the whole family.",
+        "description_en": (
+            "The public health nurse follows the child's growth, development and health and supports the whole family."
+        ),
     },
     {
         "slug": "talterapi",

@@ -9,7 +9,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from core.forms import CheckboxesField, email_address, text_field
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka."))
+SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka.")
+)
 
 
 def _required(message):
@@ -30,12 +32,16 @@ def _number(label, low: int, high: int, default: int):
 class CentreForm(FlaskForm):
     """A family centre's names, address and information for visitors."""
 
-    slug = StringField(_l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)])
+    slug = StringField(
+        _l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)]
+    )
     name_sv = text_field(_l("Name in Swedish"), required=True)
     name_fi = text_field(_l("Name in Finnish"), required=True)
     name_en = text_field(_l("Name in English"))
     street_address = text_field(_l("Street address"))
-    postal_code = StringField(_l("Postal code"), validators=[Optional(), Regexp(r"^\d{5}$", message=_l("A postal code has five digits."))])
+    postal_code = StringField(
+        _l("Postal code"), validators=[Optional(), Regexp(r"^\d{5}$", message=_l("A postal code has five digits."))]
+    )
     city_sv = text_field(_l("Town in Swedish"), max_length=100)
     city_fi = text_field(_l("Town in Finnish"), max_length=100)
     city_en = text_field(_l("Town in English"), max_length=100)
@@ -53,7 +59,9 @@ class CentreForm(FlaskForm):
 class ServiceForm(FlaskForm):
     """A service's names and the rules for booking it."""
 
-    slug = StringField(_l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)])
+    slug = StringField(
+        _l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)]
+    )
     name_sv = text_field(_l("Name in Swedish"), required=True)
     name_fi = text_field(_l("Name in Finnish"), required=True)
     name_en = text_field(_l("Name in English"))

@@ -52,7 +52,7 @@ class Centre(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     # Staff who belong to the centre; ``User.centres`` is the other side.
-    staff: Mapped[list["User"]] = relationship(  # noqa: F821 - defined in auth.models
+    staff: Mapped[list[User]] = relationship(  # noqa: F821 - defined in auth.models
         secondary=staff_centre, backref="centres", order_by="User.name"
     )
 
@@ -91,7 +91,7 @@ class Service(db.Model):
     # The questionnaire outcome (e.g. "parent_training_offer") whose offer books this service.
     offered_for_outcome: Mapped[str] = mapped_column(String(80), default="")
 
-    professionals: Mapped[list["User"]] = relationship(  # noqa: F821 - defined in auth.models
+    professionals: Mapped[list[User]] = relationship(  # noqa: F821 - defined in auth.models
         secondary=service_professional, lazy="selectin", order_by="User.name"
     )
 

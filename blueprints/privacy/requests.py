@@ -90,18 +90,33 @@ def find(search: Search) -> Found:
         return found
     children: list[Child] = []
     if search.first_name and search.date_of_birth:
-        children = list(db.session.scalars(select(Child).where(
-            func.lower(Child.first_name) == search.first_name.strip().lower(), Child.date_of_birth == search.date_of_birth
-        )))
-    visits = list(db.session.scalars(select(Visit).where(Visit.child_id.in_([c.id for c in children])))) if children else []
+        children = list(
+            db.session.scalars(
+                select(Child).where(
+                    func.lower(Child.first_name) == search.first_name.strip().lower(),
+                    Child.date_of_birth == search.date_of_birth,
+                )
+            )
+        )
+    visits = (
+        list(db.session.scalars(select(Visit).where(Visit.child_id.in_([c.id for c in children])))) if children else []
+    )
     if search.email:
-        visits += [v for v in db.session.scalars(select(Visit).where(Visit.email == search.email.strip().lower())) if v not in visits]
+        visits += [
+            v
+            for v in db.session.scalars(select(Visit).where(Visit.email == search.email.strip().lower()))
+            if v not in visits
+        ]
     for visit in visits:
         if visit.child not in children:
             children.append(visit.child)
     child_ids = [c.id for c in children]
-    found.appointments = sorted(_and_linked(Appointment, _by_contact(Appointment, search), child_ids), key=lambda a: a.starts_at)
-    found.registrations = sorted(_and_linked(Registration, _by_contact(Registration, search), child_ids), key=lambda r: r.date.starts_at)
+    found.appointments = sorted(
+        _and_linked(Appointment, _by_contact(Appointment, search), child_ids), key=lambda a: a.starts_at
+    )
+    found.registrations = sorted(
+        _and_linked(Registration, _by_contact(Registration, search), child_ids), key=lambda r: r.date.starts_at
+    )
     found.children = children
     found.visits = sorted(visits, key=lambda v: v.created_at)
     return found
@@ -119,11 +134,17 @@ def _by_contact(model: type[Appointment] | type[Registration], search: Search) -
     """The rows of ``model`` whose guardian has the email address or phone number searched for."""
     rows = []
     if search.email:
-        rows = list(db.session.scalars(select(model).where(func.lower(model.guardian_email) == search.email.strip().lower())))
+        rows = list(
+            db.session.scalars(select(model).where(func.lower(model.guardian_email) == search.email.strip().lower()))
+        )
     if search.phone:
         wanted = phone_digits(search.phone)
         with_phone = select(model).where(model.guardian_phone != "")
-        rows += [row for row in db.session.scalars(with_phone) if phone_digits(row.guardian_phone) == wanted and row not in rows]
+        rows += [
+            row
+            for row in db.session.scalars(with_phone)
+            if phone_digits(row.guardian_phone) == wanted and row not in rows
+        ]
     return rows
 
 
@@ -158,57 +179,97 @@ def export(found: Found, language: str) -> dict[str, Any]:
     for response in found.responses:
         definition = answering.definition_of(response)
         answers = response.answer_values
-        responses.append({
-            "questionnaire": definition.title.get(language) or definition.id,
-            "instrument": response.instrument_id,
-            "version": response.instrument_version,
-            "child": response.visit.child.first_name,
-            "language": response.language,
-            "sent": _moment(response.submitted_at),
-            "answers": [
-                {"question": item.text.get(language), "answer": answer_text(item, answers.get(item.id), language)}
-                for item in definition.items.values()
-                if item.id in answers
-            ],
-            "result": response.result_summary or None,
-            "professional_notes": response.notes or None,
-        })
+        responses.append(
+            {
+                "questionnaire": definition.title.get(language) or definition.id,
+                "instrument": response.instrument_id,
+                "version": response.instrument_version,
+                "child": response.visit.child.first_name,
+                "language": response.language,
+                "sent": _moment(response.submitted_at),
+                "answers": [
+                    {"question": item.text.get(language), "answer": answer_text(item, answers.get(item.id), language)}
+                    for item in definition.items.values()
+                    if item.id in answers
+                ],
+                "result": response.result_summary or None,
+                "professional_notes": response.notes or None,
+            }
+        )
     return {
         "appointments": [
             {
-                "service": localized(a.service, "name", language), "starts": _moment(a.starts_at), "ends": _moment(a.ends_at),
-                "professional": a.professional.name, "status": a.status.value, "guardian_name": a.guardian_name,
-                "guardian_email": a.guardian_email, "guardian_phone": a.guardian_phone, "child_first_name": a.child_first_name,
-                "child_age_years": a.child_age_years, "language": a.language, "message": a.message, "booked": _moment(a.created_at),
+                "service": localized(a.service, "name", language),
+                "starts": _moment(a.starts_at),
+                "ends": _moment(a.ends_at),
+                "professional": a.professional.name,
+                "status": a.status.value,
+                "guardian_name": a.guardian_name,
+                "guardian_email": a.guardian_email,
+                "guardian_phone": a.guardian_phone,
+                "child_first_name": a.child_first_name,
+                "child_age_years": a.child_age_years,
+                "language": a.language,
+                "message": a.message,
+                "booked": _moment(a.created_at),
             }
             for a in found.appointments
         ],
         "group_activities": [
             {
-                "activity": localized(r.date.activity, "title", language), "starts": _moment(r.date.starts_at),
-                "ends": _moment(r.date.ends_at), "status": r.status.value, "adults": r.adults, "children": r.children,
-                "guardian_name": r.guardian_name, "guardian_email": r.guardian_email, "guardian_phone": r.guardian_phone,
-                "language": r.language, "attendance": r.attendance.value if r.attendance else None,
-                "registered": _moment(r.created_at), "cancelled": _moment(r.cancelled_at),
+                "activity": localized(r.date.activity, "title", language),
+                "starts": _moment(r.date.starts_at),
+                "ends": _moment(r.date.ends_at),
+                "status": r.status.value,
+                "adults": r.adults,
+                "children": r.children,
+                "guardian_name": r.guardian_name,
+                "guardian_email": r.guardian_email,
+                "guardian_phone": r.guardian_phone,
+                "language": r.language,
+                "attendance": r.attendance.value if r.attendance else None,
+                "registered": _moment(r.created_at),
+                "cancelled": _moment(r.cancelled_at),
             }
             for r in found.registrations
         ],
         "children": [
             {
-                "first_name": c.first_name, "surname": c.surname, "date_of_birth": c.date_of_birth.isoformat(),
+                "first_name": c.first_name,
+                "surname": c.surname,
+                "date_of_birth": c.date_of_birth.isoformat(),
                 # Masked here too: the export is a file that travels, and the family knows the code.
                 "personal_identity_code": c.masked_personal_id or None,
-                "guardians": [{"name": g.guardian.name, "relation": g.relation, "email": g.guardian.email, "phone": g.guardian.phone} for g in c.guardianships],
+                "guardians": [
+                    {
+                        "name": g.guardian.name,
+                        "relation": g.relation,
+                        "email": g.guardian.email,
+                        "phone": g.guardian.phone,
+                    }
+                    for g in c.guardianships
+                ],
             }
             for c in found.children
         ],
         "questionnaire_invitations": [
-            {"child": v.child.first_name, "sent": _moment(v.created_at), "email": v.email or None, "professional": v.professional.name}
+            {
+                "child": v.child.first_name,
+                "sent": _moment(v.created_at),
+                "email": v.email or None,
+                "professional": v.professional.name,
+            }
             for v in found.visits
         ],
         "questionnaires": responses,
         "who_has_looked_at_the_data": [
-            {"when": _moment(e.at), "who": e.actor_name, "what": what_was_done(e), "page": e.page, "basis": on_what_basis(e.basis)}
+            {
+                "when": _moment(e.at),
+                "who": e.actor_name,
+                "what": what_was_done(e),
+                "page": e.page,
+                "basis": on_what_basis(e.basis),
+            }
             for e in views_of(found)
         ],
     }
@@ -222,8 +283,10 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
     the caller tells after committing. The person asking is not emailed.
     """
     counts = {
-        "appointments": len(found.appointments), "registrations": len(found.registrations),
-        "questionnaires": len(found.responses), "children": len(found.children),
+        "appointments": len(found.appointments),
+        "registrations": len(found.registrations),
+        "questionnaires": len(found.responses),
+        "children": len(found.children),
     }
     registration_ids = [r.id for r in found.registrations]
     promoted: list[int] = []

@@ -42,7 +42,6 @@ BASIS = "data request"
 PAGE_SIZE = 100
 
 
-
 def _search() -> Search:
     return Search(
         email=request.values.get("email", "").strip(),
@@ -89,7 +88,9 @@ def export_json():
     _log(found, "export")
     body = json.dumps(export(found, current_language()), ensure_ascii=False, indent=2)
     db.session.commit()
-    return Response(body, mimetype="application/json", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json"))
+    return Response(
+        body, mimetype="application/json", headers=attachment_headers(f"famnen-data-{to_local(utcnow()):%Y%m%d}.json")
+    )
 
 
 @bp.route("/data-requests/export.pdf")
@@ -104,7 +105,9 @@ def export_pdf():
     with force_locale(language):
         title = _("Data held about the person who asked")
         data = export(found, language)
-    download = pdf_download("privacy/export.html", f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf", title, language, data=data)
+    download = pdf_download(
+        "privacy/export.html", f"famnen-data-{to_local(utcnow()):%Y%m%d}.pdf", title, language, data=data
+    )
     db.session.commit()
     return download
 
@@ -115,7 +118,9 @@ def erase_data():
     """Erase everything found, after the administrator has typed the confirmation word."""
     search = _search()
     found = find(search)
-    query = {key: value for key, value in request.form.items() if key in ("email", "phone", "first_name", "date_of_birth")}
+    query = {
+        key: value for key, value in request.form.items() if key in ("email", "phone", "first_name", "date_of_birth")
+    }
     if not EmptyForm().validate_on_submit() or found.nothing:
         abort(400)
     if request.form.get("confirm", "").strip().lower() != _("erase").lower():
@@ -125,8 +130,17 @@ def erase_data():
     counts, promoted = erase(found, utcnow(), current_staff())
     db.session.commit()
     # Only now that the erasure is committed: tell the families who got the freed places.
-    notifications.notify_all([db.session.get(Registration, registration_id) for registration_id in promoted], "promoted")
-    flash(_("Erased: %(appointments)s appointments, %(registrations)s group activity registrations, %(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.", **counts), "success")
+    notifications.notify_all(
+        [db.session.get(Registration, registration_id) for registration_id in promoted], "promoted"
+    )
+    flash(
+        _(
+            "Erased: %(appointments)s appointments, %(registrations)s group activity registrations, "
+            "%(questionnaires)s questionnaires and %(children)s children's cases. The audit log is kept.",
+            **counts,
+        ),
+        "success",
+    )
     return redirect(url_for("privacy.data_requests", **query))
 
 
@@ -139,7 +153,10 @@ def _audit_query():
         query = query.where(AuditEntry.actor_id == actor)
     if child:
         query = query.where(AuditEntry.child_id == child)
-    for key, compare in (("from", lambda when: AuditEntry.at >= when), ("until", lambda when: AuditEntry.at < when + timedelta(days=1))):
+    for key, compare in (
+        ("from", lambda when: AuditEntry.at >= when),
+        ("until", lambda when: AuditEntry.at < when + timedelta(days=1)),
+    ):
         day = parse_day(request.args.get(key))
         if day is None:
             continue
@@ -153,7 +170,13 @@ def audit_log():
     """The audit log: who looked at whose data, when, where and on what basis."""
     page = max(request.args.get("page", 1, type=parse_id), 1)
     entries = db.session.scalars(_audit_query().limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    record(current_staff(), request.args.get("child", type=parse_id), "audit-log", "view", "administration of the audit log")
+    record(
+        current_staff(),
+        request.args.get("child", type=parse_id),
+        "audit-log",
+        "view",
+        "administration of the audit log",
+    )
     staff_members = db.session.scalars(select(User).order_by(User.name)).all()
     shown = render_template(
         "privacy/audit.html",
@@ -171,12 +194,32 @@ def audit_log():
 @staff("admin")
 def audit_csv():
     """The filtered audit log as a CSV file."""
-    record(current_staff(), request.args.get("child", type=parse_id), "audit-log", "export", "administration of the audit log")
+    record(
+        current_staff(),
+        request.args.get("child", type=parse_id),
+        "audit-log",
+        "export",
+        "administration of the audit log",
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["time_utc", "staff_id", "staff_name", "child_id", "subject", "action", "page", "basis"])
     for entry in db.session.scalars(_audit_query()):
-        writer.writerow([entry.at.isoformat(), entry.actor_id, csv_cell(entry.actor_name), entry.child_id or "", entry.subject, entry.action, entry.page, csv_cell(entry.basis)])
+        writer.writerow(
+            [
+                entry.at.isoformat(),
+                entry.actor_id,
+                csv_cell(entry.actor_name),
+                entry.child_id or "",
+                entry.subject,
+                entry.action,
+                entry.page,
+                csv_cell(entry.basis),
+            ]
+        )
     db.session.commit()
-    return Response(buffer.getvalue(), mimetype="text/csv", headers=attachment_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"))
-
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers=attachment_headers(f"famnen-audit-{to_local(utcnow()):%Y%m%d}.csv"),
+    )

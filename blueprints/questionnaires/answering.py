@@ -79,7 +79,10 @@ def parse_form_value(item: Item, values: list[str]) -> Any:
     if not values:
         return None
     if item.type == "multiple":
-        return sorted(set(values), key=lambda code: item.response_scale.codes.index(code) if code in item.response_scale.codes else -1)
+        return sorted(
+            set(values),
+            key=lambda code: item.response_scale.codes.index(code) if code in item.response_scale.codes else -1,
+        )
     value = values[0]
     if item.type == "number":
         try:
@@ -104,7 +107,8 @@ def _lock(response: Response) -> None:
 
 
 def save_answers(response: Response, definition: Definition, answers: dict[str, Any], now: datetime) -> None:
-    """Save answers (item id to stored value, None to clear) for a response still being answered. Flushes; the caller commits.
+    """Save answers (item id to stored value, None to clear) for a response still being answered. Flushes; the caller
+    commits.
 
     Raises AnswerRejected for an unknown item or a value outside the question's options or range.
     """
@@ -114,15 +118,26 @@ def save_answers(response: Response, definition: Definition, answers: dict[str, 
         if not is_blank(value) and answer_errors(definition, {item_id: value}):
             raise AnswerRejected(item_id, "out_of_range")
     _lock(response)
-    existing = {row.item_id: row for row in db.session.scalars(select(ResponseAnswer).where(ResponseAnswer.response_id == response.id))}
+    existing = {
+        row.item_id: row
+        for row in db.session.scalars(select(ResponseAnswer).where(ResponseAnswer.response_id == response.id))
+    }
     for item_id, value in answers.items():
         if is_blank(value):
-            db.session.execute(delete(ResponseAnswer).where(ResponseAnswer.response_id == response.id, ResponseAnswer.item_id == item_id))
+            db.session.execute(
+                delete(ResponseAnswer).where(
+                    ResponseAnswer.response_id == response.id, ResponseAnswer.item_id == item_id
+                )
+            )
         elif item_id in existing:
             existing[item_id].value_json = json.dumps(_jsonable(value))
             existing[item_id].saved_at = now
         else:
-            db.session.add(ResponseAnswer(response_id=response.id, item_id=item_id, value_json=json.dumps(_jsonable(value)), saved_at=now))
+            db.session.add(
+                ResponseAnswer(
+                    response_id=response.id, item_id=item_id, value_json=json.dumps(_jsonable(value)), saved_at=now
+                )
+            )
     response.last_saved_at = now
     db.session.flush()
     db.session.refresh(response)
@@ -134,7 +149,9 @@ def _jsonable(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def missing_required(definition: Definition, answers: dict[str, Any], age_months: int | None) -> list[tuple[Page, Item]]:
+def missing_required(
+    definition: Definition, answers: dict[str, Any], age_months: int | None
+) -> list[tuple[Page, Item]]:
     """The required questions that are shown and still blank, with the page each is on."""
     return [
         (page, item)

@@ -104,7 +104,9 @@ def link_guardian(child: Child, guardian: Guardian, relation: str) -> bool:
         raise ValueError(relation)
     if any(g.guardian_id == guardian.id for g in child.guardianships):
         return False
-    child.guardianships.append(Guardianship(guardian=guardian, relation=relation, position=len(child.guardianships) + 1))
+    child.guardianships.append(
+        Guardianship(guardian=guardian, relation=relation, position=len(child.guardianships) + 1)
+    )
     db.session.flush()
     return True
 
@@ -112,7 +114,13 @@ def link_guardian(child: Child, guardian: Guardian, relation: str) -> bool:
 def known_guardians(professional: User, child: Child | None = None) -> list[Guardian]:
     """Guardians of the professional's cases not yet linked to ``child``, by name: whom a sibling's case may reuse."""
     mine = select(CaseMember.child_id).where(CaseMember.user_id == professional.id)
-    query = select(Guardian).join(Guardianship).where(Guardianship.child_id.in_(mine)).distinct().order_by(Guardian.name, Guardian.id)
+    query = (
+        select(Guardian)
+        .join(Guardianship)
+        .where(Guardianship.child_id.in_(mine))
+        .distinct()
+        .order_by(Guardian.name, Guardian.id)
+    )
     linked = {g.guardian_id for g in child.guardianships} if child is not None else set()
     return [guardian for guardian in db.session.scalars(query) if guardian.id not in linked]
 
@@ -120,7 +128,9 @@ def known_guardians(professional: User, child: Child | None = None) -> list[Guar
 def drop_orphan_guardians() -> int:
     """Delete guardians no child is linked to any more (after a case is edited, erased or purged). Flushes."""
     result = db.session.execute(
-        delete(Guardian).where(not_(exists().where(Guardianship.guardian_id == Guardian.id))).execution_options(synchronize_session=False)
+        delete(Guardian)
+        .where(not_(exists().where(Guardianship.guardian_id == Guardian.id)))
+        .execution_options(synchronize_session=False)
     )
     db.session.flush()
     return result.rowcount

@@ -85,7 +85,10 @@ def import_command(path: Path) -> None:
         if report.created:
             click.echo(f"Imported {report.instrument_id} version {report.version}.")
         else:
-            click.echo(f"{report.instrument_id} version {report.version} is already stored with this content; nothing imported.")
+            click.echo(
+                f"{report.instrument_id} version {report.version} is already stored with this content; nothing "
+                f"imported."
+            )
     if refusals:
         _fail(refusals)
 
@@ -108,7 +111,9 @@ def score_command(path: Path, answers_file: Path, age_months: int | None) -> Non
     [definition] = _load_definitions(path)
     try:
         # Decimals keep 2.5 exact; NaN and Infinity are not answers.
-        answers = json.loads(answers_file.read_text(encoding="utf-8"), parse_float=Decimal, parse_constant=_refuse_constant)
+        answers = json.loads(
+            answers_file.read_text(encoding="utf-8"), parse_float=Decimal, parse_constant=_refuse_constant
+        )
     except (ValueError, UnicodeDecodeError) as problem:
         _fail([f"{answers_file.name}: not valid JSON ({problem})"])
     if not isinstance(answers, dict):

@@ -8,9 +8,10 @@ No Flask here: this is plain domain code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping, Protocol
+from typing import Protocol
 
 # What an answer can be once checked: an option code, several codes, a number, or a text or ISO date.
 Answer = str | tuple[str, ...] | int | Decimal

@@ -11,10 +11,11 @@ reads without errors is a ``Definition``; one with errors raises
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import yaml
 
@@ -351,7 +352,12 @@ class _Reader:
         self.errors.append(f"{self.source_name}: {path or '(top level)'}: {message}")
 
     def fields(
-        self, raw: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = (), unknown: str = "unknown key"
+        self,
+        raw: Any,
+        path: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        unknown: str = "unknown key",
     ) -> dict | None:
         if not isinstance(raw, dict):
             self.fail(path, "must be a mapping of keys to values")
@@ -382,13 +388,19 @@ class _Reader:
 
     def identifier(self, raw: dict, key: str, path: str, pattern: re.Pattern = IDENTIFIER) -> str | None:
         return self.checked(
-            raw, key, path, lambda value: isinstance(value, str) and bool(pattern.match(value)),
+            raw,
+            key,
+            path,
+            lambda value: isinstance(value, str) and bool(pattern.match(value)),
             "{value!r} must be lower-case letters, digits and _ (quote it in YAML)",
         )
 
     def integer(self, raw: dict, key: str, path: str, minimum: int = 0) -> int | None:
         return self.checked(
-            raw, key, path, lambda value: type(value) is int and value >= minimum,
+            raw,
+            key,
+            path,
+            lambda value: type(value) is int and value >= minimum,
             f"{{value!r}} must be a whole number of at least {minimum}",
         )
 
@@ -416,7 +428,9 @@ class _Reader:
         return {language: (self.plain_text(found, language, where) or "").strip() for language in LANGUAGES}
 
     def one_word(self, raw: dict, key: str, path: str, allowed: tuple[str, ...]) -> str | None:
-        return self.checked(raw, key, path, lambda value: value in allowed, "{value!r} must be one of: " + ", ".join(allowed))
+        return self.checked(
+            raw, key, path, lambda value: value in allowed, "{value!r} must be one of: " + ", ".join(allowed)
+        )
 
     def entries(self, raw: dict, key: str, path: str, at_least: int = 0) -> list[tuple[str, Any]]:
         """The entries of a list with their paths; an absent optional list is empty."""
@@ -424,7 +438,9 @@ class _Reader:
             return []
         value = raw[key]
         if not isinstance(value, list) or len(value) < at_least:
-            self.fail(_at(path, key), f"must be a list of at least {at_least} entries" if at_least else "must be a list")
+            self.fail(
+                _at(path, key), f"must be a list of at least {at_least} entries" if at_least else "must be a list"
+            )
             return []
         return [(_index(_at(path, key), position), entry) for position, entry in enumerate(value)]
 
@@ -450,7 +466,18 @@ class _Reader:
         top = self.fields(
             raw,
             "",
-            ("id", "version", "title", "introduction", "source", "licence", "attribution", "validated", "respondent", "sections"),
+            (
+                "id",
+                "version",
+                "title",
+                "introduction",
+                "source",
+                "licence",
+                "attribution",
+                "validated",
+                "respondent",
+                "sections",
+            ),
             ("age_months", "response_scales", "scales", "validity", "flags", "outcomes", "parent_result"),
         )
         if top is None:
@@ -541,7 +568,9 @@ class _Reader:
             code = self.identifier(option, "code", option_path, CODE)
             if code in {known.code for known in options}:
                 self.fail(_at(option_path, "code"), f"code {code!r} is used twice")
-            options.append(Option(code, self.integer(option, "score", option_path, 0), self.text(option, "label", option_path)))
+            options.append(
+                Option(code, self.integer(option, "score", option_path, 0), self.text(option, "label", option_path))
+            )
         with_score = [option for option in options if option.score is not None]
         if with_score and len(with_score) != len(options):
             self.fail(_at(path, "options"), "give every option a score, or none")
@@ -587,7 +616,8 @@ class _Reader:
         if definition.version != version:
             self.fail(
                 _at(path, "version"),
-                f"{name} is version {definition.version}; check that the package still fits it, then include that version",
+                f"{name} is version {definition.version}; check that the package still fits it, then include that "
+                f"version",
             )
             return None
         self.merge(definition, path)
@@ -634,7 +664,17 @@ class _Reader:
             raw,
             path,
             ("id", "type", "text"),
-            ("help", "response_scale", "reversed", "show_if", "score_when_hidden", "min", "max", "max_length", "required"),
+            (
+                "help",
+                "response_scale",
+                "reversed",
+                "show_if",
+                "score_when_hidden",
+                "min",
+                "max",
+                "max_length",
+                "required",
+            ),
         )
         if found is None:
             return None
@@ -674,7 +714,11 @@ class _Reader:
         for key in ("reversed", "score_when_hidden"):
             if key in found and response_scale is not None and not response_scale.scored:
                 self.fail(_at(path, key), "needs a response scale whose options have scores")
-        if item.scored and item.score_when_hidden is not None and not item.score_range[0] <= item.score_when_hidden <= item.score_range[1]:
+        if (
+            item.scored
+            and item.score_when_hidden is not None
+            and not item.score_range[0] <= item.score_when_hidden <= item.score_range[1]
+        ):
             self.fail(_at(path, "score_when_hidden"), "must be one of the item's possible scores")
         if self.unique(self.items, item_id, _at(path, "id"), "item"):
             self.items[item_id] = item
@@ -690,7 +734,9 @@ class _Reader:
         if scale is None:
             self.fail(_at(path, "response_scale"), f"no response scale {found['response_scale']!r} in this file")
         elif item_type == "yes_no" and set(scale.codes) != YES_NO_CODES:
-            self.fail(_at(path, "response_scale"), "a yes_no item needs a response scale with exactly the codes yes and no")
+            self.fail(
+                _at(path, "response_scale"), "a yes_no item needs a response scale with exactly the codes yes and no"
+            )
         return scale
 
     def scale(self, raw: Any, path: str) -> None:
@@ -714,7 +760,16 @@ class _Reader:
         band_sets = self.band_sets(found, path, minimum, maximum)
         if self.unique(self.scales, scale_id, _at(path, "id"), "scale"):
             self.scales[scale_id] = Scale(
-                scale_id, self.text(found, "title", path), items, scales, method, blanks, min_answered, band_sets, minimum, maximum
+                scale_id,
+                self.text(found, "title", path),
+                items,
+                scales,
+                method,
+                blanks,
+                min_answered,
+                band_sets,
+                minimum,
+                maximum,
             )
 
     def references(self, found: dict, key: str, path: str, known: Mapping[str, Any], what: str) -> list[Any]:
@@ -729,7 +784,9 @@ class _Reader:
                 named.append(known[entry])
         return named
 
-    def scale_items(self, found: dict, path: str, method: str) -> tuple[tuple[str, ...], str, int, Number | None, Number | None]:
+    def scale_items(
+        self, found: dict, path: str, method: str
+    ) -> tuple[tuple[str, ...], str, int, Number | None, Number | None]:
         errors_before = len(self.errors)
         items = self.references(found, "items", path, self.items, "item")
         unscored = [item.id for item in items if not item.scored]
@@ -790,12 +847,18 @@ class _Reader:
             start = self.number(band, "from", band_path)
             if start is not None and minimum is not None:  # no bounds when the scale's parts had errors
                 if not bands and start > minimum:
-                    self.fail(_at(band_path, "from"), f"the first band must start at or below the lowest score, {minimum}")
+                    self.fail(
+                        _at(band_path, "from"), f"the first band must start at or below the lowest score, {minimum}"
+                    )
                 elif bands and bands[-1].start is not None and start <= bands[-1].start:
                     self.fail(_at(band_path, "from"), "bands must be listed from the lowest score up")
                 elif start > maximum:
                     self.fail(_at(band_path, "from"), f"is above the highest score, {maximum}")
-            bands.append(Band(band_id, self.one_word(band, "level", band_path, LEVELS), start, self.text(band, "label", band_path)))
+            bands.append(
+                Band(
+                    band_id, self.one_word(band, "level", band_path, LEVELS), start, self.text(band, "label", band_path)
+                )
+            )
         return tuple(bands)
 
     def validity_rule(self, raw: Any, path: str) -> None:
@@ -901,8 +964,14 @@ class _Reader:
             return None if value is None else ScaleAtLeast(scale.id, value)
         if test == "band_in":
             bands = found["band_in"]
-            if not isinstance(bands, list) or not bands or not all(isinstance(b, str) and b in scale.band_ids for b in bands):
-                self.fail(_at(path, "band_in"), f"must list bands of {scale.id!r}: " + ", ".join(sorted(scale.band_ids)))
+            if (
+                not isinstance(bands, list)
+                or not bands
+                or not all(isinstance(b, str) and b in scale.band_ids for b in bands)
+            ):
+                self.fail(
+                    _at(path, "band_in"), f"must list bands of {scale.id!r}: " + ", ".join(sorted(scale.band_ids))
+                )
                 return None
             return ScaleBandIn(scale.id, frozenset(bands))
         return None
@@ -923,7 +992,9 @@ class _Reader:
     def combined_condition(self, raw: dict, path: str, scope: _Scope) -> Condition | None:
         key = "all" if "all" in raw else "any"
         found = self.fields(raw, path, (key,))
-        parts = [self.condition(entry, part_path, scope) for part_path, entry in self.entries(found, key, path, at_least=1)]
+        parts = [
+            self.condition(entry, part_path, scope) for part_path, entry in self.entries(found, key, path, at_least=1)
+        ]
         return (AllOf if key == "all" else AnyOf)(tuple(parts))
 
     def not_condition(self, raw: dict, path: str, scope: _Scope) -> Condition | None:
@@ -941,7 +1012,7 @@ def _bounds(ranges: list[tuple[Number, Number]], method: str) -> tuple[Number | 
     """The lowest and highest score of a sum or mean of parts with these ranges (None without parts)."""
     if not ranges:
         return None, None
-    lows, highs = zip(*ranges)
+    lows, highs = zip(*ranges, strict=True)
     return (sum(lows), sum(highs)) if method == "sum" else (min(lows), max(highs))
 
 

@@ -71,14 +71,26 @@ def seed_questionnaires() -> int:
     earlier = invitations.invite(elsa, sara, ["psc17"], "sv", now - timedelta(days=200), 30)
     _answer(earlier, 1, _psc17("often", "sometimes"), send=True, when=now - timedelta(days=195))
     check_up = invitations.invite(elsa, sara, ["fyraarsgranskningen"], "sv", now - timedelta(days=3), 30)
-    package = {**_psc17("often", "never"), "burden": "yes", "burden_duration": "over_a_year", "support": "sometimes",
-               "coping": "fairly_well", "wish_to_talk": "yes"}
+    package = {
+        **_psc17("often", "never"),
+        "burden": "yes",
+        "burden_duration": "over_a_year",
+        "support": "sometimes",
+        "coping": "fairly_well",
+        "wish_to_talk": "yes",
+    }
     _answer(check_up, 1, package, send=True, when=now - timedelta(days=2))
 
     onni = invitations.open_case("Onni", four_years_ago - timedelta(days=40), sara)
     started = invitations.invite(onni, sara, ["fyraarsgranskningen"], "fi", now - timedelta(days=1), 30)
     invitations.mark_opened(started, now - timedelta(hours=20))
-    _answer(started, 1, {"psc1": "sometimes", "psc2": "never", "psc3": "sometimes"}, send=False, when=now - timedelta(hours=20))
+    _answer(
+        started,
+        1,
+        {"psc1": "sometimes", "psc2": "never", "psc3": "sometimes"},
+        send=False,
+        when=now - timedelta(hours=20),
+    )
 
     alva = invitations.open_case("Alva", four_years_ago + timedelta(days=60), sara)
     invitations.invite(alva, sara, ["fyraarsgranskningen", "phq9"], "sv", now, 30, email="maria.sundstrom@example.com")
@@ -92,7 +104,10 @@ def seed_questionnaires() -> int:
 
     yusuf = invitations.open_case("Yusuf", four_years_ago + timedelta(days=200), sara)
     mood = invitations.invite(yusuf, sara, ["phq9"], "en", now - timedelta(days=2), 30)
-    phq = {f"phq{n}": "more_than_half_the_days" for n in range(1, 10)} | {"phq9": "several_days", "phq_difficulty": "very_difficult"}
+    phq = {f"phq{n}": "more_than_half_the_days" for n in range(1, 10)} | {
+        "phq9": "several_days",
+        "phq_difficulty": "very_difficult",
+    }
     _answer(mood, 1, phq, send=True, when=now - timedelta(days=1))
     db.session.commit()
     return created + 6

@@ -7,7 +7,17 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -21,7 +31,10 @@ from .models import RELATIONS, Child
 NEW_CHILD = "new"
 # What is wrong with a personal identity code, by InvalidPersonalId.reason; never the code itself.
 PERSONAL_ID_MESSAGES = {
-    "format": _l("A personal identity code has six digits, a century sign, three digits and a check character, for example 131052-308T."),
+    "format": _l(
+        "A personal identity code has six digits, a century sign, three digits and a check character, for example "
+        "131052-308T."
+    ),
     "date": _l("The first six digits of the personal identity code are not a date."),
     "individual number": _l("The individual number (the three digits after the century sign) is not valid."),
     "control character": _l("The check character does not match: check the personal identity code for a typing error."),
@@ -41,7 +54,10 @@ class ChildFields(FlaskForm):
     first_name = StringField(_l("Child's first name"), validators=[Optional(), NAME_LENGTH])
     surname = StringField(_l("Child's surname"), validators=[Optional(), NAME_LENGTH])
     date_of_birth = DayField(_l("Child's date of birth"), validators=[Optional()])
-    personal_id = StringField(_l("Personal identity code"), validators=[Optional(), Length(max=40, message=_l("The personal identity code is too long."))])
+    personal_id = StringField(
+        _l("Personal identity code"),
+        validators=[Optional(), Length(max=40, message=_l("The personal identity code is too long."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +68,10 @@ class ChildFields(FlaskForm):
     def check_child(self, child: Child | None = None) -> bool:
         """Check the child's fields beyond their single-field validators; False when any is wrong."""
         valid = True
-        for name_field, message in ((self.first_name, _l("Enter the child's first name.")), (self.surname, _l("Enter the child's surname."))):
+        for name_field, message in (
+            (self.first_name, _l("Enter the child's first name.")),
+            (self.surname, _l("Enter the child's surname.")),
+        ):
             if not (name_field.data or "").strip() and not name_field.errors:
                 name_field.errors = [*name_field.errors, message]
                 valid = False
@@ -81,10 +100,17 @@ class GuardianForm(Form):
     """One guardian row of the case form; an empty row is left out."""
 
     guardian_id = HiddenField()
-    name = StringField(_l("Guardian's name"), validators=[Optional(), Length(max=200, message=_l("The name is too long."))])
+    name = StringField(
+        _l("Guardian's name"), validators=[Optional(), Length(max=200, message=_l("The name is too long."))]
+    )
     relation = SelectField(_l("Relation to the child"), choices=relation_choices, validators=[Optional()])
-    email = EmailField(_l("Email address"), validators=[Optional(), Length(max=254, message=_l("The email address is too long.")), email_address()])
-    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=40, message=_l("The phone number is too long."))])
+    email = EmailField(
+        _l("Email address"),
+        validators=[Optional(), Length(max=254, message=_l("The email address is too long.")), email_address()],
+    )
+    phone = StringField(
+        _l("Phone number"), validators=[Optional(), Length(max=40, message=_l("The phone number is too long."))]
+    )
 
     @property
     def empty(self) -> bool:
@@ -115,8 +141,12 @@ class InviteForm(ChildFields):
     """Whom to ask, which questionnaires, in which language, and how to send the link."""
 
     child = RadioField(_l("Child"), validators=[InputRequired(message=_l("Choose the child or add a new one."))])
-    instruments = CheckboxesField(_l("Questionnaires"), validators=[InputRequired(message=_l("Choose at least one questionnaire."))])
-    language = RadioField(_l("Language of the questionnaires"), validators=[InputRequired(message=_l("Choose the language."))])
+    instruments = CheckboxesField(
+        _l("Questionnaires"), validators=[InputRequired(message=_l("Choose at least one questionnaire."))]
+    )
+    language = RadioField(
+        _l("Language of the questionnaires"), validators=[InputRequired(message=_l("Choose the language."))]
+    )
     valid_days = IntegerField(
         _l("The link works for (days)"),
         validators=[
@@ -146,7 +176,9 @@ class ShareForm(FlaskForm):
 class NotesForm(FlaskForm):
     """The professional's notes on a response."""
 
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))])
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))]
+    )
 
 
 class EmailLinkForm(FlaskForm):

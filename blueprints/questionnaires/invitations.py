@@ -42,12 +42,16 @@ class Status(enum.StrEnum):
 # --- Children and their cases ----------------------------------------------------------------
 
 
-def open_case(first_name: str, date_of_birth: date, professional: User, surname: str = "", personal_id: str | None = None) -> Child:
+def open_case(
+    first_name: str, date_of_birth: date, professional: User, surname: str = "", personal_id: str | None = None
+) -> Child:
     """Create a child's case with ``professional`` as its first member. Does not commit.
 
     ``personal_id`` is the canonical code, already checked (cases.checked_personal_id).
     """
-    child = Child(first_name=first_name.strip(), surname=surname.strip(), date_of_birth=date_of_birth, personal_id=personal_id)
+    child = Child(
+        first_name=first_name.strip(), surname=surname.strip(), date_of_birth=date_of_birth, personal_id=personal_id
+    )
     child.members.append(CaseMember(user_id=professional.id))
     db.session.add(child)
     return child
@@ -57,13 +61,18 @@ def children_of(professional: User) -> list[Child]:
     """The children whose cases ``professional`` is a member of, by first name, surname and date of birth."""
     return list(
         db.session.scalars(
-            select(Child).join(CaseMember).where(CaseMember.user_id == professional.id).order_by(Child.first_name, Child.surname, Child.date_of_birth)
+            select(Child)
+            .join(CaseMember)
+            .where(CaseMember.user_id == professional.id)
+            .order_by(Child.first_name, Child.surname, Child.date_of_birth)
         )
     )
 
 
 def linkable_children(user: User) -> list[Child]:
-    """The children's cases ``user`` may link appointments and group activity visits to: their own, as a professional."""
+    """The children's cases ``user`` may link appointments and group activity visits to: their own, as
+    a professional.
+    """
     return children_of(user) if user.has_role("professional") else []
 
 
@@ -125,7 +134,8 @@ def invite(
     valid_days: int,
     email: str = "",
 ) -> Visit:
-    """Make a visit link with one response per instrument, each on the latest stored version. Flushes; the caller commits.
+    """Make a visit link with one response per instrument, each on the latest stored version. Flushes; the caller
+    commits.
 
     Raises InvitationError for an instrument that was never imported or is not answered by parents.
     """
@@ -148,8 +158,12 @@ def invite(
             raise InvitationError(f"{instrument_id} is not answered by parents")
         visit.responses.append(
             Response(
-                reference=new_reference(), position=position, instrument_id=instrument_id,
-                instrument_version=version, language=language, created_at=now,
+                reference=new_reference(),
+                position=position,
+                instrument_id=instrument_id,
+                instrument_version=version,
+                language=language,
+                created_at=now,
             )
         )
     db.session.add(visit)
@@ -214,7 +228,9 @@ def withdraw(visit: Visit, now: datetime) -> None:
 
 
 def extend(visit: Visit, now: datetime, valid_days: int) -> None:
-    """Open the link again for ``valid_days`` from now (resending an expired invitation). Flushes; the caller commits."""
+    """Open the link again for ``valid_days`` from now (resending an expired invitation). Flushes; the
+    caller commits.
+    """
     visit.expires_at = max(visit.expires_at, now + timedelta(days=valid_days))
     visit.withdrawn_at = None
     db.session.flush()

@@ -57,7 +57,9 @@ class Child(db.Model):
     personal_id: Mapped[str | None] = mapped_column(String(11), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    members: Mapped[list[CaseMember]] = relationship(back_populates="child", cascade="all, delete-orphan", lazy="selectin")
+    members: Mapped[list[CaseMember]] = relationship(
+        back_populates="child", cascade="all, delete-orphan", lazy="selectin"
+    )
     guardianships: Mapped[list[Guardianship]] = relationship(
         back_populates="child", cascade="all, delete-orphan", lazy="selectin", order_by="Guardianship.position"
     )
@@ -127,7 +129,9 @@ class Guardianship(db.Model):
     __tablename__ = "child_guardian"
 
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), primary_key=True)
-    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True)
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardian.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     relation: Mapped[str] = mapped_column(String(20))
     # The order the professional entered them in, for a stable list.
     position: Mapped[int] = mapped_column(default=1)
@@ -219,7 +223,9 @@ class ResponseAnswer(db.Model):
 
     __tablename__ = "questionnaire_answer"
 
-    response_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_response.id", ondelete="CASCADE"), primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_response.id", ondelete="CASCADE"), primary_key=True
+    )
     item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     value_json: Mapped[str] = mapped_column(Text)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,9 +6,10 @@ scores come from scoring the stored answers on the pinned version again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -121,7 +122,12 @@ def result_view(response: Response, language: str) -> ResultView:
         shown = PageAnswers(pick(page.section.title, language))
         for item in page.items:
             shown.rows.append(
-                AnswerRow(item.id, pick(item.text, language), answer_text(item, answers.get(item.id), language), result.item_scores.get(item.id))
+                AnswerRow(
+                    item.id,
+                    pick(item.text, language),
+                    answer_text(item, answers.get(item.id), language),
+                    result.item_scores.get(item.id),
+                )
             )
         page_answers.append(shown)
     return ResultView(response, definition, result, scale_rows(definition, result, language), page_answers)
@@ -162,18 +168,24 @@ def scale_source(definition: Definition) -> str:
 
 def _sent_responses(child: Child) -> list[Response]:
     """The child's sent responses, oldest first."""
-    return list(db.session.scalars(
-        select(Response)
-        .join(Visit)
-        .where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
-        .order_by(Response.submitted_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(Response)
+            .join(Visit)
+            .where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
+            .order_by(Response.submitted_at)
+        )
+    )
 
 
 def responses_sent(child: Child) -> int:
-    """How many answers the child's history holds (sent responses, whatever the instrument), without scoring anything."""
+    """How many answers the child's history holds (sent responses, whatever the instrument), without
+    scoring anything.
+    """
     return db.session.scalar(
-        select(func.count(Response.id)).join(Visit).where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
+        select(func.count(Response.id))
+        .join(Visit)
+        .where(Visit.child_id == child.id, Response.submitted_at.is_not(None))
     )
 
 
@@ -196,7 +208,9 @@ def history(child: Child, language: str) -> list[InstrumentHistory]:
         source = scale_source(definition)
         group = grouped.get(source)
         if group is None:
-            group = grouped[source] = InstrumentHistory(pick(_source_title(definition, source), language), source, definition, [], [])
+            group = grouped[source] = InstrumentHistory(
+                pick(_source_title(definition, source), language), source, definition, [], []
+            )
         # The newest version's titles head the rows; scale ids stay the same across versions.
         group.latest = definition
         group.scale_titles = [(scale.id, pick(scale.title, language)) for scale in definition.scales.values()]

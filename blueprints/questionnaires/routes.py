@@ -20,8 +20,8 @@ from core.views import INVALID_SUBMISSION
 from extensions import db
 
 from ..booking import appointments, times_page
-from ..booking.models import Appointment
 from ..booking.details_step import details_step
+from ..booking.models import Appointment
 from ..booking.notifications import notify_family
 from ..organisation.models import Service
 from . import answering, invitations
@@ -90,7 +90,12 @@ def visit(token: str):
     invitations.mark_opened(found, now)
     db.session.commit()
     items = [
-        (response, invitations.status(response, now), answering.definition_of(response), invitations.response_token(response))
+        (
+            response,
+            invitations.status(response, now),
+            answering.definition_of(response),
+            invitations.response_token(response),
+        )
         for response in found.responses
     ]
     if all(state == Status.WITHDRAWN for _, state, _, _ in items):
@@ -203,7 +208,9 @@ def save(token: str):
     """Save one answer as it is given (htmx); answers brought up or hidden by it are swapped in or out."""
     response = invitations.response_for_token(token)
     if response is None or not invitations.accepts_answers(response, utcnow()):
-        return render_template("questionnaires/_save_status.html", item_id=request.form.get("item", ""), state="closed"), 409
+        return render_template(
+            "questionnaires/_save_status.html", item_id=request.form.get("item", ""), state="closed"
+        ), 409
     definition, before, age = _context(response)
     item = definition.items.get(request.form.get("item", ""))
     if item is None:
@@ -212,7 +219,9 @@ def save(token: str):
     if not problems:
         problems = _save(response, definition, typed)
     if problems:
-        return render_template("questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]), INVALID_SUBMISSION
+        return render_template(
+            "questionnaires/_save_status.html", item_id=item.id, state="rejected", message=problems[item.id]
+        ), INVALID_SUBMISSION
     after = response.answer_values
     section = next(section for section in definition.sections if item in section.items)
     shown_before = {i.id for p in answering.pages(definition, before, age) for i in p.items}
@@ -275,7 +284,9 @@ def send(token: str):
         result = answering.submit(response, utcnow())
     except NotComplete as incomplete:
         definition, answers, age = _context(response)
-        return _review_page(response, definition, answers, age, token, missing=incomplete.missing, status=INVALID_SUBMISSION)
+        return _review_page(
+            response, definition, answers, age, token, missing=incomplete.missing, status=INVALID_SUBMISSION
+        )
     db.session.commit()
     if result.flags:
         alert_professional(response)
@@ -397,7 +408,9 @@ def offer_decline(token: str):
 
 
 def public_instruments() -> list[Definition]:
-    """The instruments an administrator made public, newest versions (one made public whose definition has gone is left out)."""
+    """The instruments an administrator made public, newest versions (one made public whose definition has gone is left
+    out).
+    """
     return load_latest_of(select(InstrumentSetting.instrument_id).where(InstrumentSetting.public))
 
 
@@ -414,16 +427,20 @@ def self_service_start(instrument_id: str):
     """Start an anonymous response to a public instrument."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    public = select(InstrumentSetting.instrument_id).where(InstrumentSetting.public, InstrumentSetting.instrument_id == instrument_id)
+    public = select(InstrumentSetting.instrument_id).where(
+        InstrumentSetting.public, InstrumentSetting.instrument_id == instrument_id
+    )
     found = load_latest_of(public)
     if not found:
         abort(404)
     definition = found[0]
     response = Response(
-        reference=new_reference(), instrument_id=definition.id, instrument_version=definition.version,
-        language=current_language(), created_at=utcnow(),
+        reference=new_reference(),
+        instrument_id=definition.id,
+        instrument_version=definition.version,
+        language=current_language(),
+        created_at=utcnow(),
     )
     db.session.add(response)
     db.session.commit()
     return redirect(url_for("questionnaires.start", token=invitations.response_token(response)))
-

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 from .conditions import Answer, Facts
 from .definition import Band, Definition, Flag, Item, Number, Outcome, ProblemList, Scale
@@ -243,7 +244,9 @@ def _shown_answers(
     return shown_items, shown, item_scores
 
 
-def _scale_score(scale: Scale, item_scores: Mapping[str, int], scale_scores: Mapping[str, Number | None]) -> tuple[Number | None, int]:
+def _scale_score(
+    scale: Scale, item_scores: Mapping[str, int], scale_scores: Mapping[str, Number | None]
+) -> tuple[Number | None, int]:
     """A scale's score (None when missing) and how many of its items or parts had one."""
     if scale.scales:
         parts = [scale_scores[part] for part in scale.scales]

@@ -25,11 +25,11 @@ from extensions import db
 from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
 from . import cases, invitations, results
+from .case_access import basis_or_refuse, sent_response_or_404
 from .definition import Definition
 from .forms import NEW_CHILD, ChildCaseForm, EmailLinkForm, InviteForm, NotesForm, ShareForm
 from .invitations import InvitationError
 from .models import Child, InstrumentSetting, InstrumentVersion, Visit
-from .case_access import basis_or_refuse, sent_response_or_404
 from .notifications import send_invitation
 from .store import load_latest
 
@@ -37,10 +37,11 @@ bp = Blueprint("questionnaires_staff", __name__)
 bp.add_app_template_global(results.LEVEL_LABELS, "LEVEL_LABELS")
 
 
-
 def _parent_instruments() -> list[Definition]:
     """The imported instruments parents answer, newest versions, by id."""
-    ids = db.session.scalars(select(InstrumentVersion.instrument_id).distinct().order_by(InstrumentVersion.instrument_id))
+    ids = db.session.scalars(
+        select(InstrumentVersion.instrument_id).distinct().order_by(InstrumentVersion.instrument_id)
+    )
     definitions = [load_latest(instrument_id) for instrument_id in ids]
     return [definition for definition in definitions if definition.respondent == "parent"]
 
@@ -65,7 +66,9 @@ def _invite_form() -> InviteForm:
 def invitations_list():
     """The professional's invitations and where each questionnaire stands (audit-logged per child shown)."""
     rows = invitations.visits_of(current_staff(), utcnow())
-    record_each(current_staff(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations")
+    record_each(
+        current_staff(), [(row.visit.child_id, f"visit:{row.visit.id}") for row in rows], "list", "own invitations"
+    )
     page = render_template("questionnaires/staff/list.html", rows=rows, titles=_titles())
     db.session.commit()  # the audit entries
     return page
@@ -84,12 +87,22 @@ def invite():
     if form.validate_on_submit():
         me = current_staff()
         if form.child.data == NEW_CHILD:
-            child = invitations.open_case(form.first_name.data, form.date_of_birth.data, me, form.surname.data, form.personal_id_code)
+            child = invitations.open_case(
+                form.first_name.data, form.date_of_birth.data, me, form.surname.data, form.personal_id_code
+            )
         else:
             child = db.session.get(Child, int(form.child.data))
             basis_or_refuse(child)
         try:
-            visit = invitations.invite(child, me, list(form.instruments.data), form.language.data, utcnow(), form.valid_days.data, form.email.data or "")
+            visit = invitations.invite(
+                child,
+                me,
+                list(form.instruments.data),
+                form.language.data,
+                utcnow(),
+                form.valid_days.data,
+                form.email.data or "",
+            )
         except InvitationError:
             db.session.rollback()  # the new child's case goes too; the form is shown again
             form.instruments.errors.append(_("That questionnaire cannot be sent. Choose another one."))
@@ -138,8 +151,12 @@ def visit(visit_id: int):
     link = _family_link(found)
     now = utcnow()
     with force_locale(found.language):
-        sms = _("The family centre asks you to answer a questionnaire before your visit: %(link)s The link works until %(date)s.",
-                link=link, date=short_date(found.expires_at))
+        sms = _(
+            "The family centre asks you to answer a questionnaire before your visit: %(link)s The link works until "
+            "%(date)s.",
+            link=link,
+            date=short_date(found.expires_at),
+        )
     page = render_template(
         "questionnaires/staff/visit.html",
         visit=found,
@@ -264,7 +281,10 @@ def child(child_id: int):
             invitations.share_case(found, colleague, current_staff())
             record(current_staff(), found.id, f"child:{found.id}", "share", basis)
             db.session.commit()
-            flash(_("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.display_name), "success")
+            flash(
+                _("%(name)s can now read the answers about %(child)s.", name=colleague.name, child=found.display_name),
+                "success",
+            )
             return redirect(url_for("questionnaires_staff.child", child_id=found.id))
     record(current_staff(), found.id, f"child:{found.id}", "view", basis)
     page = render_form(
@@ -272,7 +292,9 @@ def child(child_id: int):
         form,
         child=found,
         history=results.history(found, current_language()),
-        visits=db.session.scalars(select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())).all(),
+        visits=db.session.scalars(
+            select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())
+        ).all(),
         now=utcnow(),
     )
     db.session.commit()  # the audit entry
@@ -289,9 +311,21 @@ def _case_form(child: Child | None) -> ChildCaseForm:
     ]
     form.known = known
     if not form.is_submitted() and child is not None:
-        form.first_name.data, form.surname.data, form.date_of_birth.data = child.first_name, child.surname, child.date_of_birth
-        rows = [{"guardian_id": str(g.guardian.id), "name": g.guardian.name, "relation": g.relation, "email": g.guardian.email, "phone": g.guardian.phone}
-                for g in child.guardianships]
+        form.first_name.data, form.surname.data, form.date_of_birth.data = (
+            child.first_name,
+            child.surname,
+            child.date_of_birth,
+        )
+        rows = [
+            {
+                "guardian_id": str(g.guardian.id),
+                "name": g.guardian.name,
+                "relation": g.relation,
+                "email": g.guardian.email,
+                "phone": g.guardian.phone,
+            }
+            for g in child.guardianships
+        ]
         while form.guardians.entries:
             form.guardians.pop_entry()
         for row in [*rows, {}]:  # one empty row for another guardian
@@ -307,10 +341,14 @@ def _save_case(form: ChildCaseForm, child: Child) -> None:
     cases.save_details(child, form.first_name.data, form.surname.data, form.date_of_birth.data, personal_id)
     typed = [
         cases.GuardianDetails(
-            name=row.form.name.data, relation=row.form.relation.data, email=row.form.email.data or "", phone=row.form.phone.data or "",
+            name=row.form.name.data,
+            relation=row.form.relation.data,
+            email=row.form.email.data or "",
+            phone=row.form.phone.data or "",
             guardian_id=int(row.form.guardian_id.data) if (row.form.guardian_id.data or "").isdigit() else None,
         )
-        for row in form.guardians if not row.empty
+        for row in form.guardians
+        if not row.empty
     ]
     cases.save_guardians(child, typed, form.known)
     chosen = next((g for g in form.known if str(g.id) == form.known_guardian.data), None)
@@ -331,7 +369,9 @@ def new_child():
         db.session.commit()
         flash(_("The case of %(child)s has been opened.", child=child.display_name), "success")
         return redirect(url_for("questionnaires_staff.child", child_id=child.id))
-    return render_template("questionnaires/staff/case_form.html", form=form, child=None), 422 if form.is_submitted() else 200
+    return render_template(
+        "questionnaires/staff/case_form.html", form=form, child=None
+    ), 422 if form.is_submitted() else 200
 
 
 @bp.route("/staff/questionnaires/children/<int:child_id>/edit", methods=["GET", "POST"])

@@ -62,9 +62,7 @@ def import_definition(definition: Definition) -> ImportReport:
             f"Give the changed file `version: {latest + 1}`."
         )
     db.session.add(
-        InstrumentVersion(
-            instrument_id=definition.id, version=definition.version, definition_text=text, sha256=digest
-        )
+        InstrumentVersion(instrument_id=definition.id, version=definition.version, definition_text=text, sha256=digest)
     )
     db.session.flush()
     return ImportReport(definition.id, definition.version, created=True)

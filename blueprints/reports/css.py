@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 # Characters that would end a CSS string or the <style> element, or that HTML would read as markup.
-_CSS_UNSAFE = frozenset('\\"\'<>&')
+_CSS_UNSAFE = frozenset("\\\"'<>&")
 
 
 def css_string(text: str) -> Markup:
@@ -16,6 +16,7 @@ def css_string(text: str) -> Markup:
     still keep a name from closing the string or the element.
     """
     escaped = "".join(
-        f"\\{ord(char):x} " if char in _CSS_UNSAFE or ord(char) < 0x20 or ord(char) == 0x7F else char for char in str(text)
+        f"\\{ord(char):x} " if char in _CSS_UNSAFE or ord(char) < 0x20 or ord(char) == 0x7F else char
+        for char in str(text)
     )
     return Markup(f'"{escaped}"')

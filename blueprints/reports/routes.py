@@ -16,9 +16,9 @@ from core.timeutil import to_local, utcnow
 from extensions import db
 
 from ..audit.log import record
+from ..questionnaires.case_access import basis_or_refuse, sent_response_or_404
 from ..questionnaires.models import Child
 from ..questionnaires.results import LEVEL_LABELS
-from ..questionnaires.case_access import basis_or_refuse, sent_response_or_404
 from .downloads import chosen_language, pdf_download
 from .summaries import child_summary, number, response_summary
 
@@ -35,7 +35,14 @@ DIRECTION_WORDS = {"up": _l("rising"), "down": _l("falling"), "same": _l("unchan
 
 def _summary_pdf(template: str, filename: str, title: str, summary, language: str) -> Response:
     return pdf_download(
-        template, filename, title, language, summary=summary, number=number, level_words=LEVEL_LABELS, direction_words=DIRECTION_WORDS
+        template,
+        filename,
+        title,
+        language,
+        summary=summary,
+        number=number,
+        level_words=LEVEL_LABELS,
+        direction_words=DIRECTION_WORDS,
     )
 
 
@@ -49,7 +56,11 @@ def response_pdf(response_id: int):
     language = chosen_language()
     with force_locale(language):
         summary = response_summary(found, current_staff(), language)
-        title = _("%(questionnaire)s: %(child)s", questionnaire=pick(summary.view.definition.title, language), child=child.label)
+        title = _(
+            "%(questionnaire)s: %(child)s",
+            questionnaire=pick(summary.view.definition.title, language),
+            child=child.label,
+        )
     record(current_staff(), child.id, f"response:{found.id}", "download", basis)
     answered = to_local(found.submitted_at).date().isoformat()
     filename = f"famnen-{found.instrument_id}-{_ascii(child.first_name)}-{answered}.pdf"
@@ -61,7 +72,9 @@ def response_pdf(response_id: int):
 @bp.route("/children/<int:child_id>.pdf")
 @staff(*ALL_STAFF)
 def child_pdf(child_id: int):
-    """All of a child's responses over time and the appointments and group activities attended, for a network meeting."""
+    """All of a child's responses over time and the appointments and group activities attended, for a
+    network meeting.
+    """
     child = db.get_or_404(Child, child_id)
     basis = basis_or_refuse(child, f"child:{child.id}")
     language = chosen_language()

@@ -82,14 +82,25 @@ def response_summary(response: Response, reader: User, language: str) -> Respons
     bars = []
     for scale in view.definition.scales.values():
         scored = view.result.scales[scale.id]
-        bars.append(charts.Bar(pick(scale.title, language), scored.score, scale.minimum, scale.maximum, scored.level, cutoffs(scale, scored.band)))
+        bars.append(
+            charts.Bar(
+                pick(scale.title, language),
+                scored.score,
+                scale.minimum,
+                scale.maximum,
+                scored.level,
+                cutoffs(scale, scored.band),
+            )
+        )
     child = response.visit.child
     source = results.scale_source(view.definition)
     same_scores = next((group for group in results.history(child, language) if group.source == source), None)
     # Only what was known when this response was sent: a later answer is not "earlier".
     up_to_now = results.answered_up_to(same_scores, response) if same_scores else None
     earlier = up_to_now if up_to_now and len(up_to_now.columns) > 1 else None
-    return ResponseSummary(heading(reader, language), view, child, charts.bar_chart(bars, pick(view.definition.title, language)), earlier)
+    return ResponseSummary(
+        heading(reader, language), view, child, charts.bar_chart(bars, pick(view.definition.title, language)), earlier
+    )
 
 
 @dataclass
@@ -143,7 +154,15 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
             levels = [each.level if each else None for each in scored]
             scale = latest.scales[scale_id]
             last_band = scored[-1].band if scored[-1] else None
-            rows.append(Trend(title, scores, levels, _direction(scores), charts.sparkline(scores, scale.maximum, cutoffs(scale, last_band), title)))
+            rows.append(
+                Trend(
+                    title,
+                    scores,
+                    levels,
+                    _direction(scores),
+                    charts.sparkline(scores, scale.maximum, cutoffs(scale, last_band), title),
+                )
+            )
         trends.append(InstrumentTrend(group.title, [column.response.submitted_at for column in group.columns], rows))
     appointments = db.session.scalars(
         select(Appointment)
@@ -157,7 +176,12 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         .order_by(ActivityDate.starts_at)
     ).all()
     return ChildSummary(
-        heading(reader, language), child, age_in_months(child.date_of_birth, today), trends, list(appointments), list(activity_visits)
+        heading(reader, language),
+        child,
+        age_in_months(child.date_of_birth, today),
+        trends,
+        list(appointments),
+        list(activity_visits),
     )
 
 

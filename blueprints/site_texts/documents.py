@@ -127,7 +127,9 @@ def editor_texts(document: Document, saved: SiteText | None) -> dict[str, str]:
     return {f"body_{code}": built_in_text(document, code) for code in LANGUAGES}
 
 
-def save(document: Document, texts: dict[str, str], started_from: str, editor_id: int, now: datetime | None = None) -> SiteText:
+def save(
+    document: Document, texts: dict[str, str], started_from: str, editor_id: int, now: datetime | None = None
+) -> SiteText:
     """Store the administrator's texts, unless someone else saved since ``started_from``; the caller commits.
 
     On SQLite the request already holds the write lock; on PostgreSQL the saved

@@ -40,13 +40,13 @@ def _bare_link(address: str) -> Markup:
     """A link for an address written as is, leaving sentence punctuation after it outside."""
     stripped = address.rstrip(TRAILING_PUNCTUATION)
     target = stripped if stripped.lower().startswith("http") else f"mailto:{stripped}"
-    return Markup('<a href="{}">{}</a>{}').format(target, stripped, address[len(stripped):])
+    return Markup('<a href="{}">{}</a>{}').format(target, stripped, address[len(stripped) :])
 
 
 def _autolinked(text: str) -> Markup:
     parts, position = [], 0
     for found in BARE_ADDRESS.finditer(text):
-        parts.append(escape(text[position:found.start()]))
+        parts.append(escape(text[position : found.start()]))
         parts.append(_bare_link(found.group(0)))
         position = found.end()
     parts.append(escape(text[position:]))
@@ -58,7 +58,7 @@ def inline(text: str) -> Markup:
     parts, position = [], 0
     for found in LINK.finditer(text):
         label, target = found.group(1), found.group(2)
-        parts.append(_autolinked(text[position:found.start()]))
+        parts.append(_autolinked(text[position : found.start()]))
         if ALLOWED_TARGET.match(target):
             parts.append(Markup('<a href="{}">{}</a>').format(target, label))
         else:

@@ -26,4 +26,4 @@ class SiteText(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
 
-    updated_by: Mapped["User | None"] = relationship()  # noqa: F821 - defined in auth.models
+    updated_by: Mapped[User | None] = relationship()  # noqa: F821 - defined in auth.models

@@ -61,7 +61,10 @@ def edit(name: str):
                 status = 409
             else:
                 db.session.commit()
-                flash(_("The text has been saved and is now shown on the page %(title)s.", title=document.title), "success")
+                flash(
+                    _("The text has been saved and is now shown on the page %(title)s.", title=document.title),
+                    "success",
+                )
                 return redirect(url_for("site_texts.index"))
     return render_form("site_texts/edit.html", form, status=status, document=document, saved=saved, previews=previews)
 

@@ -28,7 +28,9 @@ class FlagAcknowledgement(db.Model):
     __tablename__ = "flag_acknowledgement"
 
     # One per response: the first acknowledgement stands, a second click changes nothing.
-    response_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_response.id", ondelete="CASCADE"), primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_response.id", ondelete="CASCADE"), primary_key=True
+    )
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     # Kept as written at the time, so closing the account later does not blank who acted.
     acknowledged_by_name: Mapped[str] = mapped_column(String(200))

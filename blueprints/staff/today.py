@@ -29,8 +29,8 @@ from ..activities.models import Activity, ActivityDate
 from ..activities.permissions import manageable
 from ..audit.models import AuditEntry
 from ..auth.models import User
-from ..booking.models import ACTIVE_STATUSES, Appointment
 from ..booking import permissions as booking_permissions
+from ..booking.models import ACTIVE_STATUSES, Appointment
 from ..questionnaires.answering import definition_of
 from ..questionnaires.definition import Definition, Flag
 from ..questionnaires.invitations import Status, access_basis, status
@@ -107,7 +107,9 @@ def urgent_flags(user: User) -> list[UrgentFlag]:
     """Every unacknowledged flagged response ``user`` may see, oldest first (the longest wait first)."""
     if not user.has_role("professional"):
         return []
-    responses = db.session.scalars(_flagged_visible_to(user).where(_unacknowledged()).order_by(Response.submitted_at, Response.id))
+    responses = db.session.scalars(
+        _flagged_visible_to(user).where(_unacknowledged()).order_by(Response.submitted_at, Response.id)
+    )
     cache: dict[tuple[str, int], Definition] = {}
     found = []
     for response in responses:
@@ -126,7 +128,12 @@ def flagged_response(response_id: int) -> Response:
     The caller checks ``access_basis`` itself, so that a refusal is audit-logged.
     """
     response = db.session.get(Response, response_id)
-    if response is None or response.visit is None or response.submitted_at is None or not response.result_summary.get("flags"):
+    if (
+        response is None
+        or response.visit is None
+        or response.submitted_at is None
+        or not response.result_summary.get("flags")
+    ):
         raise NotFlagged(response_id)
     return response
 
@@ -145,8 +152,11 @@ def acknowledge(response: Response, user: User, now: datetime, note: str = "") -
     if earlier is not None:
         return earlier, False
     acknowledgement = FlagAcknowledgement(
-        response_id=response.id, acknowledged_by_id=user.id, acknowledged_by_name=user.name,
-        acknowledged_at=now, note=note.strip()[:NOTE_MAX_LENGTH],
+        response_id=response.id,
+        acknowledged_by_id=user.id,
+        acknowledged_by_name=user.name,
+        acknowledged_at=now,
+        note=note.strip()[:NOTE_MAX_LENGTH],
     )
     db.session.add(acknowledgement)
     db.session.flush()
@@ -161,8 +171,11 @@ def read_by(user: User, response_ids: list[int]) -> set[int]:
     if not response_ids:
         return set()
     subjects = db.session.scalars(
-        select(AuditEntry.subject).distinct().where(
-            AuditEntry.actor_id == user.id, AuditEntry.action == "view",
+        select(AuditEntry.subject)
+        .distinct()
+        .where(
+            AuditEntry.actor_id == user.id,
+            AuditEntry.action == "view",
             AuditEntry.subject.in_([f"response:{response_id}" for response_id in response_ids]),
         )
     )
@@ -180,7 +193,9 @@ class NewAnswer:
 
 
 def new_answers(user: User, now: datetime) -> list[NewAnswer]:
-    """Responses sent in the last NEW_ANSWERS_DAYS about the professional's cases and not yet opened by them, newest first."""
+    """Responses sent in the last NEW_ANSWERS_DAYS about the professional's cases and not yet opened by them, newest
+    first.
+    """
     if not user.has_role("professional"):
         return []
     responses = list(
@@ -196,7 +211,9 @@ def new_answers(user: User, now: datetime) -> list[NewAnswer]:
     opened = read_by(user, [response.id for response in responses])
     cache: dict[tuple[str, int], Definition] = {}
     return [
-        NewAnswer(response, response.visit.child, _definition(cache, response), bool(response.result_summary.get("flags")))
+        NewAnswer(
+            response, response.visit.child, _definition(cache, response), bool(response.result_summary.get("flags"))
+        )
         for response in responses
         if response.id not in opened
     ]
@@ -264,13 +281,20 @@ def _questionnaires_before(
 ) -> list[QuestionnaireRow]:
     """The questionnaires of the child's latest invitation made before the appointment, with their states."""
     visit = db.session.scalar(
-        select(Visit).where(Visit.child_id == child.id, Visit.created_at <= appointment.starts_at).order_by(Visit.created_at.desc()).limit(1)
+        select(Visit)
+        .where(Visit.child_id == child.id, Visit.created_at <= appointment.starts_at)
+        .order_by(Visit.created_at.desc())
+        .limit(1)
     )
     if visit is None:
         return []
     opened = read_by(user, [response.id for response in visit.responses])
     acknowledged = set(
-        db.session.scalars(select(FlagAcknowledgement.response_id).where(FlagAcknowledgement.response_id.in_([r.id for r in visit.responses])))
+        db.session.scalars(
+            select(FlagAcknowledgement.response_id).where(
+                FlagAcknowledgement.response_id.in_([r.id for r in visit.responses])
+            )
+        )
     )
     rows = []
     for response in visit.responses:
@@ -295,7 +319,9 @@ def _state(response: Response, now: datetime, opened: set[int], acknowledged: se
 
 
 def centre_appointments(user: User, day: date) -> list[Appointment]:
-    """The day's appointments at the centres reception works for (every centre for an administrator): booking data only."""
+    """The day's appointments at the centres reception works for (every centre for an administrator): booking data
+    only.
+    """
     query = _day_query(day)
     if user.has_role("admin"):
         return list(db.session.scalars(query))

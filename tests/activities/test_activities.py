@@ -20,7 +20,15 @@ from blueprints.activities.registration import (
 )
 from core.downloads import csv_cell
 from core.timeutil import local_to_utc, to_local, utcnow
-from tests.support.activities_factories import CANCELLED, CONFIRMED, WAITING, make_activity, make_date, make_registration, statuses
+from tests.support.activities_factories import (
+    CANCELLED,
+    CONFIRMED,
+    WAITING,
+    make_activity,
+    make_date,
+    make_registration,
+    statuses,
+)
 from tests.support.helpers import make_staff
 
 
@@ -88,7 +96,9 @@ def test_a_cancellation_promotes_the_first_in_line_in_strict_order(group):
 def db_registration(activity_date: ActivityDate, name: str) -> Registration:
     from extensions import db
 
-    return db.session.scalar(select(Registration).where(Registration.date_id == activity_date.id, Registration.guardian_name == name))
+    return db.session.scalar(
+        select(Registration).where(Registration.date_id == activity_date.id, Registration.guardian_name == name)
+    )
 
 
 def test_leaving_the_waiting_list_lets_the_next_one_in_when_they_fit(group):
@@ -149,7 +159,9 @@ def test_registration_is_closed_for_drop_in_cancelled_past_and_late_dates(db):
     from extensions import db as database
 
     staff_user = database.session.get(User, reception.id)
-    booked = registration.register(late.id, Party(1, 1), Guardian("Phone", "", "040 1", "fi"), now, registered_by=staff_user)
+    booked = registration.register(
+        late.id, Party(1, 1), Guardian("Phone", "", "040 1", "fi"), now, registered_by=staff_user
+    )
     assert booked.status == RegistrationStatus.CONFIRMED and booked.registered_by_id == reception.id
 
 
@@ -196,10 +208,16 @@ def test_attendance_is_marked_once_the_date_has_begun(db):
 
 def test_weekly_and_every_other_week_series_skip_public_holidays():
     # Tuesdays in December 2026: 1, 8, 15, 22, 29; none is a holiday. Thursdays: 3, 10, 17, 24 (Christmas Eve), 31.
-    assert series.series_days(date(2026, 12, 1), date(2026, 12, 31), 1, True) == [date(2026, 12, d) for d in (1, 8, 15, 22, 29)]
-    assert series.series_days(date(2026, 12, 3), date(2026, 12, 31), 1, True) == [date(2026, 12, d) for d in (3, 10, 17, 31)]
+    assert series.series_days(date(2026, 12, 1), date(2026, 12, 31), 1, True) == [
+        date(2026, 12, d) for d in (1, 8, 15, 22, 29)
+    ]
+    assert series.series_days(date(2026, 12, 3), date(2026, 12, 31), 1, True) == [
+        date(2026, 12, d) for d in (3, 10, 17, 31)
+    ]
     assert series.series_days(date(2026, 12, 3), date(2026, 12, 31), 1, False)[-2] == date(2026, 12, 24)
-    assert series.series_days(date(2026, 12, 3), date(2026, 12, 31), 2, True) == [date(2026, 12, d) for d in (3, 17, 31)]
+    assert series.series_days(date(2026, 12, 3), date(2026, 12, 31), 2, True) == [
+        date(2026, 12, d) for d in (3, 17, 31)
+    ]
     with pytest.raises(ValueError):
         series.series_days(date(2026, 12, 3), date(2026, 12, 1), 1, True)
 
@@ -212,7 +230,10 @@ def test_a_series_keeps_its_wall_clock_time_across_the_change_to_winter_time(db)
 
     database.session.commit()
     assert (added, existing) == (3, 0)
-    starts = [to_local(item.starts_at) for item in database.session.scalars(select(ActivityDate).order_by(ActivityDate.starts_at))]
+    starts = [
+        to_local(item.starts_at)
+        for item in database.session.scalars(select(ActivityDate).order_by(ActivityDate.starts_at))
+    ]
     assert [(moment.hour, moment.minute) for moment in starts] == [(10, 0)] * 3
     assert [item.utcoffset() for item in starts] == [timedelta(hours=3), timedelta(hours=2), timedelta(hours=2)]
     # Generating the same series again adds nothing.
@@ -223,7 +244,10 @@ def test_changing_a_date_raises_its_sequence_only_when_the_time_moves(group):
     topic = series.Topic("Sömn", "Uni", "Sleep")
     assert series.change_date(group, group.starts_at, group.ends_at, topic) is False
     assert group.sequence == 0 and group.topic_fi == "Uni"
-    assert series.change_date(group, group.starts_at + timedelta(hours=1), group.ends_at + timedelta(hours=1), topic) is True
+    assert (
+        series.change_date(group, group.starts_at + timedelta(hours=1), group.ends_at + timedelta(hours=1), topic)
+        is True
+    )
     assert group.sequence == 1
     series.cancel_date(group, " Sjukdom ", utcnow())
     assert group.cancelled and group.cancel_reason == "Sjukdom" and group.sequence == 2
@@ -242,7 +266,11 @@ def test_terms_are_half_years_in_helsinki_time():
     assert figures.Term.parse("2026-2") == figures.Term(2026, 2) and figures.Term.parse("2026-3") is None
     assert figures.Term.parse("x") is None
     now = datetime(2026, 11, 22, tzinfo=UTC)
-    assert figures.terms_until(datetime(2025, 12, 1, tzinfo=UTC), now) == [figures.Term(2026, 2), figures.Term(2026, 1), figures.Term(2025, 2)]
+    assert figures.terms_until(datetime(2025, 12, 1, tzinfo=UTC), now) == [
+        figures.Term(2026, 2),
+        figures.Term(2026, 1),
+        figures.Term(2025, 2),
+    ]
 
 
 def test_figures_count_held_dates_registrations_attendance_and_head_counts(db):
@@ -252,7 +280,12 @@ def test_figures_count_held_dates_registrations_attendance_and_head_counts(db):
     activity = make_activity(capacity=20)
 
     def dated(days: int, **fields) -> ActivityDate:
-        item = ActivityDate(activity_id=activity.id, starts_at=now + timedelta(days=days), ends_at=now + timedelta(days=days, hours=1), **fields)
+        item = ActivityDate(
+            activity_id=activity.id,
+            starts_at=now + timedelta(days=days),
+            ends_at=now + timedelta(days=days, hours=1),
+            **fields,
+        )
         database.session.add(item)
         database.session.flush()
         return item
@@ -262,8 +295,22 @@ def test_figures_count_held_dates_registrations_attendance_and_head_counts(db):
     dated(5)  # not held yet
     dated(-200)  # another term
     rows = [
-        Registration(date_id=held.id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=2, children=1, attendance=Attendance.ATTENDED),
-        Registration(date_id=held.id, arrival=2, status=RegistrationStatus.CONFIRMED, adults=1, children=2, attendance=Attendance.NO_SHOW),
+        Registration(
+            date_id=held.id,
+            arrival=1,
+            status=RegistrationStatus.CONFIRMED,
+            adults=2,
+            children=1,
+            attendance=Attendance.ATTENDED,
+        ),
+        Registration(
+            date_id=held.id,
+            arrival=2,
+            status=RegistrationStatus.CONFIRMED,
+            adults=1,
+            children=2,
+            attendance=Attendance.NO_SHOW,
+        ),
         Registration(date_id=held.id, arrival=3, status=RegistrationStatus.CANCELLED, adults=1, children=1),
         Registration(date_id=also_held.id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=0),
     ]
@@ -273,7 +320,14 @@ def test_figures_count_held_dates_registrations_attendance_and_head_counts(db):
     database.session.commit()
     numbers = figures.figures_for_term([activity.id], figures.Term(2026, 2), now)[activity.id]
     assert numbers == figures.Figures(
-        dates_held=2, dates_cancelled=1, registrations=3, adults=4, children=3, attended=3, no_shows=1, visitors=10,
+        dates_held=2,
+        dates_cancelled=1,
+        registrations=3,
+        adults=4,
+        children=3,
+        attended=3,
+        no_shows=1,
+        visitors=10,
     )
     assert figures.total({1: numbers, 2: numbers}).registrations == 6
     assert figures.figures_for_term([activity.id], figures.Term(2026, 1), now)[activity.id].dates_held == 1
@@ -281,7 +335,7 @@ def test_figures_count_held_dates_registrations_attendance_and_head_counts(db):
 
 
 def test_csv_cells_that_look_like_formulas_are_defused():
-    assert csv_cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert csv_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert csv_cell("+358 40 123") == "'+358 40 123"
     assert csv_cell("@SUM(A1)") == "'@SUM(A1)" and csv_cell("-1") == "'-1"
     assert csv_cell("Anna") == "Anna" and csv_cell(3) == "3" and csv_cell(None) == ""
@@ -291,7 +345,11 @@ def test_dates_in_the_calendar_are_local_days(db):
     from blueprints.activities.calendar import Filters, by_day, dates_between
 
     activity = make_activity()
-    late_evening = ActivityDate(activity_id=activity.id, starts_at=local_to_utc(date(2027, 1, 5), time(23)), ends_at=local_to_utc(date(2027, 1, 5), time(23, 30)))
+    late_evening = ActivityDate(
+        activity_id=activity.id,
+        starts_at=local_to_utc(date(2027, 1, 5), time(23)),
+        ends_at=local_to_utc(date(2027, 1, 5), time(23, 30)),
+    )
     from extensions import db as database
 
     database.session.add(late_evening)

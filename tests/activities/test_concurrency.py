@@ -38,7 +38,11 @@ def serve(database_url, tmp_path):
 
 def rows(db, activity_date) -> list[Registration]:
     db.session.rollback()  # see what the server's workers committed
-    return list(db.session.scalars(select(Registration).where(Registration.date_id == activity_date.id).order_by(Registration.arrival)))
+    return list(
+        db.session.scalars(
+            select(Registration).where(Registration.date_id == activity_date.id).order_by(Registration.arrival)
+        )
+    )
 
 
 def test_thirty_families_registering_for_the_last_five_places_at_once(last_five_places, database_url, tmp_path, db):
@@ -49,7 +53,13 @@ def test_thirty_families_registering_for_the_last_five_places_at_once(last_five_
         tokens = [parent.token(page) for parent in parents]
 
         def press_register(index: int) -> tuple[int, str]:
-            form = {**FAMILY_FORM, "guardian_name": f"Parent {index}", "guardian_email": f"parent{index}@example.com", "adults": "1", "children": "0"}
+            form = {
+                **FAMILY_FORM,
+                "guardian_name": f"Parent {index}",
+                "guardian_email": f"parent{index}@example.com",
+                "adults": "1",
+                "children": "0",
+            }
             return parents[index].post(page, {**form, "csrf_token": tokens[index]})
 
         results = at_once(PARENTS, press_register)
@@ -80,7 +90,9 @@ def test_thirty_families_registering_for_the_last_five_places_at_once(last_five_
 
 
 @pytest.mark.parametrize("leaving_count", [2, 5])
-def test_simultaneous_cancellations_promote_exactly_one_family_per_freed_place(full_with_queue, database_url, tmp_path, db, leaving_count):
+def test_simultaneous_cancellations_promote_exactly_one_family_per_freed_place(
+    full_with_queue, database_url, tmp_path, db, leaving_count
+):
     before = rows(db, full_with_queue)
     leaving = [manage_token(row) for row in before[:leaving_count]]
     server = serve(database_url, tmp_path)
@@ -88,7 +100,7 @@ def test_simultaneous_cancellations_promote_exactly_one_family_per_freed_place(f
         # The families cancel at the same moment, and each presses the button twice.
         browsers = [Browser(server.url) for _ in range(2 * leaving_count)]
         paths = [f"/activities/registration/{leaving[index % leaving_count]}" for index in range(len(browsers))]
-        tokens = [browser.token(path) for browser, path in zip(browsers, paths)]
+        tokens = [browser.token(path) for browser, path in zip(browsers, paths, strict=True)]
 
         def press_cancel(index: int) -> tuple[int, str]:
             return browsers[index].post(paths[index] + "/cancel", {"csrf_token": tokens[index]})

@@ -61,7 +61,11 @@ def test_the_calendar_shows_each_date_with_its_places(client, centre):
     full = make_date(make_activity(centre.id, capacity=2, title_sv="Babygrupp"))
     make_registration(full, 2, 0)
     make_registration(full, 1, 0, "Waiting")
-    make_date(make_activity(centre.id, registration_required=False, capacity=None, title_sv="Familjecafé", kind=ActivityKind.FAMILY_CAFE))
+    make_date(
+        make_activity(
+            centre.id, registration_required=False, capacity=None, title_sv="Familjecafé", kind=ActivityKind.FAMILY_CAFE
+        )
+    )
     make_date(make_activity(centre.id, title_sv="Inställd grupp"), cancelled=True)
     page = client.get("/activities/").get_data(as_text=True)
     assert "2 platser kvar" in page
@@ -75,8 +79,25 @@ def test_the_calendar_shows_each_date_with_its_places(client, centre):
 def test_filters_narrow_the_calendar_and_tampered_values_are_ignored(client, centre):
     other = make_centre(slug="gammelbacka", name_sv="Gammelbacka familjecenter", name_fi="Gammelbackan perhekeskus")
     make_date(make_activity(centre.id, title_sv="Svensk grupp", languages="sv", age_group=AgeGroup.BABIES))
-    make_date(make_activity(other.id, title_sv="Finsk park", title_fi="Suomenkielinen puisto", languages="fi", kind=ActivityKind.PARK, age_group=AgeGroup.PRESCHOOL))
-    make_date(make_activity(None, title_sv="Kaffe för alla", kind=ActivityKind.VIRTUAL, age_group=AgeGroup.ALL, meeting_url="https://video.example/kaffe"))
+    make_date(
+        make_activity(
+            other.id,
+            title_sv="Finsk park",
+            title_fi="Suomenkielinen puisto",
+            languages="fi",
+            kind=ActivityKind.PARK,
+            age_group=AgeGroup.PRESCHOOL,
+        )
+    )
+    make_date(
+        make_activity(
+            None,
+            title_sv="Kaffe för alla",
+            kind=ActivityKind.VIRTUAL,
+            age_group=AgeGroup.ALL,
+            meeting_url="https://video.example/kaffe",
+        )
+    )
 
     def titles(query: str) -> set[str]:
         page = client.get("/activities/" + query).get_data(as_text=True)
@@ -130,7 +151,11 @@ def test_the_activity_page_lists_its_coming_dates_with_topics(client, group):
 
 
 def test_a_drop_in_virtual_meeting_shows_its_link_and_a_registered_one_does_not(client, db):
-    drop_in = make_date(make_activity(None, kind=ActivityKind.VIRTUAL, registration_required=False, meeting_url="https://video.example/open"))
+    drop_in = make_date(
+        make_activity(
+            None, kind=ActivityKind.VIRTUAL, registration_required=False, meeting_url="https://video.example/open"
+        )
+    )
     registered = make_date(make_activity(None, kind=ActivityKind.VIRTUAL, meeting_url="https://video.example/secret"))
     assert "https://video.example/open" in client.get(f"/activities/dates/{drop_in.id}").get_data(as_text=True)
     page = client.get(f"/activities/dates/{registered.id}").get_data(as_text=True)
@@ -236,7 +261,11 @@ def test_a_group_larger_than_the_capacity_is_refused_even_with_a_waiting_list(cl
     [
         ({"cancelled": True}, {}, "Det här datumet har ställts in."),
         ({"starts_in": timedelta(hours=-1)}, {}, "Det här datumet har redan varit."),
-        ({"starts_in": timedelta(hours=5)}, {"registration_closes_hours": 24}, "Anmälan till det här datumet har stängt."),
+        (
+            {"starts_in": timedelta(hours=5)},
+            {"registration_closes_hours": 24},
+            "Anmälan till det här datumet har stängt.",
+        ),
         ({}, {"registration_required": False}, "Det här är drop in-verksamhet: ingen anmälan behövs, kom bara."),
     ],
 )
@@ -265,7 +294,9 @@ def test_the_family_changes_the_numbers_and_more_people_need_free_places(client,
     assert too_many.status_code == 409 and "Bara 3 platser är kvar" in body and 'value="3"' in body
     bad = client.submit(manage + "/change", {"change-adults": "0", "change-children": "1"}, token_from=manage)
     assert bad.status_code == 422 and "Skriv ett tal från 1 till 10." in bad.get_data(as_text=True)
-    response = client.submit(manage + "/change", {"change-adults": "2", "change-children": "1"}, token_from=manage, follow_redirects=True)
+    response = client.submit(
+        manage + "/change", {"change-adults": "2", "change-children": "1"}, token_from=manage, follow_redirects=True
+    )
     assert "Din anmälan har ändrats." in response.get_data(as_text=True)
     registration = database.session.scalar(select(Registration).where(Registration.guardian_name == "Anna Lindholm"))
     assert (registration.adults, registration.children, registration.sequence) == (2, 1, 1)
@@ -276,17 +307,35 @@ def test_a_waiting_family_that_makes_its_group_smaller_gets_the_place_in_one_ema
     make_registration(group, 2, 1, "First")
     manage = register(client, group, adults="2", children="1").headers["Location"]  # 3 people, 2 places left
     assert "Du är nummer 1 på reservlistan." in client.get(manage).get_data(as_text=True)
-    response = client.submit(manage + "/change", {"change-adults": "1", "change-children": "1"}, token_from=manage, follow_redirects=True)
+    response = client.submit(
+        manage + "/change", {"change-adults": "1", "change-children": "1"}, token_from=manage, follow_redirects=True
+    )
     assert "Din anmälan har ändrats. Du har en plats. Välkommen!" in response.get_data(as_text=True)
     subjects = [message["Subject"] for message in mailbox.to("anna@example.com")]
-    assert len(subjects) == 2 and subjects[0].startswith("På reservlistan") and subjects[1].startswith("Du fick en plats")
+    assert (
+        len(subjects) == 2 and subjects[0].startswith("På reservlistan") and subjects[1].startswith("Du fick en plats")
+    )
 
 
 def test_cancelling_gives_the_place_to_the_first_in_line_who_is_emailed(client, group, mailbox, app):
     first = register(client, group, adults="2", children="2").headers["Location"]
     waiting_client = other_client(app, client)
-    register(waiting_client, group, guardian_name="Bertil Berg", guardian_email="bertil@example.com", adults="2", children="0")
-    register(other_client(app, client), group, guardian_name="Cecilia Carlsson", guardian_email="cecilia@example.com", adults="1", children="0")
+    register(
+        waiting_client,
+        group,
+        guardian_name="Bertil Berg",
+        guardian_email="bertil@example.com",
+        adults="2",
+        children="0",
+    )
+    register(
+        other_client(app, client),
+        group,
+        guardian_name="Cecilia Carlsson",
+        guardian_email="cecilia@example.com",
+        adults="1",
+        children="0",
+    )
     response = client.submit(first + "/cancel", token_from=first, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Din anmälan har avbokats." in page and "Den här anmälan har avbokats." in page
@@ -302,15 +351,28 @@ def test_cancelling_gives_the_place_to_the_first_in_line_who_is_emailed(client, 
     assert calendar_parts(promoted)
     assert mailbox.to("cecilia@example.com")[-1]["Subject"].startswith("Du fick en plats")
     states = dict(database.session.execute(select(Registration.guardian_name, Registration.status)).all())
-    assert states == {"Anna Lindholm": RegistrationStatus.CANCELLED, "Bertil Berg": RegistrationStatus.CONFIRMED, "Cecilia Carlsson": RegistrationStatus.CONFIRMED}
+    assert states == {
+        "Anna Lindholm": RegistrationStatus.CANCELLED,
+        "Bertil Berg": RegistrationStatus.CONFIRMED,
+        "Cecilia Carlsson": RegistrationStatus.CONFIRMED,
+    }
     # Cancelling again changes nothing.
     again = client.submit(first + "/cancel", token_from=first, follow_redirects=True)
     assert "Anmälan kan inte längre avbokas här." in again.get_data(as_text=True)
 
 
-def test_a_cancellation_that_fails_to_commit_promotes_nobody_and_emails_nobody(client, group, mailbox, app, monkeypatch):
+def test_a_cancellation_that_fails_to_commit_promotes_nobody_and_emails_nobody(
+    client, group, mailbox, app, monkeypatch
+):
     first = register(client, group, adults="2", children="2").headers["Location"]
-    register(other_client(app, client), group, guardian_name="Bertil Berg", guardian_email="bertil@example.com", adults="2", children="0")
+    register(
+        other_client(app, client),
+        group,
+        guardian_name="Bertil Berg",
+        guardian_email="bertil@example.com",
+        adults="2",
+        children="0",
+    )
     sent_before = len(mailbox.messages)
     token = client.csrf_token(first)
 
@@ -334,7 +396,9 @@ def test_the_manage_page_offers_a_calendar_file_only_with_a_place(client, group)
     make_registration(group, 2, 3, "Full house")
     manage = register(client, group, adults="1", children="0").headers["Location"]
     assert client.get(manage + "/activity.ics").status_code == 404  # waiting: no place yet
-    database.session.execute(Registration.__table__.update().where(Registration.guardian_name == "Anna Lindholm").values(status="confirmed"))
+    database.session.execute(
+        Registration.__table__.update().where(Registration.guardian_name == "Anna Lindholm").values(status="confirmed")
+    )
     database.session.commit()
     response = client.get(manage + "/activity.ics")
     assert response.mimetype == "text/calendar" and Calendar.from_ical(response.data).walk("VEVENT")
@@ -399,7 +463,11 @@ def test_reception_manages_only_the_activities_of_its_own_centres(client, recept
     index = client.get("/staff/activities/").get_data(as_text=True)
     assert "Föräldragrupp" in index and "Annanstans" not in index
     assert client.get(f"/staff/activities/dates/{group.id}").status_code == 200
-    for path in (f"/staff/activities/dates/{elsewhere.id}", f"/staff/activities/{elsewhere.activity_id}", f"/staff/activities/dates/{elsewhere.id}/participants.csv"):
+    for path in (
+        f"/staff/activities/dates/{elsewhere.id}",
+        f"/staff/activities/{elsewhere.activity_id}",
+        f"/staff/activities/dates/{elsewhere.id}/participants.csv",
+    ):
         assert client.get(path).status_code == 403
 
 
@@ -416,9 +484,19 @@ def test_professionals_manage_the_activities_they_lead(client, app, group):
 
 def test_staff_create_an_activity_and_refuse_bad_settings(client, reception, centre):
     data = {
-        "title_sv": "Virtuellt kaffe", "title_fi": "Virtuaalikahvit", "kind": "virtual", "age_group": "all", "languages": ["sv", "fi"],
-        "organiser_kind": "association", "organiser_name": "", "centre": str(centre.id), "meeting_url": "",
-        "registration_required": "y", "capacity": "0", "registration_closes_hours": "2", "published": "y",
+        "title_sv": "Virtuellt kaffe",
+        "title_fi": "Virtuaalikahvit",
+        "kind": "virtual",
+        "age_group": "all",
+        "languages": ["sv", "fi"],
+        "organiser_kind": "association",
+        "organiser_name": "",
+        "centre": str(centre.id),
+        "meeting_url": "",
+        "registration_required": "y",
+        "capacity": "0",
+        "registration_closes_hours": "2",
+        "published": "y",
     }
     bad = client.submit("/staff/activities/new", data, token_from="/staff/activities/new")
     body = bad.get_data(as_text=True)
@@ -426,10 +504,18 @@ def test_staff_create_an_activity_and_refuse_bad_settings(client, reception, cen
     assert "Ge namnet på föreningen, församlingen eller den andra samarbetspartnern." in body
     assert "Ge adressen till mötesrummet på nätet." in body
     assert "Skriv ett tal från 1 till 1000." in body
-    data.update(organiser_name="Demostadens familjeförening rf", meeting_url="http://insecure.example/room", capacity="")
-    assert "Skriv en fullständig adress som börjar med https://." in client.submit("/staff/activities/new", data, token_from="/staff/activities/new").get_data(as_text=True)
+    data.update(
+        organiser_name="Demostadens familjeförening rf", meeting_url="http://insecure.example/room", capacity=""
+    )
+    assert "Skriv en fullständig adress som börjar med https://." in client.submit(
+        "/staff/activities/new", data, token_from="/staff/activities/new"
+    ).get_data(as_text=True)
     # Reception works for its own centres: an activity without one is refused.
-    no_centre = client.submit("/staff/activities/new", {**data, "meeting_url": "https://video.example/kaffe", "centre": ""}, token_from="/staff/activities/new")
+    no_centre = client.submit(
+        "/staff/activities/new",
+        {**data, "meeting_url": "https://video.example/kaffe", "centre": ""},
+        token_from="/staff/activities/new",
+    )
     assert no_centre.status_code == 422
     data.update(meeting_url="https://video.example/kaffe")
     response = client.submit("/staff/activities/new", data, token_from="/staff/activities/new")
@@ -442,31 +528,68 @@ def test_staff_create_an_activity_and_refuse_bad_settings(client, reception, cen
 def test_staff_generate_a_series_every_other_week(client, reception, group):
     activity_id = group.activity_id
     page = f"/staff/activities/{activity_id}"
-    bad = client.submit(f"{page}/dates", {"dates-first_day": "2027-03-05", "dates-last_day": "2027-02-01", "dates-every_weeks": "1", "dates-start": "13:00", "dates-end": "12:00"}, token_from=page)
+    bad = client.submit(
+        f"{page}/dates",
+        {
+            "dates-first_day": "2027-03-05",
+            "dates-last_day": "2027-02-01",
+            "dates-every_weeks": "1",
+            "dates-start": "13:00",
+            "dates-end": "12:00",
+        },
+        token_from=page,
+    )
     body = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "Den sista dagen kan inte vara före den första." in body and "Slutet måste vara efter början." in body
-    data = {"dates-first_day": "2027-01-08", "dates-last_day": "2027-03-05", "dates-every_weeks": "2", "dates-start": "13:00", "dates-end": "14:00", "dates-skip_holidays": "y"}
+    assert (
+        bad.status_code == 422
+        and "Den sista dagen kan inte vara före den första." in body
+        and "Slutet måste vara efter början." in body
+    )
+    data = {
+        "dates-first_day": "2027-01-08",
+        "dates-last_day": "2027-03-05",
+        "dates-every_weeks": "2",
+        "dates-start": "13:00",
+        "dates-end": "14:00",
+        "dates-skip_holidays": "y",
+    }
     response = client.submit(f"{page}/dates", data, token_from=page, follow_redirects=True)
     assert "5 datum har lagts till." in response.get_data(as_text=True)
     again = client.submit(f"{page}/dates", data, token_from=page, follow_redirects=True)
     assert "5 datum fanns redan och lämnades som de var." in again.get_data(as_text=True)
-    assert database.session.scalar(select(func.count()).select_from(ActivityDate).where(ActivityDate.activity_id == activity_id)) == 6
+    assert (
+        database.session.scalar(
+            select(func.count()).select_from(ActivityDate).where(ActivityDate.activity_id == activity_id)
+        )
+        == 6
+    )
 
 
 def test_the_participant_list_prints_and_downloads_as_csv_with_formula_injection_defused(client, reception, group):
-    make_registration(group, 2, 1, "=HYPERLINK(\"http://evil.example\")", email="evil@example.com")
+    make_registration(group, 2, 1, '=HYPERLINK("http://evil.example")', email="evil@example.com")
     make_registration(group, 1, 1, "Bertil Berg")
     make_registration(group, 1, 0, "Cecilia Carlsson")
     page = client.get(f"/staff/activities/dates/{group.id}").get_data(as_text=True)
     assert "Med plats (2)" in page and "Reservlista (1)" in page and "Cecilia Carlsson" in page
-    assert 'data-print hidden' in page and 'class="button-row no-print"' in page
+    assert "data-print hidden" in page and 'class="button-row no-print"' in page
     response = client.get(f"/staff/activities/dates/{group.id}/participants.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["Status", "Plats i kön", "Namn", "E-postadress", "Telefon", "Vuxna", "Barn", "Språk", "Anmälningstid", "Närvaro"]
-    assert rows[1][:3] == ["Har plats", "", "'=HYPERLINK(\"http://evil.example\")"]
+    assert rows[0] == [
+        "Status",
+        "Plats i kön",
+        "Namn",
+        "E-postadress",
+        "Telefon",
+        "Vuxna",
+        "Barn",
+        "Språk",
+        "Anmälningstid",
+        "Närvaro",
+    ]
+    assert rows[1][:3] == ["Har plats", "", '\'=HYPERLINK("http://evil.example")']
     assert rows[3][:3] == ["Reservlista", "1", "Cecilia Carlsson"]
     assert rows[1][4] == "040 123 4567"
 
@@ -477,34 +600,71 @@ def test_a_registration_whose_name_was_removed_still_counts_on_the_list(client, 
     database.session.commit()
     page = client.get(f"/staff/activities/dates/{group.id}").get_data(as_text=True)
     assert "Namnet har tagits bort" in page and "Med plats (1)" in page
-    rows = list(csv.reader(io.StringIO(client.get(f"/staff/activities/dates/{group.id}/participants.csv").get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/staff/activities/dates/{group.id}/participants.csv")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
     assert rows[1][2:7] == ["Namnet har tagits bort", "", "", "2", "1"]
 
 
 def test_attendance_is_marked_with_htmx_once_the_date_has_begun(client, reception, centre):
     activity_date = make_date(make_activity(centre.id), starts_in=timedelta(minutes=-10))
-    registration = Registration(date_id=activity_date.id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=2,
-                                guardian_name="Anna Lindholm", language="sv", reference="ref-anna")
+    registration = Registration(
+        date_id=activity_date.id,
+        arrival=1,
+        status=RegistrationStatus.CONFIRMED,
+        adults=1,
+        children=2,
+        guardian_name="Anna Lindholm",
+        language="sv",
+        reference="ref-anna",
+    )
     database.session.add(registration)
     database.session.commit()
     page = f"/staff/activities/dates/{activity_date.id}"
     assert 'aria-pressed="false"' in client.get(page).get_data(as_text=True)
-    fragment = client.submit(f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": "attended"}, token_from=page, headers={"HX-Request": "true"})
+    fragment = client.submit(
+        f"/staff/activities/registrations/{registration.id}/attendance",
+        {"attendance": "attended"},
+        token_from=page,
+        headers={"HX-Request": "true"},
+    )
     body = fragment.get_data(as_text=True)
     assert body.startswith(f'<tr id="registration-{registration.id}">') and "Anna Lindholm: antecknad som kom." in body
     assert f'id="attended-{registration.id}" name="attendance" value="" aria-pressed="true"' in body
     assert database.session.get(Registration, registration.id).attendance == Attendance.ATTENDED
     # Pressing the marked button again removes the mark; without htmx the page reloads.
-    response = client.submit(f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": ""}, token_from=page, follow_redirects=True)
+    response = client.submit(
+        f"/staff/activities/registrations/{registration.id}/attendance",
+        {"attendance": ""},
+        token_from=page,
+        follow_redirects=True,
+    )
     assert "närvaroanteckningen togs bort" in response.get_data(as_text=True)
     assert database.session.get(Registration, registration.id).attendance is None
-    assert client.submit(f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": "maybe"}, token_from=page).status_code == 400
+    assert (
+        client.submit(
+            f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": "maybe"}, token_from=page
+        ).status_code
+        == 400
+    )
 
 
 def test_attendance_before_the_date_is_refused(client, reception, group):
     registration = make_registration(group)
     page = f"/staff/activities/dates/{group.id}"
-    response = client.submit(f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": "attended"}, token_from=page, follow_redirects=True)
+    response = client.submit(
+        f"/staff/activities/registrations/{registration.id}/attendance",
+        {"attendance": "attended"},
+        token_from=page,
+        follow_redirects=True,
+    )
     assert "Närvaro kan antecknas när datumet har börjat" in response.get_data(as_text=True)
     assert database.session.get(Registration, registration.id).attendance is None
 
@@ -513,13 +673,20 @@ def test_cancelling_a_date_emails_everyone_with_the_reason(client, reception, gr
     make_registration(group, 2, 3, "Anna", email="anna@example.com")
     make_registration(group, 1, 0, "Bertil", email="bertil@example.com")
     make_registration(group, 1, 0, "Tiina", email="")  # phone only
-    database.session.execute(Registration.__table__.update().where(Registration.guardian_name == "Tiina").values(guardian_email=""))
+    database.session.execute(
+        Registration.__table__.update().where(Registration.guardian_name == "Tiina").values(guardian_email="")
+    )
     database.session.commit()
     page = f"/staff/activities/dates/{group.id}/cancel"
     form = client.get(page).get_data(as_text=True)
-    assert "3 familjer med plats eller på reservlistan får orsaken per e-post." in form and "1 av dem har ingen e-postadress" in form
+    assert (
+        "3 familjer med plats eller på reservlistan får orsaken per e-post." in form
+        and "1 av dem har ingen e-postadress" in form
+    )
     empty = client.submit(page, {"reason": ""}, token_from=page)
-    assert empty.status_code == 422 and "Berätta för familjerna varför datumet ställs in." in empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Berätta för familjerna varför datumet ställs in." in empty.get_data(
+        as_text=True
+    )
     response = client.submit(page, {"reason": "Ledaren är sjuk."}, token_from=page, follow_redirects=True)
     body = response.get_data(as_text=True)
     assert "Datumet har ställts in. 2 familjer har meddelats per e-post." in body
@@ -536,7 +703,14 @@ def test_moving_a_date_tells_the_families_the_new_time(client, reception, group,
     page = f"/staff/activities/dates/{group.id}/edit"
     form = client.get(page).get_data(as_text=True)
     day = re.search(r'name="day"[^>]*value="([^"]+)"', form) or re.search(r'value="([^"]+)"[^>]*name="day"', form)
-    data = {"day": day.group(1), "start": "18:00", "end": "19:30", "topic_sv": "Sömn", "topic_fi": "Uni", "topic_en": "Sleep"}
+    data = {
+        "day": day.group(1),
+        "start": "18:00",
+        "end": "19:30",
+        "topic_sv": "Sömn",
+        "topic_fi": "Uni",
+        "topic_en": "Sleep",
+    }
     client.submit(page, data, token_from=page)
     message = mailbox.to("anna@example.com")[-1]
     assert message["Subject"].startswith("Ny tid: Föräldragrupp") and "Föräldragrupp: Sömn" in body_of(message)
@@ -560,7 +734,9 @@ def test_staff_message_the_registered_families_and_the_message_is_kept(client, r
     assert "Ta med innetossor!" in client.get(f"/staff/activities/dates/{group.id}").get_data(as_text=True)
 
 
-def test_a_message_about_a_cancelled_date_carries_a_calendar_file_that_cancels_as_it_says(client, reception, group, mailbox):
+def test_a_message_about_a_cancelled_date_carries_a_calendar_file_that_cancels_as_it_says(
+    client, reception, group, mailbox
+):
     make_registration(group, 1, 0, "Anna", email="anna@example.com")
     group.cancelled = True
     database.session.commit()
@@ -576,9 +752,25 @@ def test_a_message_about_a_cancelled_date_carries_a_calendar_file_that_cancels_a
 def test_staff_register_a_family_by_phone_after_the_online_deadline(client, reception, centre, mailbox):
     activity_date = make_date(make_activity(centre.id, registration_closes_hours=48), starts_in=timedelta(hours=20))
     page = f"/staff/activities/dates/{activity_date.id}/register"
-    missing = client.submit(page, {"guardian_name": "Tiina Koskinen", "adults": "1", "children": "1", "language": "fi"}, token_from=page)
-    assert missing.status_code == 422 and "Ge en e-postadress eller ett telefonnummer, så att vi når familjen." in missing.get_data(as_text=True)
-    response = client.submit(page, {"guardian_name": "Tiina Koskinen", "guardian_phone": "040 765 4321", "adults": "1", "children": "1", "language": "fi"}, token_from=page, follow_redirects=True)
+    missing = client.submit(
+        page, {"guardian_name": "Tiina Koskinen", "adults": "1", "children": "1", "language": "fi"}, token_from=page
+    )
+    assert (
+        missing.status_code == 422
+        and "Ge en e-postadress eller ett telefonnummer, så att vi når familjen." in missing.get_data(as_text=True)
+    )
+    response = client.submit(
+        page,
+        {
+            "guardian_name": "Tiina Koskinen",
+            "guardian_phone": "040 765 4321",
+            "adults": "1",
+            "children": "1",
+            "language": "fi",
+        },
+        token_from=page,
+        follow_redirects=True,
+    )
     assert "Tiina Koskinen har fått en plats." in response.get_data(as_text=True)
     assert mailbox.messages == []
     registration = database.session.scalar(select(Registration))
@@ -589,9 +781,14 @@ def test_staff_cancel_a_registration_and_the_waiting_list_moves_up(client, recep
     anna = make_registration(group, 2, 3, "Anna", email="anna@example.com")
     make_registration(group, 1, 0, "Bertil", email="bertil@example.com")
     page = f"/staff/activities/dates/{group.id}"
-    response = client.submit(f"/staff/activities/registrations/{anna.id}/cancel", token_from=page, follow_redirects=True)
+    response = client.submit(
+        f"/staff/activities/registrations/{anna.id}/cancel", token_from=page, follow_redirects=True
+    )
     body = response.get_data(as_text=True)
-    assert "Anmälan för Anna har avbokats." in body and "1 familj fick en plats från reservlistan och har meddelats." in body
+    assert (
+        "Anmälan för Anna har avbokats." in body
+        and "1 familj fick en plats från reservlistan och har meddelats." in body
+    )
     assert mailbox.to("anna@example.com")[-1]["Subject"].startswith("Din anmälan har avbokats")
     assert mailbox.to("bertil@example.com")[-1]["Subject"].startswith("Du fick en plats")
 
@@ -603,9 +800,18 @@ def test_a_larger_capacity_gives_places_to_the_waiting_list(client, reception, g
     form = client.get(page).get_data(as_text=True)
     assert 'value="Föräldragrupp"' in form
     data = {
-        "title_sv": "Föräldragrupp", "title_fi": "Vanhempainryhmä", "kind": "parent_group", "age_group": "babies", "languages": ["sv", "fi"],
-        "organiser_kind": "municipality", "centre": str(centre.id), "registration_required": "y", "capacity": "8", "waiting_list": "y",
-        "registration_closes_hours": "0", "published": "y",
+        "title_sv": "Föräldragrupp",
+        "title_fi": "Vanhempainryhmä",
+        "kind": "parent_group",
+        "age_group": "babies",
+        "languages": ["sv", "fi"],
+        "organiser_kind": "municipality",
+        "centre": str(centre.id),
+        "registration_required": "y",
+        "capacity": "8",
+        "waiting_list": "y",
+        "registration_closes_hours": "0",
+        "published": "y",
     }
     response = client.submit(page, data, token_from=page, follow_redirects=True)
     assert "1 familj fick en plats från reservlistan och har meddelats." in response.get_data(as_text=True)
@@ -613,16 +819,32 @@ def test_a_larger_capacity_gives_places_to_the_waiting_list(client, reception, g
 
 
 def test_the_head_count_and_the_figures_have_numbers_only(client, reception, centre):
-    activity = make_activity(centre.id, registration_required=False, capacity=None, title_sv="Familjecafé", kind=ActivityKind.FAMILY_CAFE)
+    activity = make_activity(
+        centre.id, registration_required=False, capacity=None, title_sv="Familjecafé", kind=ActivityKind.FAMILY_CAFE
+    )
     held = make_date(activity, starts_in=timedelta(hours=-2))
     page = f"/staff/activities/dates/{held.id}"
     bad = client.submit(f"{page}/visitors", {"visitors-adults": "-3", "visitors-children": "12"}, token_from=page)
     assert bad.status_code == 422 and "Skriv ett tal från 0 till 1000." in bad.get_data(as_text=True)
     client.submit(f"{page}/visitors", {"visitors-adults": "7", "visitors-children": "12"}, token_from=page)
-    assert (database.session.get(ActivityDate, held.id).visitors_adults, database.session.get(ActivityDate, held.id).visitors_children) == (7, 12)
+    assert (
+        database.session.get(ActivityDate, held.id).visitors_adults,
+        database.session.get(ActivityDate, held.id).visitors_children,
+    ) == (7, 12)
     group = make_date(make_activity(centre.id), starts_in=timedelta(hours=-3))
-    database.session.add(Registration(date_id=group.id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=2, children=1,
-                                      guardian_name="Anna Lindholm", language="sv", reference="ref-a", attendance=Attendance.ATTENDED))
+    database.session.add(
+        Registration(
+            date_id=group.id,
+            arrival=1,
+            status=RegistrationStatus.CONFIRMED,
+            adults=2,
+            children=1,
+            guardian_name="Anna Lindholm",
+            language="sv",
+            reference="ref-a",
+            attendance=Attendance.ATTENDED,
+        )
+    )
     database.session.commit()
     figures_page = client.get("/staff/activities/figures").get_data(as_text=True)
     assert "Familjecafé" in figures_page and "Föräldragrupp" in figures_page
@@ -633,12 +855,25 @@ def test_the_head_count_and_the_figures_have_numbers_only(client, reception, cen
 
 def test_demo_data_has_a_term_of_activities_and_is_idempotent(runner, db):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Activity, ActivityDate, Registration)]
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model)) for model in (Activity, ActivityDate, Registration)
+    ]
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert [db.session.scalar(select(func.count()).select_from(model)) for model in (Activity, ActivityDate, Registration)] == counts
+    assert [
+        db.session.scalar(select(func.count()).select_from(model)) for model in (Activity, ActivityDate, Registration)
+    ] == counts
     activities = {activity.kind: activity for activity in db.session.scalars(select(Activity))}
-    assert set(activities) >= {ActivityKind.FAMILY_CAFE, ActivityKind.PARENT_GROUP, ActivityKind.VIRTUAL, ActivityKind.BABY_GROUP, ActivityKind.PARK}
-    assert {activity.organiser_kind for activity in activities.values()} >= {OrganiserKind.MUNICIPALITY, OrganiserKind.ASSOCIATION}
+    assert set(activities) >= {
+        ActivityKind.FAMILY_CAFE,
+        ActivityKind.PARENT_GROUP,
+        ActivityKind.VIRTUAL,
+        ActivityKind.BABY_GROUP,
+        ActivityKind.PARK,
+    }
+    assert {activity.organiser_kind for activity in activities.values()} >= {
+        OrganiserKind.MUNICIPALITY,
+        OrganiserKind.ASSOCIATION,
+    }
     coffee = activities[ActivityKind.VIRTUAL]
     coffee_dates = db.session.scalars(select(ActivityDate).where(ActivityDate.activity_id == coffee.id)).all()
     assert all(date.topic_sv and date.topic_fi for date in coffee_dates)
@@ -646,7 +881,14 @@ def test_demo_data_has_a_term_of_activities_and_is_idempotent(runner, db):
 
     assert {(to_local(date.starts_at).weekday(), to_local(date.starts_at).hour) for date in coffee_dates} == {(4, 13)}
     now = utcnow()
-    waiting = db.session.scalar(select(func.count()).select_from(Registration).where(Registration.status == RegistrationStatus.WAITING))
+    waiting = db.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.status == RegistrationStatus.WAITING)
+    )
     assert waiting >= 1
     assert db.session.scalar(select(func.count()).select_from(ActivityDate).where(ActivityDate.starts_at < now)) > 0
-    assert db.session.scalar(select(func.count()).select_from(ActivityDate).where(ActivityDate.starts_at > now + timedelta(weeks=8))) > 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ActivityDate).where(ActivityDate.starts_at > now + timedelta(weeks=8))
+        )
+        > 0
+    )

@@ -18,7 +18,13 @@ def test_admin_creates_a_staff_member_who_must_choose_a_password(app, client, db
     signed_in_admin(app, client)
     response = client.submit(
         "/admin/staff/new",
-        {"name": "Pia Holmström", "email": "Pia@Famnen.example", "roles": ["reception"], "password": STRONG_PASSWORD, "active": "y"},
+        {
+            "name": "Pia Holmström",
+            "email": "Pia@Famnen.example",
+            "roles": ["reception"],
+            "password": STRONG_PASSWORD,
+            "active": "y",
+        },
         token_from="/admin/staff/new",
         follow_redirects=True,
     )
@@ -68,7 +74,11 @@ def test_every_problem_of_the_new_staff_form_is_reported_in_one_round(app, clien
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    for problem in ("Välj minst en roll.", "Det finns redan ett konto med den här e-postadressen.", "Lösenordet är för vanligt"):
+    for problem in (
+        "Välj minst en roll.",
+        "Det finns redan ett konto med den här e-postadressen.",
+        "Lösenordet är för vanligt",
+    ):
         assert problem in body, problem
 
 
@@ -120,17 +130,28 @@ def test_admin_cannot_lock_themselves_out(app, client, db):
 def test_reset_authenticator_and_temporary_password(app, client, db):
     signed_in_admin(app, client)
     other = make_staff({"professional"}, email="sara@famnen.example", name="Sara")
-    response = client.submit(f"/admin/staff/{other.id}/reset-authenticator", token_from=f"/admin/staff/{other.id}", follow_redirects=True)
+    response = client.submit(
+        f"/admin/staff/{other.id}/reset-authenticator", token_from=f"/admin/staff/{other.id}", follow_redirects=True
+    )
     assert "Sara ställer in en ny autentiseringsapp" in response.get_data(as_text=True)
     assert db.session.get(User, other.id).totp_secret is None
 
-    response = client.submit(f"/admin/staff/{other.id}/password", {"password": "123"}, token_from=f"/admin/staff/{other.id}")
+    response = client.submit(
+        f"/admin/staff/{other.id}/password", {"password": "123"}, token_from=f"/admin/staff/{other.id}"
+    )
     assert response.status_code == 422
     assert "Lösenordet måste ha minst 12 tecken." in response.get_data(as_text=True)
-    response = client.submit(f"/admin/staff/{other.id}/password", {"password": "Ny vår i Borgå 2027"}, token_from=f"/admin/staff/{other.id}")
+    response = client.submit(
+        f"/admin/staff/{other.id}/password", {"password": "Ny vår i Borgå 2027"}, token_from=f"/admin/staff/{other.id}"
+    )
     assert response.status_code == 302
     assert db.session.get(User, other.id).must_change_password
-    assert db.session.scalars(select(StaffSession).where(StaffSession.user_id == other.id, StaffSession.ended_at.is_(None))).all() == []
+    assert (
+        db.session.scalars(
+            select(StaffSession).where(StaffSession.user_id == other.id, StaffSession.ended_at.is_(None))
+        ).all()
+        == []
+    )
 
 
 def test_staff_list_shows_roles_in_the_users_language(app, client, db):

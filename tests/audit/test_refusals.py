@@ -1,4 +1,6 @@
-"""Refused attempts to see families' appointments, agendas and participant lists are audit-logged, like refused cases."""
+"""Refused attempts to see families' appointments, agendas and participant lists are audit-logged, like
+refused cases.
+"""
 
 import pytest
 from sqlalchemy import select
@@ -41,7 +43,9 @@ def test_refused_views_and_changes_of_an_appointment_are_logged(client, db, stra
     assert client.get(f"/staff/appointments/{appointment.id}/cancel").status_code == 403
     assert client.get(f"/staff/appointments/{appointment.id}/move").status_code == 403
     # A refused change is logged too, although the request fails and rolls back.
-    changed = client.submit(f"/staff/appointments/{appointment.id}/outcome", {"status": "attended"}, token_from="/staff/agenda")
+    changed = client.submit(
+        f"/staff/appointments/{appointment.id}/outcome", {"status": "attended"}, token_from="/staff/agenda"
+    )
     assert changed.status_code == 403
     subject = f"appointment:{appointment.id}"
     assert refusals(db, stranger.id) == [
@@ -54,7 +58,9 @@ def test_refused_views_and_changes_of_an_appointment_are_logged(client, db, stra
 
 def test_a_refused_agenda_of_another_professional_is_logged(client, db, world, stranger, appointment):
     assert client.get(f"/staff/agenda?professional={world.professional.id}").status_code == 403
-    assert refusals(db, stranger.id) == [("denied", f"agenda:{world.professional.id}", None, NOT_THEIR_AGENDA, "GET /staff/agenda")]
+    assert refusals(db, stranger.id) == [
+        ("denied", f"agenda:{world.professional.id}", None, NOT_THEIR_AGENDA, "GET /staff/agenda")
+    ]
     # Their own agenda is a view as before, not a refusal.
     assert client.get("/staff/agenda").status_code == 200
     assert [action for action, *_ in refusals(db, stranger.id)] == ["denied"]
@@ -65,13 +71,29 @@ def test_refused_participant_lists_and_registrations_are_logged(client, db, worl
     registration = make_registration(activity_date, name="Anna")
     assert client.get(f"/staff/activities/dates/{activity_date.id}").status_code == 403
     assert client.get(f"/staff/activities/dates/{activity_date.id}/participants.csv").status_code == 403
-    marked = client.submit(f"/staff/activities/registrations/{registration.id}/attendance", {"attendance": "attended"}, token_from="/staff/activities/")
+    marked = client.submit(
+        f"/staff/activities/registrations/{registration.id}/attendance",
+        {"attendance": "attended"},
+        token_from="/staff/activities/",
+    )
     assert marked.status_code == 403
     participants = f"participants:{activity_date.id}"
     assert refusals(db, stranger.id) == [
         ("denied", participants, None, NOT_THEIR_ACTIVITY, "GET /staff/activities/dates/<int:date_id>"),
-        ("denied", participants, None, NOT_THEIR_ACTIVITY, "GET /staff/activities/dates/<int:date_id>/participants.csv"),
-        ("denied", f"registration:{registration.id}", None, NOT_THEIR_ACTIVITY, "POST /staff/activities/registrations/<int:registration_id>/attendance"),
+        (
+            "denied",
+            participants,
+            None,
+            NOT_THEIR_ACTIVITY,
+            "GET /staff/activities/dates/<int:date_id>/participants.csv",
+        ),
+        (
+            "denied",
+            f"registration:{registration.id}",
+            None,
+            NOT_THEIR_ACTIVITY,
+            "POST /staff/activities/registrations/<int:registration_id>/attendance",
+        ),
     ]
 
 

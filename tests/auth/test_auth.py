@@ -13,7 +13,9 @@ from tests.support.helpers import STRONG_PASSWORD, make_staff, next_code, sign_i
 
 
 def password_step(client, email, password, **kwargs):
-    return client.submit("/staff/sign-in", {"email": email, "password": password}, token_from="/staff/sign-in", **kwargs)
+    return client.submit(
+        "/staff/sign-in", {"email": email, "password": password}, token_from="/staff/sign-in", **kwargs
+    )
 
 
 def test_sign_in_with_password_and_code_reaches_the_start_page(app, client, db):
@@ -161,15 +163,23 @@ def test_the_wait_ends_when_old_failures_leave_the_window(app, db):
     login = make_staff()
     now = utcnow()
     for minutes_ago in range(20, 10, -1):  # ten failures, 20 to 11 minutes ago
-        db.session.add(LoginAttempt(email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=minutes_ago)))
+        db.session.add(
+            LoginAttempt(
+                email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=minutes_ago)
+            )
+        )
     db.session.commit()
     with app.test_request_context():
         wait = accounts.throttle_wait(login.email, "5.6.7.8", now)
     # Only the four failures 14..11 minutes ago are inside the 15-minute window: no wait.
     assert wait is None
-    db.session.add(LoginAttempt(email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=14)))
+    db.session.add(
+        LoginAttempt(email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=14))
+    )
     for _ in range(6):
-        db.session.add(LoginAttempt(email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=1)))
+        db.session.add(
+            LoginAttempt(email=login.email, ip_address="1.2.3.4", succeeded=False, at=now - timedelta(minutes=1))
+        )
     db.session.commit()
     with app.test_request_context():
         wait = accounts.throttle_wait(login.email, "5.6.7.8", now)
@@ -208,7 +218,11 @@ def test_changing_the_password_ends_other_sessions_and_the_old_cookie(app, clien
 
     response = client.submit(
         "/staff/account/password",
-        {"current_password": login.password, "new_password": "Blåbär och hallon 88", "confirm_password": "Blåbär och hallon 88"},
+        {
+            "current_password": login.password,
+            "new_password": "Blåbär och hallon 88",
+            "confirm_password": "Blåbär och hallon 88",
+        },
         token_from="/staff/account/password",
         follow_redirects=True,
     )
@@ -232,7 +246,11 @@ def test_password_change_checks_the_rules(app, client, db):
     assert "Lösenordet är för vanligt" in response.get_data(as_text=True)
     response = client.submit(
         "/staff/account/password",
-        {"current_password": "wrong", "new_password": "Blåbär och hallon 88", "confirm_password": "Blåbär och hallon 88"},
+        {
+            "current_password": "wrong",
+            "new_password": "Blåbär och hallon 88",
+            "confirm_password": "Blåbär och hallon 88",
+        },
         token_from="/staff/account/password",
     )
     assert "Det nuvarande lösenordet är inte rätt." in response.get_data(as_text=True)
@@ -279,17 +297,25 @@ def test_next_is_followed_only_for_local_paths(app, client, db):
     login = make_staff({"admin"})
     client.get("/admin/staff")  # remembered as the page to return to
     response = client.submit(
-        "/staff/sign-in?next=/admin/staff", {"email": login.email, "password": login.password}, token_from="/staff/sign-in"
+        "/staff/sign-in?next=/admin/staff",
+        {"email": login.email, "password": login.password},
+        token_from="/staff/sign-in",
     )
-    response = client.submit(response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code")
+    response = client.submit(
+        response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code"
+    )
     assert response.headers["Location"] == "/admin/staff"
 
     evil = app.test_client()
     evil.html_checker = client.html_checker
     response = evil.submit(
-        "/staff/sign-in?next=https://evil.example/", {"email": login.email, "password": login.password}, token_from="/staff/sign-in"
+        "/staff/sign-in?next=https://evil.example/",
+        {"email": login.email, "password": login.password},
+        token_from="/staff/sign-in",
     )
-    response = evil.submit(response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code")
+    response = evil.submit(
+        response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code"
+    )
     assert response.headers["Location"] == "/staff/"
 
 

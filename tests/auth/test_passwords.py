@@ -7,7 +7,16 @@ from blueprints.auth.accounts import common_passwords, password_problems
 
 @pytest.mark.parametrize(
     "password",
-    ["Salasana2026!", "password1234", "Lösenord12345", "qwertyuiop123", "123456789012", "aaaaaaaaaaaaaaa", "Sommar2026!!!", "ababababababab"],
+    [
+        "Salasana2026!",
+        "password1234",
+        "Lösenord12345",
+        "qwertyuiop123",
+        "123456789012",
+        "aaaaaaaaaaaaaaa",
+        "Sommar2026!!!",
+        "ababababababab",
+    ],
 )
 def test_common_passwords_are_refused(app, password):
     with app.test_request_context(headers={"Cookie": "famnen_lang=en"}):

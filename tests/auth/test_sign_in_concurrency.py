@@ -1,4 +1,6 @@
-"""Sign-in holds under simultaneous requests to gunicorn's workers: one code gives one session, and the throttle is exact."""
+"""Sign-in holds under simultaneous requests to gunicorn's workers: one code gives one session, and the throttle is
+exact.
+"""
 
 import pytest
 from sqlalchemy import func, select
@@ -39,14 +41,21 @@ def test_one_code_sent_several_times_at_once_gives_one_session(login, sign_in_se
     tokens = [browser.token("/staff/sign-in/code") for browser in browsers]
     code = next_code(app, login)
 
-    results = at_once(submissions, lambda index: browsers[index].post("/staff/sign-in/code", {"code": code, "csrf_token": tokens[index]}))
+    results = at_once(
+        submissions,
+        lambda index: browsers[index].post("/staff/sign-in/code", {"code": code, "csrf_token": tokens[index]}),
+    )
 
     assert sorted(status for status, _ in results) == [302] + [422] * (submissions - 1)
     assert all(WRONG_CODE in body for status, body in results if status == 422)
     assert count(db, StaffSession, StaffSession.user_id == login.id) == 1
-    winner = next(browser for browser, (status, _) in zip(browsers, results) if status == 302)
+    winner = next(browser for browser, (status, _) in zip(browsers, results, strict=True) if status == 302)
     assert "Välkommen, Sara Nyström" in winner.get("/staff/")[1]
-    assert all(browser.get("/staff/")[0] == 302 for browser, (status, _) in zip(browsers, results) if status == 422)
+    assert all(
+        browser.get("/staff/")[0] == 302
+        for browser, (status, _) in zip(browsers, results, strict=True)
+        if status == 422
+    )
 
 
 @pytest.mark.parametrize("who", ["one account", "unknown addresses"])
@@ -56,9 +65,12 @@ def test_thirty_wrong_passwords_at_once_get_exactly_ten_checks(login, sign_in_se
     browsers = [Browser(sign_in_server.url) for _ in range(ATTEMPTS)]
     tokens = [browser.token("/staff/sign-in") for browser in browsers]
 
-    results = at_once(ATTEMPTS, lambda index: browsers[index].post(
-        "/staff/sign-in", {"email": emails[index], "password": "not the password", "csrf_token": tokens[index]}
-    ))
+    results = at_once(
+        ATTEMPTS,
+        lambda index: browsers[index].post(
+            "/staff/sign-in", {"email": emails[index], "password": "not the password", "csrf_token": tokens[index]}
+        ),
+    )
 
     limit = app.config["LOGIN_MAX_FAILURES"]
     assert sorted(status for status, _ in results) == [422] * limit + [429] * (ATTEMPTS - limit)
@@ -67,5 +79,7 @@ def test_thirty_wrong_passwords_at_once_get_exactly_ten_checks(login, sign_in_se
     assert count(db, LoginAttempt) == limit  # a refused attempt checks no password
     # Even the right password now waits, with the same answer.
     late = Browser(sign_in_server.url)
-    status, body = late.post("/staff/sign-in", {"email": login.email, "password": login.password, "csrf_token": late.token("/staff/sign-in")})
+    status, body = late.post(
+        "/staff/sign-in", {"email": login.email, "password": login.password, "csrf_token": late.token("/staff/sign-in")}
+    )
     assert status == 429 and THROTTLED in body

@@ -10,7 +10,9 @@ from core.timeutil import HELSINKI, local_to_utc, to_local
 from tests.support.booking import MONDAY
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
-RULES = BookingRules(duration=timedelta(minutes=45), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
+RULES = BookingRules(
+    duration=timedelta(minutes=45), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650
+)
 
 
 def local_times(slots):
@@ -41,7 +43,9 @@ def test_the_day_summer_time_starts_neither_shifts_nor_invents_slots():
     """29.3.2026: clocks go from 3.00 to 4.00 local time."""
     day = date(2026, 3, 29)
     hours = [WorkBlock(1, 1, day.weekday(), time(2), time(5))]
-    rules = BookingRules(duration=timedelta(minutes=30), interval=timedelta(minutes=30), min_notice=timedelta(0), max_days_ahead=3650)
+    rules = BookingRules(
+        duration=timedelta(minutes=30), interval=timedelta(minutes=30), min_notice=timedelta(0), max_days_ahead=3650
+    )
     slots = free_slots(rules, hours, [], day, day, LONG_AGO)
     # 2.00-5.00 on the wall clock is only two real hours; the hour 3.00-4.00 does not exist.
     assert local_times(slots) == ["02:00", "02:30", "04:00", "04:30"]
@@ -56,22 +60,29 @@ def test_the_day_summer_time_ends_keeps_both_real_hours():
     """25.10.2026: clocks go back from 4.00 to 3.00, so 3.00-4.00 happens twice."""
     day = date(2026, 10, 25)
     hours = [WorkBlock(1, 1, day.weekday(), time(2), time(5))]
-    rules = BookingRules(duration=timedelta(minutes=30), interval=timedelta(minutes=30), min_notice=timedelta(0), max_days_ahead=3650)
+    rules = BookingRules(
+        duration=timedelta(minutes=30), interval=timedelta(minutes=30), min_notice=timedelta(0), max_days_ahead=3650
+    )
     slots = free_slots(rules, hours, [], day, day, LONG_AGO)
     assert len(slots) == 8  # four real hours
     starts = [slot.starts_at for slot in slots]
     assert starts == sorted(set(starts))
-    assert all(b - a == timedelta(minutes=30) for a, b in zip(starts, starts[1:]))
+    assert all(b - a == timedelta(minutes=30) for a, b in zip(starts, starts[1:], strict=False))
     after = free_slots(RULES, week_blocks(), [], date(2026, 10, 26), date(2026, 10, 26), LONG_AGO)
     assert after[0].starts_at == datetime(2026, 10, 26, 6, 0, tzinfo=UTC)  # Monday 8.00, back to UTC+2
 
 
 def test_booked_time_and_buffers_are_kept_free():
     rules = BookingRules(
-        duration=timedelta(minutes=45), buffer_after=timedelta(minutes=15), interval=timedelta(minutes=15),
-        min_notice=timedelta(0), max_days_ahead=3650,
+        duration=timedelta(minutes=45),
+        buffer_after=timedelta(minutes=15),
+        interval=timedelta(minutes=15),
+        min_notice=timedelta(0),
+        max_days_ahead=3650,
     )
-    booked = Busy(1, local_to_utc(MONDAY, time(9)), local_to_utc(MONDAY, time(9, 45)), buffer_after=timedelta(minutes=15))
+    booked = Busy(
+        1, local_to_utc(MONDAY, time(9)), local_to_utc(MONDAY, time(9, 45)), buffer_after=timedelta(minutes=15)
+    )
     times = local_times(free_slots(rules, week_blocks(), [booked], MONDAY, MONDAY, LONG_AGO))
     # 8.00 + 45 + 15 buffer = 9.00: fits. 8.15 would end its buffer at 9.15: does not fit.
     assert "08:00" in times and "08:15" not in times
@@ -79,8 +90,16 @@ def test_booked_time_and_buffers_are_kept_free():
 
 
 def test_the_larger_buffer_between_two_appointments_counts():
-    rules = BookingRules(duration=timedelta(minutes=30), buffer_before=timedelta(minutes=30), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
-    booked = Busy(1, local_to_utc(MONDAY, time(8)), local_to_utc(MONDAY, time(8, 30)), buffer_after=timedelta(minutes=10))
+    rules = BookingRules(
+        duration=timedelta(minutes=30),
+        buffer_before=timedelta(minutes=30),
+        interval=timedelta(minutes=15),
+        min_notice=timedelta(0),
+        max_days_ahead=3650,
+    )
+    booked = Busy(
+        1, local_to_utc(MONDAY, time(8)), local_to_utc(MONDAY, time(8, 30)), buffer_after=timedelta(minutes=10)
+    )
     times = local_times(free_slots(rules, week_blocks(), [booked], MONDAY, MONDAY, LONG_AGO))
     assert times[0] == "09:00"  # the new one's 30-minute buffer before it wins over the 10-minute one
 
@@ -98,7 +117,9 @@ def test_other_professionals_bookings_do_not_block():
 
 def test_minimum_notice_and_horizon():
     now = local_to_utc(MONDAY, time(9, 10))
-    rules = BookingRules(duration=timedelta(minutes=45), interval=timedelta(minutes=15), min_notice=timedelta(hours=1), max_days_ahead=2)
+    rules = BookingRules(
+        duration=timedelta(minutes=45), interval=timedelta(minutes=15), min_notice=timedelta(hours=1), max_days_ahead=2
+    )
     slots = free_slots(rules, week_blocks(), [], MONDAY, MONDAY + timedelta(days=6), now)
     assert local_times(slots)[0] == "10:15"
     assert to_local(slots[-1].starts_at).date() == MONDAY + timedelta(days=2)
@@ -126,7 +147,11 @@ def test_a_professional_at_two_centres_is_booked_once():
 
 def test_any_professional_offers_the_least_busy_one_per_time():
     start = local_to_utc(MONDAY, time(8))
-    slots = [Slot(start, 1, 1, start + timedelta(minutes=45)), Slot(start, 2, 1, start + timedelta(minutes=45)), Slot(start, 3, 2, start + timedelta(minutes=45))]
+    slots = [
+        Slot(start, 1, 1, start + timedelta(minutes=45)),
+        Slot(start, 2, 1, start + timedelta(minutes=45)),
+        Slot(start, 3, 2, start + timedelta(minutes=45)),
+    ]
     chosen = one_per_time(slots, {1: 5, 2: 1})
     assert [(s.professional_id, s.centre_id) for s in chosen] == [(2, 1), (3, 2)]
     assert [s.professional_id for s in one_per_time(slots, {}, by_centre=False)] == [1]
@@ -147,10 +172,21 @@ def test_nearest_slots_are_returned_in_time_order():
 def test_free_slots_never_touch_bookings_or_their_buffers(bookings, duration, buffer_after):
     day_start = local_to_utc(MONDAY, time(8))
     busy = [
-        Busy(1, day_start + timedelta(minutes=15 * offset), day_start + timedelta(minutes=15 * (offset + length)), buffer_after=timedelta(minutes=buffer_after))
+        Busy(
+            1,
+            day_start + timedelta(minutes=15 * offset),
+            day_start + timedelta(minutes=15 * (offset + length)),
+            buffer_after=timedelta(minutes=buffer_after),
+        )
         for offset, length in bookings
     ]
-    rules = BookingRules(duration=timedelta(minutes=duration), buffer_after=timedelta(minutes=buffer_after), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
+    rules = BookingRules(
+        duration=timedelta(minutes=duration),
+        buffer_after=timedelta(minutes=buffer_after),
+        interval=timedelta(minutes=15),
+        min_notice=timedelta(0),
+        max_days_ahead=3650,
+    )
     for slot in free_slots(rules, week_blocks(end=time(18)), busy, MONDAY, MONDAY, LONG_AGO):
         assert slot.starts_at.tzinfo is not None and to_local(slot.starts_at).tzinfo == HELSINKI
         assert local_to_utc(MONDAY, time(8)) <= slot.starts_at and slot.ends_at <= local_to_utc(MONDAY, time(18))
@@ -169,13 +205,24 @@ def test_free_slots_never_touch_bookings_or_their_buffers(bookings, duration, bu
 def test_every_free_time_on_the_grid_is_offered(bookings, duration, buffer_before, now_offset):
     """Nothing free is missed, even with bookings off the grid and the minimum notice ending mid-block."""
     day_start, day_end = local_to_utc(MONDAY, time(8)), local_to_utc(MONDAY, time(18))
-    busy = [Busy(1, day_start + timedelta(minutes=5 * offset), day_start + timedelta(minutes=5 * (offset + length))) for offset, length in bookings]
-    rules = BookingRules(duration=timedelta(minutes=duration), buffer_before=timedelta(minutes=buffer_before), interval=timedelta(minutes=15), min_notice=timedelta(0), max_days_ahead=3650)
+    busy = [
+        Busy(1, day_start + timedelta(minutes=5 * offset), day_start + timedelta(minutes=5 * (offset + length)))
+        for offset, length in bookings
+    ]
+    rules = BookingRules(
+        duration=timedelta(minutes=duration),
+        buffer_before=timedelta(minutes=buffer_before),
+        interval=timedelta(minutes=15),
+        min_notice=timedelta(0),
+        max_days_ahead=3650,
+    )
     now = day_start + timedelta(minutes=now_offset)
     expected = []
     start = day_start
     while start + rules.duration <= day_end:
-        if start >= now and all(start + rules.duration <= b.starts_at or b.ends_at + rules.buffer_before <= start for b in busy):
+        if start >= now and all(
+            start + rules.duration <= b.starts_at or b.ends_at + rules.buffer_before <= start for b in busy
+        ):
             expected.append(start)
         start += rules.interval
     offered = free_slots(rules, week_blocks(end=time(18)), busy, MONDAY, MONDAY, now)

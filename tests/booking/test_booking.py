@@ -29,7 +29,9 @@ def weekday_world(db):
 
 
 def choice_at(weekday_world, hour, minute=0, day=MONDAY, mode="in_person"):
-    return SlotChoice(mode, weekday_world.professional.id, weekday_world.centre_id, local_to_utc(day, time(hour, minute)))
+    return SlotChoice(
+        mode, weekday_world.professional.id, weekday_world.centre_id, local_to_utc(day, time(hour, minute))
+    )
 
 
 def service(db, weekday_world) -> Service:
@@ -63,7 +65,9 @@ def test_the_same_slot_cannot_be_booked_twice(db, weekday_world):
         lambda w: choice_at(w, 9, day=MONDAY + timedelta(days=5)),  # Saturday
         lambda w: choice_at(w, 9, day=MONDAY + timedelta(days=6)),  # Independence Day 6.12
         lambda w: choice_at(w, 9, mode="video"),  # the service is not given by video
-        lambda w: SlotChoice("in_person", w.professional.id, w.centre_id + 99, local_to_utc(MONDAY, time(9))),  # wrong centre
+        lambda w: SlotChoice(
+            "in_person", w.professional.id, w.centre_id + 99, local_to_utc(MONDAY, time(9))
+        ),  # wrong centre
     ],
 )
 def test_tampered_or_impossible_slots_are_refused(db, weekday_world, make_choice):
@@ -82,21 +86,35 @@ def test_a_time_in_the_past_or_too_soon_is_refused(db, weekday_world):
         appointments.book(svc, choice_at(weekday_world, 9), FAMILY, local_to_utc(MONDAY, time(10)))  # already past
     # Staff booking for a family on the phone are not held to the notice.
     staff = db.session.get(User, weekday_world.professional.id)
-    assert appointments.book(svc, choice_at(weekday_world, 9), FAMILY, late_friday, booked_by=staff).booked_by_id == staff.id
+    assert (
+        appointments.book(svc, choice_at(weekday_world, 9), FAMILY, late_friday, booked_by=staff).booked_by_id
+        == staff.id
+    )
 
 
 def test_the_database_refuses_a_second_active_appointment_at_the_same_start(db, weekday_world):
     first = appointments.book(service(db, weekday_world), choice_at(weekday_world, 9), FAMILY, NOW)
-    db.session.add(Appointment(
-        service_id=first.service_id, professional_id=first.professional_id, centre_id=first.centre_id, mode="in_person",
-        starts_at=first.starts_at, ends_at=first.ends_at, guardian_name="X", language="sv", reference=new_reference(),
-    ))
+    db.session.add(
+        Appointment(
+            service_id=first.service_id,
+            professional_id=first.professional_id,
+            centre_id=first.centre_id,
+            mode="in_person",
+            starts_at=first.starts_at,
+            ends_at=first.ends_at,
+            guardian_name="X",
+            language="sv",
+            reference=new_reference(),
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
 
-def test_a_double_booking_the_recheck_misses_is_refused_by_the_index_and_the_transaction_goes_on(db, weekday_world, monkeypatch):
+def test_a_double_booking_the_recheck_misses_is_refused_by_the_index_and_the_transaction_goes_on(
+    db, weekday_world, monkeypatch
+):
     svc = service(db, weekday_world)
     first = appointments.book(svc, choice_at(weekday_world, 9), FAMILY, NOW)
     taken = Slot(first.starts_at, first.professional_id, first.centre_id, first.ends_at)
@@ -112,7 +130,10 @@ def test_cancelled_appointments_free_their_time(db, weekday_world):
     appointment = appointments.book(service(db, weekday_world), choice_at(weekday_world, 9), FAMILY, NOW)
     appointments.cancel(appointment, NOW)
     assert appointment.status == AppointmentStatus.CANCELLED_BY_FAMILY and appointment.sequence == 1
-    assert appointments.book(service(db, weekday_world), choice_at(weekday_world, 9), FAMILY, NOW).status == AppointmentStatus.BOOKED
+    assert (
+        appointments.book(service(db, weekday_world), choice_at(weekday_world, 9), FAMILY, NOW).status
+        == AppointmentStatus.BOOKED
+    )
 
 
 def test_families_cannot_change_after_the_deadline_but_staff_can(db, weekday_world):
@@ -191,8 +212,21 @@ def test_any_professional_spreads_work_and_language_filters(db, weekday_world):
 def test_slot_values_survive_a_form_round_trip_and_reject_garbage(db, weekday_world):
     slot = find_slots(SlotQuery(service(db, weekday_world), "in_person"), MONDAY, MONDAY, NOW)[0]
     choice = decode_slot(encode_slot(slot, "phone"))
-    assert (choice.mode, choice.professional_id, choice.centre_id, choice.starts_at) == ("phone", slot.professional_id, slot.centre_id, slot.starts_at)
-    for garbage in (None, "", "x", "in_person.1.1", "teleport.1.1.1795417200", "in_person.a.1.1", "in_person.1.1.99999999999999999999"):
+    assert (choice.mode, choice.professional_id, choice.centre_id, choice.starts_at) == (
+        "phone",
+        slot.professional_id,
+        slot.centre_id,
+        slot.starts_at,
+    )
+    for garbage in (
+        None,
+        "",
+        "x",
+        "in_person.1.1",
+        "teleport.1.1.1795417200",
+        "in_person.a.1.1",
+        "in_person.1.1.99999999999999999999",
+    ):
         assert decode_slot(garbage) is None
 
 
@@ -209,7 +243,9 @@ def test_moving_between_in_person_and_video_gives_and_takes_the_meeting_link(db,
     from blueprints.booking.models import ProfessionalProfile
 
     db.session.get(Service, weekday_world.service_id).by_video = True
-    db.session.merge(ProfessionalProfile(user_id=weekday_world.professional.id, video_url="https://meet.example.fi/sara"))
+    db.session.merge(
+        ProfessionalProfile(user_id=weekday_world.professional.id, video_url="https://meet.example.fi/sara")
+    )
     db.session.commit()
     appointment = appointments.book(service(db, weekday_world), choice_at(weekday_world, 9), FAMILY, NOW)
     assert appointment.video_url == ""

@@ -25,14 +25,16 @@ def press_book_at_once(booking_server, world, slots: list[str]) -> list[tuple[in
     """Each parent opens the form for their slot, then all press "book" at the same moment."""
     details = f"/book/{world.service_slug}/details"
     parents = [Browser(booking_server.url) for _ in slots]
-    tokens = [parent.token(f"{details}?slot={slot}") for parent, slot in zip(parents, slots)]
+    tokens = [parent.token(f"{details}?slot={slot}") for parent, slot in zip(parents, slots, strict=True)]
     start = threading.Barrier(len(slots))
     results: list[tuple[int, str, str]] = []
 
     def press_book(index: int) -> None:
         name = f"Parent number {index}"
         start.wait()
-        status, body = parents[index].post(details, {**FAMILY, "guardian_name": name, "slot": slots[index], "csrf_token": tokens[index]})
+        status, body = parents[index].post(
+            details, {**FAMILY, "guardian_name": name, "slot": slots[index], "csrf_token": tokens[index]}
+        )
         results.append((status, body, name))
 
     threads = [threading.Thread(target=press_book, args=(index,)) for index in range(len(slots))]

@@ -9,7 +9,13 @@ from core.holidays import easter_sunday, finnish_holidays, is_holiday
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28)), (2038, date(2038, 4, 25))],
+    [
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2026, date(2026, 4, 5)),
+        (2027, date(2027, 3, 28)),
+        (2038, date(2038, 4, 25)),
+    ],
 )
 def test_easter(year, easter):
     assert easter_sunday(year) == easter
@@ -33,6 +39,14 @@ def test_midsummer_and_all_saints_move_with_the_weekday():
 
 
 def test_fixed_holidays_and_ordinary_days():
-    for day in (date(2026, 12, 6), date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 26), date(2027, 1, 1), date(2027, 1, 6), date(2027, 5, 1)):
+    for day in (
+        date(2026, 12, 6),
+        date(2026, 12, 24),
+        date(2026, 12, 25),
+        date(2026, 12, 26),
+        date(2027, 1, 1),
+        date(2027, 1, 6),
+        date(2027, 5, 1),
+    ):
         assert is_holiday(day)
     assert not is_holiday(date(2026, 12, 3))

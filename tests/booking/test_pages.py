@@ -30,7 +30,9 @@ def test_each_free_time_says_everything_in_its_accessible_name(client, db, world
     button = re.search(r'<button type="submit" name="slot"[^>]*>(.*?)</button>', page).group(1)
     text = re.sub(r"<[^>]+>", "", button)
     # e.g. "måndag 30 november 2026 kl. 9.30, Sara Nyström, Familjecentret Konstfabriken"
-    assert re.fullmatch(r"\w+dag \d{1,2} \w+ \d{4} kl\. \d{1,2}\.\d{2}, Sara Nyström, Familjecentret Konstfabriken", text), text
+    assert re.fullmatch(
+        r"\w+dag \d{1,2} \w+ \d{4} kl\. \d{1,2}\.\d{2}, Sara Nyström, Familjecentret Konstfabriken", text
+    ), text
 
 
 def test_week_navigation_serves_a_fragment_to_htmx(client, db, world):
@@ -78,7 +80,10 @@ def test_confirmation_is_in_finnish_for_a_finnish_booking(client, db, world, mai
     [
         ({"guardian_email": "not-an-email"}, "Skriv en e-postadress i formen namn@exempel.fi."),
         ({"guardian_phone": "12ab"}, "Skriv ett telefonnummer som 040 123 4567 eller +358 40 123 4567."),
-        ({"guardian_email": "", "guardian_phone": ""}, "Ge en e-postadress eller ett telefonnummer, så att vi når dig."),
+        (
+            {"guardian_email": "", "guardian_phone": ""},
+            "Ge en e-postadress eller ett telefonnummer, så att vi når dig.",
+        ),
         ({"guardian_name": ""}, "Skriv ditt namn."),
         ({"message": "x" * 501}, "Meddelandet kan ha högst 500 tecken."),
         ({"language": "de"}, "Not a valid choice"),
@@ -106,7 +111,11 @@ def test_a_taken_time_gives_409_with_nearby_times_and_keeps_the_details(client, 
     alternatives = re.findall(r'type="radio" name="slot" id="slot-\d+" value="([^"]+)"', body)
     assert alternatives and slot not in alternatives
     # One click on the nearest time books it with the same details.
-    again = other.submit(f"/book/{world.service_slug}/details", {**FAMILY, "guardian_name": "Second Parent", "slot": alternatives[0]}, token_from="/")
+    again = other.submit(
+        f"/book/{world.service_slug}/details",
+        {**FAMILY, "guardian_name": "Second Parent", "slot": alternatives[0]},
+        token_from="/",
+    )
     assert again.status_code == 302
     assert len(db.session.scalars(select(Appointment)).all()) == 2
 
@@ -133,7 +142,9 @@ def test_family_moves_and_cancels_through_the_link(client, db, world, mailbox):
     manage = book(client, world).headers["Location"]
     move_page = client.get(next_week(manage + "/move")).get_data(as_text=True)
     new_slot = SLOT.findall(move_page)[3]
-    response = client.submit(manage + "/move/confirm", {"slot": new_slot}, token_from=manage + f"/move/confirm?slot={new_slot}")
+    response = client.submit(
+        manage + "/move/confirm", {"slot": new_slot}, token_from=manage + f"/move/confirm?slot={new_slot}"
+    )
     assert response.status_code == 302
     appointment = db.session.scalar(select(Appointment))
     assert int(appointment.starts_at.timestamp()) == int(new_slot.split(".")[-1]) and appointment.sequence == 1
@@ -185,12 +196,22 @@ def test_the_professional_sees_the_booking_in_the_agenda_and_records_attendance(
     page = staff.get(f"/staff/agenda?day={to_local(appointment.starts_at).date().isoformat()}").get_data(as_text=True)
     assert "Anna Lindholm" in page and "Elsa (4 år)" in page and "Bokad" in page
     # Attendance before the appointment has begun is refused.
-    response = staff.submit(f"/staff/appointments/{appointment.id}/outcome", {"status": "attended"}, token_from="/staff/agenda", follow_redirects=True)
+    response = staff.submit(
+        f"/staff/appointments/{appointment.id}/outcome",
+        {"status": "attended"},
+        token_from="/staff/agenda",
+        follow_redirects=True,
+    )
     assert "Närvaro kan antecknas först när tiden har börjat." in response.get_data(as_text=True)
     appointment.starts_at = utcnow() - timedelta(minutes=10)
     appointment.ends_at = utcnow() + timedelta(minutes=35)
     db.session.commit()
-    fragment = staff.submit(f"/staff/appointments/{appointment.id}/outcome", {"status": "attended"}, token_from="/staff/agenda", headers={"HX-Request": "true"})
+    fragment = staff.submit(
+        f"/staff/appointments/{appointment.id}/outcome",
+        {"status": "attended"},
+        token_from="/staff/agenda",
+        headers={"HX-Request": "true"},
+    )
     body = fragment.get_data(as_text=True)
     assert '<li class="appointment appointment-attended"' in body and "Antecknad som närvarande." in body
     assert db.session.get(Appointment, appointment.id).status == AppointmentStatus.ATTENDED
@@ -218,7 +239,9 @@ def test_reception_books_for_a_family_and_only_at_its_own_centres(client, db, wo
     sign_in(client, app, reception)
     slot = SLOT.findall(client.get(next_week(f"/staff/book/{world.service_slug}")).get_data(as_text=True))[0]
     details = f"/staff/book/{world.service_slug}/details?slot={slot}"
-    response = client.submit(f"/staff/book/{world.service_slug}/details", {**FAMILY, "guardian_email": "", "slot": slot}, token_from=details)
+    response = client.submit(
+        f"/staff/book/{world.service_slug}/details", {**FAMILY, "guardian_email": "", "slot": slot}, token_from=details
+    )
     assert response.status_code == 302
     appointment = db.session.scalar(select(Appointment))
     assert appointment.booked_by_id == reception.id and appointment.guardian_phone == "040 123 4567"
@@ -236,9 +259,18 @@ def test_reception_books_for_a_family_and_only_at_its_own_centres(client, db, wo
 def test_blocking_time_in_the_agenda(client, db, world, app):
     sign_in(client, app, world.professional)
     day = (to_local(utcnow()).date() + timedelta(days=2)).isoformat()  # a Helsinki day, also just after midnight
-    bad = client.submit("/staff/agenda/block", {"professional": str(world.professional.id), "day": day, "start": "12:00", "end": "11:00"}, token_from="/staff/agenda/block")
+    bad = client.submit(
+        "/staff/agenda/block",
+        {"professional": str(world.professional.id), "day": day, "start": "12:00", "end": "11:00"},
+        token_from="/staff/agenda/block",
+    )
     assert bad.status_code == 422 and "Slutet måste vara efter början." in bad.get_data(as_text=True)
-    response = client.submit("/staff/agenda/block", {"professional": str(world.professional.id), "day": day, "whole_day": "y", "note": "Utbildning"}, token_from="/staff/agenda/block", follow_redirects=True)
+    response = client.submit(
+        "/staff/agenda/block",
+        {"professional": str(world.professional.id), "day": day, "whole_day": "y", "note": "Utbildning"},
+        token_from="/staff/agenda/block",
+        follow_redirects=True,
+    )
     assert "Tiden har blockerats." in response.get_data(as_text=True)
     page = client.get(f"/book/{world.service_slug}?week={day}").get_data(as_text=True)
     assert all(not value.endswith(day) for value in SLOT.findall(page))
@@ -253,7 +285,9 @@ def test_the_calendar_feed_shows_times_without_names_and_renewing_kills_the_old_
     calendar = Calendar.from_ical(client.get(feed).data)
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == "Barnrådgivning"
-    assert "Anna" not in client.get(feed).get_data(as_text=True) and "Elsa" not in client.get(feed).get_data(as_text=True)
+    assert "Anna" not in client.get(feed).get_data(as_text=True) and "Elsa" not in client.get(feed).get_data(
+        as_text=True
+    )
     client.submit("/staff/calendar", {"show_names": "yes"}, token_from="/staff/calendar")
     assert str(Calendar.from_ical(client.get(feed).data).walk("VEVENT")[0]["summary"]) == "Barnrådgivning: Elsa"
     client.submit("/staff/calendar", {"action": "renew"}, token_from="/staff/calendar")
@@ -275,13 +309,23 @@ def as_admin(client, app, db):
 
 
 def test_admin_adds_working_hours_and_overlaps_are_refused(client, db, world, as_admin):
-    other_centre = make_centre(slug="gammelbacka", name_sv="Gammelbacka familjecenter", name_fi="Gammelbackan perhekeskus")
+    other_centre = make_centre(
+        slug="gammelbacka", name_sv="Gammelbacka familjecenter", name_fi="Gammelbackan perhekeskus"
+    )
     page = f"/admin/professionals/{world.professional.id}"
     # Monday 8-16 exists at Konstfabriken (0-23.45 in this world); Gammelbacka at the same time is refused.
-    response = client.submit(f"{page}/hours", {"hours-centre": str(other_centre.id), "hours-weekday": "0", "hours-start": "10:00", "hours-end": "12:00"}, token_from=page)
+    response = client.submit(
+        f"{page}/hours",
+        {"hours-centre": str(other_centre.id), "hours-weekday": "0", "hours-start": "10:00", "hours-end": "12:00"},
+        token_from=page,
+    )
     assert response.status_code == 422
     assert "Tiderna överlappar måndag 00.00–23.45 vid Familjecentret Konstfabriken." in response.get_data(as_text=True)
-    backwards = client.submit(f"{page}/hours", {"hours-centre": str(other_centre.id), "hours-weekday": "0", "hours-start": "12:00", "hours-end": "10:00"}, token_from=page)
+    backwards = client.submit(
+        f"{page}/hours",
+        {"hours-centre": str(other_centre.id), "hours-weekday": "0", "hours-start": "12:00", "hours-end": "10:00"},
+        token_from=page,
+    )
     assert "Slutet måste vara efter början." in backwards.get_data(as_text=True)
 
 
@@ -290,9 +334,18 @@ def test_admin_edits_a_service_and_refuses_bad_rules(client, db, world, as_admin
     form = client.get(page).get_data(as_text=True)
     assert 'value="Barnrådgivning"' in form
     data = {
-        "slug": "radgivning", "name_sv": "Barnrådgivning", "name_fi": "Lastenneuvola", "duration_minutes": "0",
-        "buffer_before_minutes": "0", "buffer_after_minutes": "0", "slot_interval_minutes": "15", "min_notice_hours": "12",
-        "max_days_ahead": "60", "cancellation_deadline_hours": "24", "professionals": [str(world.professional.id)], "active": "y",
+        "slug": "radgivning",
+        "name_sv": "Barnrådgivning",
+        "name_fi": "Lastenneuvola",
+        "duration_minutes": "0",
+        "buffer_before_minutes": "0",
+        "buffer_after_minutes": "0",
+        "slot_interval_minutes": "15",
+        "min_notice_hours": "12",
+        "max_days_ahead": "60",
+        "cancellation_deadline_hours": "24",
+        "professionals": [str(world.professional.id)],
+        "active": "y",
     }
     response = client.submit(page, data, token_from=page)
     body = response.get_data(as_text=True)
@@ -301,7 +354,11 @@ def test_admin_edits_a_service_and_refuses_bad_rules(client, db, world, as_admin
     data.update(duration_minutes="60", by_video="y")
     assert client.submit(page, data, token_from=page).status_code == 302
     service = db.session.get(Service, world.service_id)
-    assert service.duration_minutes == 60 and service.modes == ("video",) and [p.id for p in service.professionals] == [world.professional.id]
+    assert (
+        service.duration_minutes == 60
+        and service.modes == ("video",)
+        and [p.id for p in service.professionals] == [world.professional.id]
+    )
 
 
 def test_admin_creates_a_centre_with_a_unique_short_name(client, db, world, as_admin):
@@ -316,10 +373,16 @@ def test_admin_creates_a_centre_with_a_unique_short_name(client, db, world, as_a
 
 def test_admin_sets_a_professionals_languages_and_video_room(client, db, world, as_admin):
     page = f"/admin/professionals/{world.professional.id}"
-    bad = client.submit(page, {"title_sv": "Hälsovårdare", "video_url": "http://insecure.example/room"}, token_from=page)
+    bad = client.submit(
+        page, {"title_sv": "Hälsovårdare", "video_url": "http://insecure.example/room"}, token_from=page
+    )
     body = bad.get_data(as_text=True)
     assert "Välj minst ett språk." in body and "Skriv en fullständig adress som börjar med https://." in body
-    client.submit(page, {"title_sv": "Hälsovårdare", "languages": ["fi", "en"], "video_url": "https://video.example/sara"}, token_from=page)
+    client.submit(
+        page,
+        {"title_sv": "Hälsovårdare", "languages": ["fi", "en"], "video_url": "https://video.example/sara"},
+        token_from=page,
+    )
     profile = db.session.get(ProfessionalProfile, world.professional.id)
     assert profile.languages == "fi en" and profile.video_url == "https://video.example/sara"
 
@@ -332,17 +395,28 @@ def test_admin_records_an_absence_that_refuses_booked_times(client, db, world, a
 
     day = to_local(appointment.starts_at).date().isoformat()
     page = f"/admin/professionals/{world.professional.id}"
-    response = client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page)
+    response = client.submit(
+        f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page
+    )
     assert response.status_code == 409 and "Anna Lindholm" in response.get_data(as_text=True)
     appointments.cancel(appointment, utcnow())
     db.session.commit()
-    assert client.submit(f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page).status_code == 302
+    assert (
+        client.submit(
+            f"{page}/absences", {"absence-first_day": day, "absence-note": "Semester"}, token_from=page
+        ).status_code
+        == 302
+    )
 
 
 def test_an_absence_with_a_start_time_and_no_end_time_is_refused_and_keeps_what_was_typed(client, world, as_admin):
     page = f"/admin/professionals/{world.professional.id}"
     day = f"{to_local(utcnow()).year + 2}-12-14"
-    response = client.submit(f"{page}/absences", {"absence-first_day": day, "absence-start": "09:00", "absence-note": "Kurs"}, token_from=page)
+    response = client.submit(
+        f"{page}/absences",
+        {"absence-first_day": day, "absence-start": "09:00", "absence-note": "Kurs"},
+        token_from=page,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Ge båda tiderna, eller ingendera för hela dagar." in html
     assert f'value="{day}"' in html and 'value="09:00"' in html and "Kurs" in html
@@ -352,11 +426,17 @@ def test_absences_are_listed_as_days_in_date_order_and_an_overlap_is_refused(cli
     page = f"/admin/professionals/{world.professional.id}"
     year = to_local(utcnow()).year + 2
     for first, last in (("12-14", "12-18"), ("03-02", "03-02")):
-        saved = client.submit(f"{page}/absences", {"absence-first_day": f"{year}-{first}", "absence-last_day": f"{year}-{last}"}, token_from=page)
+        saved = client.submit(
+            f"{page}/absences",
+            {"absence-first_day": f"{year}-{first}", "absence-last_day": f"{year}-{last}"},
+            token_from=page,
+        )
         assert saved.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert html.index(f"2.3.{year}") < html.index(f"14.12.{year}–18.12.{year}")
     assert "0.00" not in html.split('id="absences"')[1]
-    overlap = client.submit(f"{page}/absences", {"absence-first_day": f"{year}-12-18", "absence-last_day": f"{year}-12-20"}, token_from=page)
+    overlap = client.submit(
+        f"{page}/absences", {"absence-first_day": f"{year}-12-18", "absence-last_day": f"{year}-12-20"}, token_from=page
+    )
     assert overlap.status_code == 422
     assert f"Tiden överlappar frånvaron 14.12.{year}–18.12.{year}." in overlap.get_data(as_text=True)

@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from blueprints.booking import appointments
-from blueprints.booking.models import Appointment
 from blueprints.booking.jobs import send_due_reminders
+from blueprints.booking.models import Appointment
 from blueprints.booking.time_search import SlotChoice, SlotQuery, find_slots
 from core.timeutil import to_local
 from tests.support.booking import REMINDER_NOW, book_within
@@ -56,9 +56,16 @@ def test_a_failed_reminder_is_tried_again(app, db, world):
 def test_moved_and_cancelled_appointments(app, db, world, mailbox):
     appointment = book_within(db, world, 4)
     send_due_reminders(REMINDER_NOW)
-    slots = find_slots(SlotQuery(appointment.service, "in_person"), to_local(REMINDER_NOW).date(), to_local(REMINDER_NOW).date() + timedelta(days=3), REMINDER_NOW)
+    slots = find_slots(
+        SlotQuery(appointment.service, "in_person"),
+        to_local(REMINDER_NOW).date(),
+        to_local(REMINDER_NOW).date() + timedelta(days=3),
+        REMINDER_NOW,
+    )
     later = next(s for s in slots if s.starts_at > appointment.starts_at + timedelta(hours=3))
-    appointments.move(appointment, SlotChoice("in_person", later.professional_id, later.centre_id, later.starts_at), REMINDER_NOW)
+    appointments.move(
+        appointment, SlotChoice("in_person", later.professional_id, later.centre_id, later.starts_at), REMINDER_NOW
+    )
     assert send_due_reminders(REMINDER_NOW) == (1, 0)  # the new time gets its own reminder
     other = book_within(db, world, 12)
     appointments.cancel(other, REMINDER_NOW)

@@ -43,7 +43,9 @@ def book_in(other_app, world, value: str) -> int:
 def cancel_in(other_app, appointment_id: int) -> None:
     with other_app.app_context():
         appointment = _db.session.get(Appointment, appointment_id)
-        appointments.cancel(appointment, timeutil.utcnow(), by_staff=_db.session.get(User, appointment.professional_id), reason="Sick")
+        appointments.cancel(
+            appointment, timeutil.utcnow(), by_staff=_db.session.get(User, appointment.professional_id), reason="Sick"
+        )
         _db.session.commit()
 
 
@@ -90,7 +92,11 @@ def test_working_hours_changed_by_another_server_change_the_times(client, db, wo
         _db.session.commit()
     after = slots_on(client, path)
     assert first not in after
-    assert all(slot_start(v).astimezone(HELSINKI).time() >= time(20) for v in after if slot_start(v).astimezone(HELSINKI).weekday() == weekday)
+    assert all(
+        slot_start(v).astimezone(HELSINKI).time() >= time(20)
+        for v in after
+        if slot_start(v).astimezone(HELSINKI).weekday() == weekday
+    )
 
 
 def test_a_bulk_update_raises_the_generation_too(client, db, world, other_app):
@@ -99,7 +105,9 @@ def test_a_bulk_update_raises_the_generation_too(client, db, world, other_app):
     appointment_id = book_in(other_app, world, first)
     assert first not in slots_on(client, path)
     with other_app.app_context():
-        _db.session.execute(update(Appointment).where(Appointment.id == appointment_id).values(status="cancelled_by_staff"))
+        _db.session.execute(
+            update(Appointment).where(Appointment.id == appointment_id).values(status="cancelled_by_staff")
+        )
         _db.session.commit()
     assert first in slots_on(client, path)
 

@@ -18,24 +18,64 @@ from tests.support.helpers import make_staff
 
 TEXTS = {
     "sv": {
-        "nav": "Träffpunkter", "type": "Typ", "shown": "1 verksamhet visas.", "title": "Familjecafé", "name": "Ditt namn",
-        "email": "E-postadress", "phone": "Mobilnummer", "adults": "Vuxna", "children": "Barn", "register": "Anmäl dig",
-        "queue": "Ställ dig på reservlistan", "has_place": "Du har en plats. Välkommen!", "full": "Fullt – reservlista",
-        "position": "Du är nummer 1 på reservlistan.", "cancel": "Avboka anmälan", "cancelled": "Din anmälan har avbokats.",
-        "confirmed_subject": "Anmälan bekräftad: Familjecafé", "waiting_subject": "På reservlistan: Familjecafé",
-        "promoted_subject": "Du fick en plats: Familjecafé", "staff_nav": "Gruppverksamhet", "participants": "Deltagare",
-        "print": "Skriv ut listan", "came": "Kom", "marked": "Bertil Berg: antecknad som kom.",
-        "case": "Barnets ärende", "link": "Koppla till ärendet", "linked": "Bertil Berg: kopplad till ärendet för Elsa (f. 15.9.2022).", "elsa": "Elsa (f. 15.9.2022)",
+        "nav": "Träffpunkter",
+        "type": "Typ",
+        "shown": "1 verksamhet visas.",
+        "title": "Familjecafé",
+        "name": "Ditt namn",
+        "email": "E-postadress",
+        "phone": "Mobilnummer",
+        "adults": "Vuxna",
+        "children": "Barn",
+        "register": "Anmäl dig",
+        "queue": "Ställ dig på reservlistan",
+        "has_place": "Du har en plats. Välkommen!",
+        "full": "Fullt – reservlista",
+        "position": "Du är nummer 1 på reservlistan.",
+        "cancel": "Avboka anmälan",
+        "cancelled": "Din anmälan har avbokats.",
+        "confirmed_subject": "Anmälan bekräftad: Familjecafé",
+        "waiting_subject": "På reservlistan: Familjecafé",
+        "promoted_subject": "Du fick en plats: Familjecafé",
+        "staff_nav": "Gruppverksamhet",
+        "participants": "Deltagare",
+        "print": "Skriv ut listan",
+        "came": "Kom",
+        "marked": "Bertil Berg: antecknad som kom.",
+        "case": "Barnets ärende",
+        "link": "Koppla till ärendet",
+        "linked": "Bertil Berg: kopplad till ärendet för Elsa (f. 15.9.2022).",
+        "elsa": "Elsa (f. 15.9.2022)",
     },
     "fi": {
-        "nav": "Kohtaamispaikat", "type": "Tyyppi", "shown": "1 toiminta näytetään.", "title": "Perhekahvila", "name": "Nimesi",
-        "email": "Sähköpostiosoite", "phone": "Matkapuhelinnumero", "adults": "Aikuisia", "children": "Lapsia", "register": "Ilmoittaudu",
-        "queue": "Ilmoittaudu varasijalle", "has_place": "Sinulla on paikka. Tervetuloa!", "full": "Täynnä – varasijalista",
-        "position": "Olet varasijalistalla sijalla 1.", "cancel": "Peru ilmoittautuminen", "cancelled": "Ilmoittautumisesi on peruttu.",
-        "confirmed_subject": "Ilmoittautuminen vahvistettu: Perhekahvila", "waiting_subject": "Varasijalla: Perhekahvila",
-        "promoted_subject": "Sait paikan: Perhekahvila", "staff_nav": "Ryhmätoiminta", "participants": "Osallistujat",
-        "print": "Tulosta lista", "came": "Saapui", "marked": "Bertil Berg: merkitty saapuneeksi.",
-        "case": "Lapsen asia", "link": "Liitä asiaan", "linked": "Bertil Berg: liitetty lapsen Elsa (s. 15.9.2022) asiaan.", "elsa": "Elsa (s. 15.9.2022)",
+        "nav": "Kohtaamispaikat",
+        "type": "Tyyppi",
+        "shown": "1 toiminta näytetään.",
+        "title": "Perhekahvila",
+        "name": "Nimesi",
+        "email": "Sähköpostiosoite",
+        "phone": "Matkapuhelinnumero",
+        "adults": "Aikuisia",
+        "children": "Lapsia",
+        "register": "Ilmoittaudu",
+        "queue": "Ilmoittaudu varasijalle",
+        "has_place": "Sinulla on paikka. Tervetuloa!",
+        "full": "Täynnä – varasijalista",
+        "position": "Olet varasijalistalla sijalla 1.",
+        "cancel": "Peru ilmoittautuminen",
+        "cancelled": "Ilmoittautumisesi on peruttu.",
+        "confirmed_subject": "Ilmoittautuminen vahvistettu: Perhekahvila",
+        "waiting_subject": "Varasijalla: Perhekahvila",
+        "promoted_subject": "Sait paikan: Perhekahvila",
+        "staff_nav": "Ryhmätoiminta",
+        "participants": "Osallistujat",
+        "print": "Tulosta lista",
+        "came": "Saapui",
+        "marked": "Bertil Berg: merkitty saapuneeksi.",
+        "case": "Lapsen asia",
+        "link": "Liitä asiaan",
+        "linked": "Bertil Berg: liitetty lapsen Elsa (s. 15.9.2022) asiaan.",
+        "elsa": "Elsa (s. 15.9.2022)",
     },
 }
 MANAGE_LINK = re.compile(r"http://localhost(/activities/registration/\S+)")
@@ -46,8 +86,13 @@ def cafe(db):
     """A family café with registration and three places, a parent group beside it, and reception at the centre."""
     centre = make_centre()
     activity = make_activity(
-        centre.id, title_sv="Familjecafé", title_fi="Perhekahvila", title_en="Family café", kind=ActivityKind.FAMILY_CAFE,
-        age_group=AgeGroup.ALL, capacity=3,
+        centre.id,
+        title_sv="Familjecafé",
+        title_fi="Perhekahvila",
+        title_en="Family café",
+        kind=ActivityKind.FAMILY_CAFE,
+        age_group=AgeGroup.ALL,
+        capacity=3,
     )
     make_date(make_activity(centre.id), starts_in=timedelta(days=2))  # a parent group, filtered away below
     activity_date = make_date(activity, starts_in=timedelta(days=3))
@@ -144,8 +189,18 @@ def test_staff_mark_attendance_without_leaving_the_list(new_ui, cafe, language):
 
     activity_date = database.session.get(ActivityDate, date_id)
     activity_date.starts_at, activity_date.ends_at = utcnow() - timedelta(minutes=30), utcnow() + timedelta(minutes=60)
-    database.session.add(Registration(date_id=date_id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=1,
-                                      guardian_name="Bertil Berg", language=language, reference="ref-bertil"))
+    database.session.add(
+        Registration(
+            date_id=date_id,
+            arrival=1,
+            status=RegistrationStatus.CONFIRMED,
+            adults=1,
+            children=1,
+            guardian_name="Bertil Berg",
+            language=language,
+            reference="ref-bertil",
+        )
+    )
     database.session.commit()
     staff = new_ui()
     sign_in_staff(staff, reception)
@@ -173,8 +228,18 @@ def test_the_leader_links_a_visit_to_a_childs_case_on_the_list(new_ui, cafe, lan
     nurse = make_staff({"professional"}, email="sara@famnen.example", name="Sara Nyström")
     activity_date.activity.leaders.append(database.session.get(User, nurse.id))
     child = invitations.open_case("Elsa", date(2022, 9, 15), database.session.get(User, nurse.id))
-    database.session.add(Registration(date_id=date_id, arrival=1, status=RegistrationStatus.CONFIRMED, adults=1, children=1,
-                                      guardian_name="Bertil Berg", language=language, reference="ref-bertil"))
+    database.session.add(
+        Registration(
+            date_id=date_id,
+            arrival=1,
+            status=RegistrationStatus.CONFIRMED,
+            adults=1,
+            children=1,
+            guardian_name="Bertil Berg",
+            language=language,
+            reference="ref-bertil",
+        )
+    )
     database.session.commit()
     staff = new_ui()
     sign_in_staff(staff, nurse)

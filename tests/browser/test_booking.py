@@ -7,22 +7,43 @@ from playwright.sync_api import expect
 
 from tests.support.browser import sign_in_staff
 
-
 TEXTS = {
     "sv": {
-        "book_nav": "Boka en tid", "service": "Barnrådgivning", "name": "Ditt namn", "email": "E-postadress",
-        "phone": "Mobilnummer", "child": "Barnets förnamn", "book": "Boka tiden", "booked": "Din tid är bokad.",
-        "subject": "Tiden är bokad", "move": "Flytta till en annan tid", "confirm_move": "Flytta tiden",
-        "moved": "Din tid har flyttats.", "cancel": "Avboka tiden", "cancelled": "Din tid har avbokats.",
-        "cancelled_status": "Avbokad av familjen", "next_week": "Nästa vecka",
+        "book_nav": "Boka en tid",
+        "service": "Barnrådgivning",
+        "name": "Ditt namn",
+        "email": "E-postadress",
+        "phone": "Mobilnummer",
+        "child": "Barnets förnamn",
+        "book": "Boka tiden",
+        "booked": "Din tid är bokad.",
+        "subject": "Tiden är bokad",
+        "move": "Flytta till en annan tid",
+        "confirm_move": "Flytta tiden",
+        "moved": "Din tid har flyttats.",
+        "cancel": "Avboka tiden",
+        "cancelled": "Din tid har avbokats.",
+        "cancelled_status": "Avbokad av familjen",
+        "next_week": "Nästa vecka",
         "live": "lediga tider den här veckan",
     },
     "fi": {
-        "book_nav": "Varaa aika", "service": "Lastenneuvola", "name": "Nimesi", "email": "Sähköpostiosoite",
-        "phone": "Matkapuhelinnumero", "child": "Lapsen etunimi", "book": "Varaa aika", "booked": "Aikasi on varattu.",
-        "subject": "Aika on varattu", "move": "Siirrä toiseen aikaan", "confirm_move": "Siirrä aika",
-        "moved": "Aikasi on siirretty.", "cancel": "Peru aika", "cancelled": "Aikasi on peruttu.",
-        "cancelled_status": "Perheen perumaa", "next_week": "Seuraava viikko",
+        "book_nav": "Varaa aika",
+        "service": "Lastenneuvola",
+        "name": "Nimesi",
+        "email": "Sähköpostiosoite",
+        "phone": "Matkapuhelinnumero",
+        "child": "Lapsen etunimi",
+        "book": "Varaa aika",
+        "booked": "Aikasi on varattu.",
+        "subject": "Aika on varattu",
+        "move": "Siirrä toiseen aikaan",
+        "confirm_move": "Siirrä aika",
+        "moved": "Aikasi on siirretty.",
+        "cancel": "Peru aika",
+        "cancelled": "Aikasi on peruttu.",
+        "cancelled_status": "Perheen perumaa",
+        "next_week": "Seuraava viikko",
         "live": "vapaata aikaa tällä viikolla",
     },
 }
@@ -52,7 +73,9 @@ def test_a_parent_books_moves_and_cancels_and_the_professional_sees_it(new_ui, w
 
     first_slot = page.locator("button.slot-button").first
     accessible_name = first_slot.evaluate("b => b.textContent.replace(/\\s+/g, ' ').trim()")
-    assert "Sara Nyström" in accessible_name and ("Konstfabriken" in accessible_name or "Taidetehdas" in accessible_name)
+    assert "Sara Nyström" in accessible_name and (
+        "Konstfabriken" in accessible_name or "Taidetehdas" in accessible_name
+    )
     first_slot.click()
     parent.check()
 
@@ -69,7 +92,9 @@ def test_a_parent_books_moves_and_cancels_and_the_professional_sees_it(new_ui, w
     [ics] = [part for part in confirmation.iter_attachments() if part.get_content_type() == "text/calendar"]
     event = Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
     booked_day = event.decoded("dtstart").astimezone().date()
-    manage_path = re.search(r"http://localhost(/book/manage/\S+)", confirmation.get_body(preferencelist=("plain",)).get_content()).group(1)
+    manage_path = re.search(
+        r"http://localhost(/book/manage/\S+)", confirmation.get_body(preferencelist=("plain",)).get_content()
+    ).group(1)
 
     staff = new_ui()
     sign_in_staff(staff, world.professional)
@@ -93,7 +118,9 @@ def test_a_parent_books_moves_and_cancels_and_the_professional_sees_it(new_ui, w
     parent.check()
     assert texts["moved"] in page.locator(".flashes").inner_text()
     moved = mailbox.to("anna@example.com")[-1]
-    new_start = Calendar.from_ical([p for p in moved.iter_attachments()][0].get_content()).walk("VEVENT")[0].decoded("dtstart")
+    new_start = (
+        Calendar.from_ical([p for p in moved.iter_attachments()][0].get_content()).walk("VEVENT")[0].decoded("dtstart")
+    )
     new_day = to_local(new_start).date().isoformat()
     assert to_local(new_start).strftime("%-H.%M") in agenda_text(staff, new_day)
 

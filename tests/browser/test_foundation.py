@@ -9,7 +9,6 @@ from tests.support.browser import FOUNDATION_TEXTS, is_start_page
 from tests.support.helpers import make_staff
 
 
-
 @pytest.fixture
 def demo(app, runner):
     """The demo municipality, as after `make run`."""

@@ -5,8 +5,20 @@ from tests.support.helpers import make_staff
 from tests.support.questionnaires import sent_response
 
 TEXTS = {
-    "sv": {"first_name": "Barnets förnamn", "born": "Barnets födelsedatum", "find": "Sök", "looked": "Vem som har tittat på uppgifterna", "audit": "Logg över användning"},
-    "fi": {"first_name": "Lapsen etunimi", "born": "Lapsen syntymäaika", "find": "Hae", "looked": "Kuka on katsonut tietoja", "audit": "Käyttöloki"},
+    "sv": {
+        "first_name": "Barnets förnamn",
+        "born": "Barnets födelsedatum",
+        "find": "Sök",
+        "looked": "Vem som har tittat på uppgifterna",
+        "audit": "Logg över användning",
+    },
+    "fi": {
+        "first_name": "Lapsen etunimi",
+        "born": "Lapsen syntymäaika",
+        "find": "Hae",
+        "looked": "Kuka on katsonut tietoja",
+        "audit": "Käyttöloki",
+    },
 }
 
 

@@ -1,4 +1,6 @@
-"""An administrator rewrites the accessibility statement in the browser, previews it and goes back to the built-in text."""
+"""An administrator rewrites the accessibility statement in the browser, previews it and goes back to the built-in
+text.
+"""
 
 import re
 
@@ -9,20 +11,36 @@ from tests.support.helpers import make_staff
 
 TEXTS = {
     "sv": {
-        "administration": "Administration", "texts": "Dataskyddsbeskrivning och tillgänglighetsutlåtande",
-        "document": "Tillgänglighetsutlåtande", "format": "Så formaterar du texten", "field": "Text på svenska",
-        "save": "Spara", "preview": "Förhandsgranska", "refused": "Kontrollera den här länken",
-        "preview_title": "Förhandsgranskning (inte sparad ännu)", "saved": "Texten har sparats",
-        "show": "Visa sidan", "built_in": "Visa den inbyggda texten igen",
-        "restored": "Den inbyggda texten visas igen", "built_in_heading": "Tillsynsmyndighet",
+        "administration": "Administration",
+        "texts": "Dataskyddsbeskrivning och tillgänglighetsutlåtande",
+        "document": "Tillgänglighetsutlåtande",
+        "format": "Så formaterar du texten",
+        "field": "Text på svenska",
+        "save": "Spara",
+        "preview": "Förhandsgranska",
+        "refused": "Kontrollera den här länken",
+        "preview_title": "Förhandsgranskning (inte sparad ännu)",
+        "saved": "Texten har sparats",
+        "show": "Visa sidan",
+        "built_in": "Visa den inbyggda texten igen",
+        "restored": "Den inbyggda texten visas igen",
+        "built_in_heading": "Tillsynsmyndighet",
     },
     "fi": {
-        "administration": "Ylläpito", "texts": "Tietosuojaseloste ja saavutettavuusseloste",
-        "document": "Saavutettavuusseloste", "format": "Näin muotoilet tekstin", "field": "Teksti suomeksi",
-        "save": "Tallenna", "preview": "Esikatsele", "refused": "Tarkista tämä linkki",
-        "preview_title": "Esikatselu (ei vielä tallennettu)", "saved": "Teksti on tallennettu",
-        "show": "Näytä sivu", "built_in": "Näytä valmis teksti uudelleen",
-        "restored": "Valmis teksti näytetään taas", "built_in_heading": "Valvontaviranomainen",
+        "administration": "Ylläpito",
+        "texts": "Tietosuojaseloste ja saavutettavuusseloste",
+        "document": "Saavutettavuusseloste",
+        "format": "Näin muotoilet tekstin",
+        "field": "Teksti suomeksi",
+        "save": "Tallenna",
+        "preview": "Esikatsele",
+        "refused": "Tarkista tämä linkki",
+        "preview_title": "Esikatselu (ei vielä tallennettu)",
+        "saved": "Teksti on tallennettu",
+        "show": "Näytä sivu",
+        "built_in": "Näytä valmis teksti uudelleen",
+        "restored": "Valmis teksti näytetään taas",
+        "built_in_heading": "Valvontaviranomainen",
     },
 }
 OWN_STATEMENT = (
@@ -75,7 +93,9 @@ def test_an_admin_edits_previews_saves_and_restores_the_accessibility_statement(
     page.get_by_role("link", name=re.compile(f"{texts['show']}.*{texts['document']}")).click()
     ui.check()
     expect(page.get_by_role("heading", name="Respons / Palaute")).to_be_visible()
-    expect(page.get_by_role("link", name="tillganglighet@example.fi")).to_have_attribute("href", "mailto:tillganglighet@example.fi")
+    expect(page.get_by_role("link", name="tillganglighet@example.fi")).to_have_attribute(
+        "href", "mailto:tillganglighet@example.fi"
+    )
 
     ui.goto("/admin/texts/accessibility")
     page.get_by_role("button", name=texts["built_in"]).click()
@@ -83,4 +103,3 @@ def test_an_admin_edits_previews_saves_and_restores_the_accessibility_statement(
     expect(page.locator(".flashes")).to_contain_text(texts["restored"])
     ui.goto("/accessibility")
     expect(page.get_by_role("heading", name=texts["built_in_heading"])).to_be_visible()
-

@@ -9,10 +9,22 @@ from tests.support.browser import sign_in_staff
 from tests.support.today import send_phq9
 
 TEXTS = {
-    "sv": {"urgent": "Brådskande: behöver åtgärdas i dag", "badge": "1 brådskande", "note": "Vad som gjordes (frivilligt)",
-           "act": "Jag har åtgärdat detta", "done": "Markerat som åtgärdat: Elsa", "none": "Inga brådskande varningar väntar på dig."},
-    "fi": {"urgent": "Kiireellinen: vaatii toimia tänään", "badge": "1 kiireellinen", "note": "Mitä tehtiin (vapaaehtoinen)",
-           "act": "Olen hoitanut tämän", "done": "Merkitty hoidetuksi: Elsa", "none": "Sinua ei odota kiireellisiä hälytyksiä."},
+    "sv": {
+        "urgent": "Brådskande: behöver åtgärdas i dag",
+        "badge": "1 brådskande",
+        "note": "Vad som gjordes (frivilligt)",
+        "act": "Jag har åtgärdat detta",
+        "done": "Markerat som åtgärdat: Elsa",
+        "none": "Inga brådskande varningar väntar på dig.",
+    },
+    "fi": {
+        "urgent": "Kiireellinen: vaatii toimia tänään",
+        "badge": "1 kiireellinen",
+        "note": "Mitä tehtiin (vapaaehtoinen)",
+        "act": "Olen hoitanut tämän",
+        "done": "Merkitty hoidetuksi: Elsa",
+        "none": "Sinua ei odota kiireellisiä hälytyksiä.",
+    },
 }
 
 

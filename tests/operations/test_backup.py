@@ -29,8 +29,20 @@ from tests.support.config import BASE_CONFIG, POSTGRES_URL, unavailable
 WRITERS = 4
 # Tables the test fills before the backup, so that comparing them means something.
 FILLED = {
-    "centre", "service", "staff_user", "staff_role", "staff_centre", "service_professional", "professional_profile",
-    "working_hours", "absence", "appointment", "instrument_version", "staff_session", "login_attempt", "site_text",
+    "centre",
+    "service",
+    "staff_user",
+    "staff_role",
+    "staff_centre",
+    "service_professional",
+    "professional_profile",
+    "working_hours",
+    "absence",
+    "appointment",
+    "instrument_version",
+    "staff_session",
+    "login_attempt",
+    "site_text",
 }
 
 
@@ -120,8 +132,10 @@ class Writers:
                     for half in ("a", "b"):
                         _db.session.execute(
                             insert(LoginAttempt).values(
-                                email=f"writer{number}-{sequence:05d}-{half}@load.example", ip_address="192.0.2.1",
-                                succeeded=False, at=utcnow(),
+                                email=f"writer{number}-{sequence:05d}-{half}@load.example",
+                                ip_address="192.0.2.1",
+                                succeeded=False,
+                                at=utcnow(),
                             )
                         )
                     _db.session.commit()
@@ -140,7 +154,7 @@ class Writers:
         while self.total() < target and not self.errors:
             time.sleep(0.01)  # not stop.wait(0.01): under libfaketime a timed wait nobody ends never times out
 
-    def __enter__(self) -> "Writers":
+    def __enter__(self) -> Writers:
         for thread in self.threads:
             thread.start()
         return self
@@ -261,7 +275,11 @@ def test_restore_refuses_files_that_are_not_backups_or_of_the_other_kind(app_con
     assert result.exit_code == 1 and "neither a SQLite database nor a pg_dump archive" in result.output
     result = runner.invoke(args=["restore", str(other_kind)])
     assert result.exit_code == 1
-    assert ("is a SQLite backup, but this installation uses PostgreSQL" if POSTGRES_URL else "is a PostgreSQL backup, but this installation uses SQLite") in result.output
+    assert (
+        "is a SQLite backup, but this installation uses PostgreSQL"
+        if POSTGRES_URL
+        else "is a PostgreSQL backup, but this installation uses SQLite"
+    ) in result.output
 
 
 def test_restore_of_an_older_backup_says_to_upgrade(app, db, runner, empty_database, tmp_path, older_revision):
@@ -290,7 +308,9 @@ def test_postgres_backups_never_put_the_password_on_the_command_line(monkeypatch
     monkeypatch.setattr(
         backup.subprocess, "run", lambda arguments, env, **kwargs: calls.append((arguments, env)) or _Finished()
     )
-    address, environment = backup._libpq_address(make_url("postgresql+psycopg://famnen:s3cret@db.example.fi:5433/famnen?sslmode=require"))
+    address, environment = backup._libpq_address(
+        make_url("postgresql+psycopg://famnen:s3cret@db.example.fi:5433/famnen?sslmode=require")
+    )
     assert address == "postgresql://famnen@db.example.fi:5433/famnen?sslmode=require"
     assert environment["PGPASSWORD"] == "s3cret"
     backup._run_client(["pg_dump", f"--dbname={address}"], environment)

@@ -64,7 +64,9 @@ def test_healthz_answers_503_when_the_database_is_unreachable(app_config, tmp_pa
 
 
 def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, mailbox, monkeypatch):
-    monkeypatch.setattr("blueprints.operations.commands.utcnow", lambda: REMINDER_NOW)  # the reminder tests' fixed clock
+    monkeypatch.setattr(
+        "blueprints.operations.commands.utcnow", lambda: REMINDER_NOW
+    )  # the reminder tests' fixed clock
     book_within(db, world, 3)
     result = runner.invoke(args=["run-jobs"])
     assert result.exit_code == 0, result.output

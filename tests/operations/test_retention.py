@@ -43,7 +43,12 @@ def test_old_questionnaires_go_with_their_answers_and_recent_ones_stay(app, db, 
     assert report.counts["questionnaire visits"] == 1
     assert db.session.get(Visit, old_id) is None and db.session.get(Visit, recent_id) is not None
     assert count(db, Response) == 1
-    assert db.session.scalar(select(func.count()).select_from(ResponseAnswer).where(ResponseAnswer.response_id != recent_response)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ResponseAnswer).where(ResponseAnswer.response_id != recent_response)
+        )
+        == 0
+    )
 
 
 def test_a_childs_case_goes_when_nothing_of_the_child_is_left(app, db, family_centre):
@@ -64,7 +69,9 @@ def test_old_appointments_sign_in_attempts_and_outbox_copies_go(app, db, world, 
     appointment = db.session.scalar(select(Appointment))
     appointment.starts_at = utcnow() - timedelta(days=900)
     appointment.ends_at = appointment.starts_at + timedelta(minutes=45)
-    db.session.add(LoginAttempt(email="x@example.fi", ip_address="192.0.2.1", succeeded=False, at=utcnow() - timedelta(days=100)))
+    db.session.add(
+        LoginAttempt(email="x@example.fi", ip_address="192.0.2.1", succeeded=False, at=utcnow() - timedelta(days=100))
+    )
     db.session.commit()
     outbox = Path(app.config["MAIL_OUTBOX_DIR"])
     copies = list(outbox.glob("*.eml"))
@@ -84,10 +91,30 @@ def test_old_appointments_sign_in_attempts_and_outbox_copies_go(app, db, world, 
 
 
 def test_the_audit_log_is_kept_for_years(app, db, family_centre):
-    db.session.add_all([
-        AuditEntry(actor_id=1, actor_name="A", child_id=1, subject="child:1", action="view", page="GET /", basis="b", at=utcnow() - timedelta(days=365 * 13)),
-        AuditEntry(actor_id=1, actor_name="A", child_id=1, subject="child:1", action="view", page="GET /", basis="b", at=utcnow() - timedelta(days=365 * 5)),
-    ])
+    db.session.add_all(
+        [
+            AuditEntry(
+                actor_id=1,
+                actor_name="A",
+                child_id=1,
+                subject="child:1",
+                action="view",
+                page="GET /",
+                basis="b",
+                at=utcnow() - timedelta(days=365 * 13),
+            ),
+            AuditEntry(
+                actor_id=1,
+                actor_name="A",
+                child_id=1,
+                subject="child:1",
+                action="view",
+                page="GET /",
+                basis="b",
+                at=utcnow() - timedelta(days=365 * 5),
+            ),
+        ]
+    )
     db.session.commit()
     assert purge(utcnow()).counts["audit log entries"] == 1
     assert count(db, AuditEntry) == 1
@@ -102,7 +129,10 @@ def test_the_command_and_the_scheduled_job_report_counts(runner, db, family_cent
 
 def test_old_group_activity_registrations_lose_names_and_contacts_but_keep_their_numbers(app, db, client):
     activity = make_activity()
-    old, recent = make_date(activity, starts_in=timedelta(days=-400)), make_date(activity, starts_in=timedelta(days=-30))
+    old, recent = (
+        make_date(activity, starts_in=timedelta(days=-400)),
+        make_date(activity, starts_in=timedelta(days=-30)),
+    )
     gone = make_registration(old, adults=2, children=1, name="Anna", now=utcnow() - timedelta(days=401))
     kept = make_registration(recent, name="Bertil", now=utcnow() - timedelta(days=31))
     child = Child(first_name="Elsa", date_of_birth=utcnow().date() - timedelta(days=800))
@@ -115,7 +145,13 @@ def test_old_group_activity_registrations_lose_names_and_contacts_but_keep_their
     db.session.expire_all()
     forgotten = db.session.get(Registration, gone.id)
     assert (forgotten.guardian_name, forgotten.guardian_email, forgotten.guardian_phone) == ("", "", "")
-    assert (forgotten.adults, forgotten.children, forgotten.child_id) == (2, 1, None)  # nothing left that points to the family
-    assert (db.session.get(Registration, kept.id).guardian_name, db.session.get(Registration, kept.id).child_id) == ("Bertil", child.id)
+    assert (forgotten.adults, forgotten.children, forgotten.child_id) == (
+        2,
+        1,
+        None,
+    )  # nothing left that points to the family
+    assert (db.session.get(Registration, kept.id).guardian_name, db.session.get(Registration, kept.id).child_id) == (
+        "Bertil",
+        child.id,
+    )
     assert purge(utcnow()).counts["group activity registrations (names removed)"] == 0
-

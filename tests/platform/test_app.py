@@ -80,9 +80,7 @@ def test_production_refuses_a_missing_secret_key(tmp_path):
 
 def test_production_refuses_insecure_cookies(tmp_path):
     with pytest.raises(config.ConfigurationError, match="SESSION_COOKIE_SECURE"):
-        create_app(
-            {**PRODUCTION_CONFIG, "SESSION_COOKIE_SECURE": False, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-        )
+        create_app({**PRODUCTION_CONFIG, "SESSION_COOKIE_SECURE": False, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
 
 
 def test_production_uses_secure_cookies(tmp_path):
@@ -123,7 +121,9 @@ def test_core_imports_no_blueprint():
     files = sorted(core.glob("**/*.py"))
     assert files
     offenders = {
-        str(path.relative_to(core.parent)): sorted(name for name in _imported_modules(path) if name.split(".")[0] == "blueprints")
+        str(path.relative_to(core.parent)): sorted(
+            name for name in _imported_modules(path) if name.split(".")[0] == "blueprints"
+        )
         for path in files
     }
     assert {path: names for path, names in offenders.items() if names} == {}
@@ -132,4 +132,14 @@ def test_core_imports_no_blueprint():
 def test_every_documented_command_stays_at_the_top_level():
     app = create_app({**BASE_CONFIG, "DATABASE_URL": "sqlite://"})
     commands = set(app.cli.commands)
-    assert {"create-admin", "seed-demo", "demo-code", "send-reminders", "run-jobs", "purge", "backup", "restore", "questionnaires"} <= commands
+    assert {
+        "create-admin",
+        "seed-demo",
+        "demo-code",
+        "send-reminders",
+        "run-jobs",
+        "purge",
+        "backup",
+        "restore",
+        "questionnaires",
+    } <= commands

@@ -74,14 +74,17 @@ def test_far_dates_in_the_audit_log_filter(app, client, db):
 def test_a_far_date_typed_into_a_form_is_refused_with_a_message(app, client, db, world):
     sign_in(client, app, world.professional)
     response = client.submit(
-        "/staff/agenda/block", {"professional": str(world.professional.id), "day": "9999-12-31", "whole_day": "y"},
+        "/staff/agenda/block",
+        {"professional": str(world.professional.id), "day": "9999-12-31", "whole_day": "y"},
         token_from="/staff/agenda/block",
     )
     assert response.status_code == 422
     assert "Ange ett datum mellan 1900 och 2100." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["/staff/\n", "/staff/\r\nSet-Cookie: x=1", "/\t/evil.example", "/\x00", "/staff/\x7f"])
+@pytest.mark.parametrize(
+    "target", ["/staff/\n", "/staff/\r\nSet-Cookie: x=1", "/\t/evil.example", "/\x00", "/staff/\x7f"]
+)
 def test_control_characters_make_a_redirect_target_unsafe(target):
     assert safe_next_url(target) is None
     assert safe_next_url("/staff/agenda?day=2026-06-15") == "/staff/agenda?day=2026-06-15"
@@ -89,9 +92,15 @@ def test_control_characters_make_a_redirect_target_unsafe(target):
 
 def test_a_line_break_in_next_at_sign_in_is_refused_before_signing_in(app, client, db):
     login = make_staff()
-    response = client.submit("/staff/sign-in?next=/staff/%0AX", {"email": login.email, "password": login.password}, token_from="/staff/sign-in")
+    response = client.submit(
+        "/staff/sign-in?next=/staff/%0AX",
+        {"email": login.email, "password": login.password},
+        token_from="/staff/sign-in",
+    )
     assert response.status_code == 302
-    response = client.submit(response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code")
+    response = client.submit(
+        response.headers["Location"], {"code": next_code(app, login)}, token_from="/staff/sign-in/code"
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/staff/"
 
 
@@ -123,10 +132,13 @@ def raw_request(port: int, request: bytes) -> bytes:
 
 @pytest.mark.parametrize("chunk", [b"zz\r\nabc\r\n0\r\n\r\n", b"-5\r\nabc\r\n0\r\n\r\n", b"5\r\nab"])
 def test_a_malformed_chunked_body_is_a_bad_request_on_a_real_server(single_worker, chunk):
-    answer = raw_request(single_worker.port, (
-        b"POST /staff/sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-        b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk
-    ))
+    answer = raw_request(
+        single_worker.port,
+        (
+            b"POST /staff/sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk
+        ),
+    )
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line.split()[1] == b"400", status_line
     assert "Begäran kunde inte behandlas".encode() in rest
@@ -145,6 +157,8 @@ def test_a_nul_character_anywhere_in_the_request_is_a_bad_request(app, client, d
     # PostgreSQL cannot compare text holding NUL, so it must never reach a query.
     assert client.get("/book/%00/details").status_code == 400
     assert client.get(f"/book/{world.service_slug}?centre=%00").status_code == 400
-    response = client.submit("/staff/sign-in", {"email": "a\x00@example.fi", "password": "x"}, token_from="/staff/sign-in")
+    response = client.submit(
+        "/staff/sign-in", {"email": "a\x00@example.fi", "password": "x"}, token_from="/staff/sign-in"
+    )
     assert response.status_code == 400
     assert "Begäran kunde inte behandlas" in response.get_data(as_text=True)

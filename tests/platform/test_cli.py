@@ -10,7 +10,8 @@ from tests.support.helpers import make_staff
 
 def test_create_admin_reads_the_password_from_stdin(runner, db):
     result = runner.invoke(
-        args=["create-admin", "it@famnen.example", "--name", "Ivar IT", "--password-stdin"], input="Vinbär och lakrits 77\n"
+        args=["create-admin", "it@famnen.example", "--name", "Ivar IT", "--password-stdin"],
+        input="Vinbär och lakrits 77\n",
     )
     assert result.exit_code == 0, result.output
     user = User.by_email("it@famnen.example")
@@ -18,10 +19,15 @@ def test_create_admin_reads_the_password_from_stdin(runner, db):
 
 
 def test_create_admin_refuses_a_weak_password_and_a_duplicate(runner, db):
-    result = runner.invoke(args=["create-admin", "it@famnen.example", "--name", "Ivar", "--password-stdin"], input="password\n")
+    result = runner.invoke(
+        args=["create-admin", "it@famnen.example", "--name", "Ivar", "--password-stdin"], input="password\n"
+    )
     assert result.exit_code != 0 and "at least 12 characters" in result.output
     make_staff(email="taken@famnen.example")
-    result = runner.invoke(args=["create-admin", "taken@famnen.example", "--name", "X", "--password-stdin"], input="Vinbär och lakrits 77\n")
+    result = runner.invoke(
+        args=["create-admin", "taken@famnen.example", "--name", "X", "--password-stdin"],
+        input="Vinbär och lakrits 77\n",
+    )
     assert result.exit_code != 0 and "already exists" in result.output
 
 

@@ -74,7 +74,12 @@ def test_every_flask_command_in_the_units_the_guide_and_the_wrapper_exists(cli):
     texts = [path.read_text() for path in UNITS] + [GUIDE.read_text(), (DEPLOY / "famnen-flask").read_text()]
     commands = [words for text in texts for words in flask_commands(text)]
     names = {" ".join(words[:2]) for words in commands}
-    assert {"run-jobs", "backup /var/backups/famnen/", "db upgrade", "restore /var/backups/famnen/famnen-20261122T023000Z.sqlite3"} <= names
+    assert {
+        "run-jobs",
+        "backup /var/backups/famnen/",
+        "db upgrade",
+        "restore /var/backups/famnen/famnen-20261122T023000Z.sqlite3",
+    } <= names
     for words in commands:
         command = resolve(cli, words)
         assert command is not cli, words
@@ -110,13 +115,20 @@ def test_gunicorn_serves_the_app_factory_on_the_address_nginx_uses():
     assert exec_start.endswith(" app:create_app()")
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     assert settings["accesslog"] is None  # Famnen's own request log replaces it
-    upstream = re.search(r"upstream famnen \{\s*(?:#.*\n\s*)*server ([\d.:]+)", (DEPLOY / "nginx-famnen.conf").read_text())
+    upstream = re.search(
+        r"upstream famnen \{\s*(?:#.*\n\s*)*server ([\d.:]+)", (DEPLOY / "nginx-famnen.conf").read_text()
+    )
     assert upstream and upstream.group(1) == settings["bind"]
 
 
 def test_nginx_passes_the_headers_proxy_count_1_trusts():
     nginx = (DEPLOY / "nginx-famnen.conf").read_text()
-    for header in ("Host $host", "X-Forwarded-For $proxy_add_x_forwarded_for", "X-Forwarded-Proto $scheme", "X-Forwarded-Host $host"):
+    for header in (
+        "Host $host",
+        "X-Forwarded-For $proxy_add_x_forwarded_for",
+        "X-Forwarded-Proto $scheme",
+        "X-Forwarded-Host $host",
+    ):
         assert f"proxy_set_header {header};" in nginx
     assert "access_log off;" in nginx and "return 301 https://" in nginx
     assert f"alias {INSTALLED_CODE}static/;" in nginx and (ROOT / "static").is_dir()
@@ -151,7 +163,9 @@ def test_the_example_settings_are_refused_until_the_secret_key_is_replaced(tmp_p
 
 def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
-    undocumented = [name for name in config.default_settings("/instance") if f"`{name}`" not in readme and name != "MAIL_OUTBOX_DIR"]
+    undocumented = [
+        name for name in config.default_settings("/instance") if f"`{name}`" not in readme and name != "MAIL_OUTBOX_DIR"
+    ]
     assert undocumented == []
 
 
@@ -168,4 +182,4 @@ def test_the_guide_names_every_deployment_file_and_only_real_ones():
 def test_the_command_wrapper_reads_the_environment_file_and_is_executable():
     wrapper = DEPLOY / "famnen-flask"
     assert wrapper.stat().st_mode & 0o111
-    assert "/etc/famnen/famnen.env" in wrapper.read_text() and ".venv/bin/flask\" --app app" in wrapper.read_text()
+    assert "/etc/famnen/famnen.env" in wrapper.read_text() and '.venv/bin/flask" --app app' in wrapper.read_text()

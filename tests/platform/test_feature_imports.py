@@ -47,13 +47,16 @@ def feature_modules() -> set[str]:
 def view_modules() -> set[str]:
     """Dotted names of every module under ``blueprints/`` that creates a Blueprint."""
     return {
-        _dotted(path) for path in FEATURES.rglob("*.py")
+        _dotted(path)
+        for path in FEATURES.rglob("*.py")
         if _creates_a_blueprint(ast.parse(path.read_text(encoding="utf-8")))
     }
 
 
 def _package_of(module: str) -> list[str]:
-    """``blueprints/activities/forms.py`` -> ``["blueprints", "activities"]``, the package a relative import starts from."""
+    """``blueprints/activities/forms.py`` -> ``["blueprints", "activities"]``, the package a relative import starts
+    from.
+    """
     return module.removesuffix(".py").split("/")[:-1]
 
 
@@ -131,8 +134,11 @@ def violations(source: str, module: str, views: set[str] | None = None, modules:
     for node in ast.walk(tree):
         # ``finder._centres_of(...)``: a private name reached through another feature's module.
         if (
-            isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-            and isinstance(node.value, ast.Name) and node.value.id in other_modules
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and isinstance(node.value, ast.Name)
+            and node.value.id in other_modules
         ):
             found.append(f"{module}:{node.lineno} uses {other_modules[node.value.id]}.{node.attr} (a private name)")
     return found
@@ -178,4 +184,6 @@ def test_the_check_finds_planted_violations():
 def test_a_feature_package_itself_is_checked_from_its_init():
     """``__init__.py`` belongs to its own feature: its relative imports resolve inside the package."""
     assert violations("from .routes import bp\n", "blueprints/booking/__init__.py", views=set(), modules=set()) == []
-    assert violations("from ..booking.routes import bp\n", "blueprints/activities/__init__.py", views=set(), modules=set())
+    assert violations(
+        "from ..booking.routes import bp\n", "blueprints/activities/__init__.py", views=set(), modules=set()
+    )

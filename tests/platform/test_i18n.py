@@ -19,7 +19,7 @@ SKIPPED_DIRS = {".venv", "node_modules", "tests", "migrations", "bench", ".git"}
 def messages_in_source() -> set[str]:
     """Every translatable message in the code and templates, extracted the way `make translations` does."""
     found: set[str] = set()
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT),
         method_map=METHOD_MAP,
         options_map={pattern: {"extensions": "jinja2.ext.do"} for pattern in ("templates/**.html", "templates/**.txt")},
@@ -43,12 +43,18 @@ def test_every_message_has_a_translation(source_messages, language):
     missing, fuzzy = [], []
     for msgid in sorted(source_messages):
         message = catalog.get(msgid)
-        strings = message.string if message is not None and isinstance(message.string, tuple) else (message.string if message else "",)
+        strings = (
+            message.string
+            if message is not None and isinstance(message.string, tuple)
+            else (message.string if message else "",)
+        )
         if message is None or not all(strings):
             missing.append(msgid)
         elif message.fuzzy:
             fuzzy.append(msgid)
-    assert not missing, f"{len(missing)} messages lack a {language} translation (run `make translations`):\n" + "\n".join(missing)
+    assert not missing, (
+        f"{len(missing)} messages lack a {language} translation (run `make translations`):\n" + "\n".join(missing)
+    )
     assert not fuzzy, f"{language} translations marked fuzzy need checking:\n" + "\n".join(fuzzy)
 
 
@@ -76,6 +82,7 @@ def test_compiled_catalogs_are_current(language):
     assert mo_path.exists(), "run `make compile-translations`"
     with po_path.open("rb") as po, mo_path.open("rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
+
     def ids(catalog):
         return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id for m in catalog if m.id}
 

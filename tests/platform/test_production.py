@@ -113,8 +113,10 @@ def test_a_manage_link_token_never_reaches_the_log(json_logs, client, db, world,
     client.get(f"/book/manage/{token}x/no-such-page")
     log = capsys.readouterr().err
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
-    assert {"path": "/book/manage/<token>", "status": 200} in [{"path": l["path"], "status": l["status"]} for l in lines]
-    assert {"path": None, "status": 404} in [{"path": l["path"], "status": l["status"]} for l in lines]
+    assert {"path": "/book/manage/<token>", "status": 200} in [
+        {"path": entry["path"], "status": entry["status"]} for entry in lines
+    ]
+    assert {"path": None, "status": 404} in [{"path": entry["path"], "status": entry["status"]} for entry in lines]
     for secret in (token, token.split(".")[0], "anna@example.com", "Anna Lindholm", "127.0.0.1", "?slot="):
         assert secret not in log
 

@@ -29,7 +29,9 @@ def make_server(app_config, tmp_path, monkeypatch, html_checker):
         folder = tmp_path / f"instance-{name}"
         monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(folder))
         # Email through SMTP, as production requires; nothing listens, so sending fails fast.
-        server = create_app({**app_config, "MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": 9, **settings})
+        server = create_app(
+            {**app_config, "MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": 9, **settings}
+        )
         server.test_client_class = FamnenClient
         server.instance_folder = folder
         started.append(server)
@@ -73,7 +75,9 @@ def test_a_staff_session_started_on_one_server_continues_on_another(db, make_ser
     assert browser_on_first.get("/admin/").headers["Location"].startswith("/staff/sign-in")
 
 
-def test_a_familys_link_made_on_one_server_opens_on_every_server_with_the_same_key(db, world, make_server, html_checker):
+def test_a_familys_link_made_on_one_server_opens_on_every_server_with_the_same_key(
+    db, world, make_server, html_checker
+):
     first, second = make_server("a"), make_server("b")
     booked = book(client_of(first, html_checker), world)
     assert booked.status_code == 302

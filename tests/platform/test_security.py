@@ -119,7 +119,8 @@ def test_every_route_declares_who_may_use_it(app):
     """The guard fails closed; this makes sure no route is closed by accident either."""
     with app.test_request_context():
         undeclared = [
-            rule.endpoint for rule in app.url_map.iter_rules()
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
             if rule.endpoint != "static" and declared_access(rule.endpoint) is None
         ]
     assert undeclared == []
@@ -138,6 +139,8 @@ def test_an_undeclared_view_is_refused_to_everyone(app, client, db):
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, db):
     login = make_staff()
-    response = client.submit("/staff/sign-in", {"email": login.email, "password": login.password}, token_from="/staff/sign-in")
+    response = client.submit(
+        "/staff/sign-in", {"email": login.email, "password": login.password}, token_from="/staff/sign-in"
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

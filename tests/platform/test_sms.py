@@ -60,7 +60,9 @@ def test_form_fields_arrive_under_the_configured_names_with_basic_authentication
     app.config.update(
         SMS_SENDER="Kommunen",
         SMS_HTTP_FIELDS={"dests": "{recipient_digits}", "msg": "{text}", "originator": "{sender}", "account": "famnen"},
-        SMS_HTTP_AUTH="basic", SMS_HTTP_USERNAME="famnen", SMS_HTTP_PASSWORD="hemligt lösen",
+        SMS_HTTP_AUTH="basic",
+        SMS_HTTP_USERNAME="famnen",
+        SMS_HTTP_PASSWORD="hemligt lösen",
         SMS_HTTP_HEADERS={"X-Customer": "demo"},
     )
     record = sms.send_sms(NUMBER, TEXT, "confirmation")
@@ -77,21 +79,38 @@ def test_form_fields_arrive_under_the_configured_names_with_basic_authentication
 
 def test_a_json_template_is_filled_in_and_sent_with_a_bearer_token(app, db, http):
     app.config.update(
-        SMS_HTTP_BODY="json", SMS_HTTP_AUTH="bearer", SMS_HTTP_TOKEN="token-123", SMS_HTTP_ID_FIELD="messages.0.id",
-        SMS_HTTP_FIELDS={"from": "{sender}", "to": ["{recipient}"], "message": {"body": "{text}", "encoding": "auto"}, "test": False},
+        SMS_HTTP_BODY="json",
+        SMS_HTTP_AUTH="bearer",
+        SMS_HTTP_TOKEN="token-123",
+        SMS_HTTP_ID_FIELD="messages.0.id",
+        SMS_HTTP_FIELDS={
+            "from": "{sender}",
+            "to": ["{recipient}"],
+            "message": {"body": "{text}", "encoding": "auto"},
+            "test": False,
+        },
     )
     record = sms.send_sms(NUMBER, TEXT, "reminder")
     [request] = http.requests
     assert request.headers["Content-Type"] == "application/json; charset=utf-8"
     assert request.headers["Authorization"] == "Bearer token-123"
-    assert request.json == {"from": "Famnen", "to": [NUMBER], "message": {"body": TEXT, "encoding": "auto"}, "test": False}
+    assert request.json == {
+        "from": "Famnen",
+        "to": [NUMBER],
+        "message": {"body": TEXT, "encoding": "auto"},
+        "test": False,
+    }
     assert (record.status, record.gateway_id) == ("sent", "gw-1")
 
 
 def test_settings_from_the_environment_that_look_like_numbers_are_sent_as_written(app_config, gateway):
     environment = {
-        "FAMNEN_SMS_BACKEND": "http", "FAMNEN_SMS_HTTP_URL": gateway.url, "FAMNEN_SMS_SENDER": "358191234567",
-        "FAMNEN_SMS_HTTP_AUTH": "bearer", "FAMNEN_SMS_HTTP_TOKEN": "20261205", "FAMNEN_SMS_HTTP_HEADERS": '{"X-Account": 42}',
+        "FAMNEN_SMS_BACKEND": "http",
+        "FAMNEN_SMS_HTTP_URL": gateway.url,
+        "FAMNEN_SMS_SENDER": "358191234567",
+        "FAMNEN_SMS_HTTP_AUTH": "bearer",
+        "FAMNEN_SMS_HTTP_TOKEN": "20261205",
+        "FAMNEN_SMS_HTTP_HEADERS": '{"X-Account": 42}',
     }
     numeric_app = create_app({**app_config, **config.settings_from_environment(environment)})
     with numeric_app.app_context():
@@ -102,7 +121,11 @@ def test_settings_from_the_environment_that_look_like_numbers_are_sent_as_writte
 
 
 def test_get_puts_the_fields_in_the_query_string(app, db, http):
-    app.config.update(SMS_HTTP_METHOD="GET", SMS_HTTP_URL=http.url + "?key=abc", SMS_HTTP_FIELDS={"to": "{recipient}", "text": "{text}"})
+    app.config.update(
+        SMS_HTTP_METHOD="GET",
+        SMS_HTTP_URL=http.url + "?key=abc",
+        SMS_HTTP_FIELDS={"to": "{recipient}", "text": "{text}"},
+    )
     assert sms.send_sms(NUMBER, "Hej då", "test").status == "sent"
     [request] = http.requests
     assert request.method == "GET" and request.body == b""
@@ -161,7 +184,12 @@ def test_an_answer_without_the_success_text_is_a_failure_that_is_not_tried_again
 
 
 def test_a_gateway_that_cannot_be_reached_is_tried_the_configured_number_of_times(app, db, pauses):
-    app.config.update(SMS_BACKEND="http", SMS_HTTP_URL=f"http://127.0.0.1:{free_port()}/send", SMS_HTTP_ATTEMPTS=4, SMS_HTTP_BACKOFF_SECONDS=2)
+    app.config.update(
+        SMS_BACKEND="http",
+        SMS_HTTP_URL=f"http://127.0.0.1:{free_port()}/send",
+        SMS_HTTP_ATTEMPTS=4,
+        SMS_HTTP_BACKOFF_SECONDS=2,
+    )
     record = sms.send_sms(NUMBER, TEXT, "confirmation")
     assert (record.status, record.attempts) == ("failed", 4)
     assert record.error.startswith("Could not reach the gateway:")
@@ -218,7 +246,9 @@ def test_segments_are_counted_as_phones_count_them(message, count):
 
 def test_a_text_longer_than_the_configured_segments_is_refused_saying_why(app, db, http):
     assert sms.send_sms(NUMBER, "a" * 612, "confirmation").status == "sent"
-    with pytest.raises(sms.TextTooLong, match=r"needs 5 SMS segments \(613 characters, GSM 7-bit\); at most 4 .*SMS_MAX_SEGMENTS"):
+    with pytest.raises(
+        sms.TextTooLong, match=r"needs 5 SMS segments \(613 characters, GSM 7-bit\); at most 4 .*SMS_MAX_SEGMENTS"
+    ):
         sms.send_sms(NUMBER, "a" * 613, "confirmation")
     app.config.update(SMS_MAX_SEGMENTS=1)
     with pytest.raises(sms.TextTooLong, match="needs 2 SMS segments .*UCS-2"):
@@ -245,7 +275,8 @@ def test_the_record_keeps_who_why_and_what_happened_but_never_the_text(db, http,
     db.session.commit()
     rows = db.session.execute(text("SELECT * FROM sms_message ORDER BY id")).mappings().all()
     assert [(row["recipient"], row["purpose"], row["status"]) for row in rows] == [
-        (NUMBER, "confirmation", "sent"), ("+46701234567", "reminder", "failed"),
+        (NUMBER, "confirmation", "sent"),
+        ("+46701234567", "reminder", "failed"),
     ]
     stored = " ".join(str(value) for row in rows for value in row.values())
     for word in ("Muista", "perhekeskuksen", "mån", "7.12."):
@@ -405,10 +436,31 @@ def test_the_default_backend_is_the_outbox_in_development_and_disabled_in_produc
     [
         ({"SMS_BACKEND": "smtp"}, "SMS_BACKEND must be one of outbox, http, disabled"),
         ({"SMS_BACKEND": "http"}, "set SMS_HTTP_URL"),
-        ({"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_METHOD": "get", "SMS_HTTP_BODY": "json"}, "a GET request has no body"),
-        ({"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_FIELDS": {"to": ["{recipient}"], "text": "{text}"}}, "must map field names"),
-        ({"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_FIELDS": {"to": "{recipient}"}}, "must contain {text}"),
-        ({"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_AUTH": "bearer"}, "set SMS_HTTP_TOKEN"),
+        (
+            {
+                "SMS_BACKEND": "http",
+                "SMS_HTTP_URL": "https://sms.example.fi",
+                "SMS_HTTP_METHOD": "get",
+                "SMS_HTTP_BODY": "json",
+            },
+            "a GET request has no body",
+        ),
+        (
+            {
+                "SMS_BACKEND": "http",
+                "SMS_HTTP_URL": "https://sms.example.fi",
+                "SMS_HTTP_FIELDS": {"to": ["{recipient}"], "text": "{text}"},
+            },
+            "must map field names",
+        ),
+        (
+            {"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_FIELDS": {"to": "{recipient}"}},
+            "must contain {text}",
+        ),
+        (
+            {"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.fi", "SMS_HTTP_AUTH": "bearer"},
+            "set SMS_HTTP_TOKEN",
+        ),
         ({"SMS_HTTP_AUTH": "digest"}, "SMS_HTTP_AUTH must be one of none, basic, bearer"),
         ({"SMS_MAX_SEGMENTS": 0}, "SMS_MAX_SEGMENTS must be a whole number"),
     ],

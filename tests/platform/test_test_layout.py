@@ -57,7 +57,8 @@ def misplaced_test_modules(tests: Path, features: set[str]) -> list[str]:
     return [
         str(path.relative_to(tests.parent))
         for path in _python_files(tests)
-        if _is_test_module(path) and (len(path.relative_to(tests).parts) < 2 or path.relative_to(tests).parts[0] not in allowed)
+        if _is_test_module(path)
+        and (len(path.relative_to(tests).parts) < 2 or path.relative_to(tests).parts[0] not in allowed)
     ]
 
 
@@ -131,13 +132,18 @@ def test_the_checks_find_a_flat_module_a_cross_import_and_a_fixture_defined_twic
     (tests / "misc" / "test_elsewhere.py").write_text("def test_y():\n    pass\n")
     (tests / "support" / "booking.py").write_text("def book():\n    pass\n")
     (tests / "booking" / "test_pages.py").write_text(
-        "import pytest\nfrom tests.support.booking import book\n\n@pytest.fixture(name='world')\ndef other_world():\n    return 2\n"
+        "import pytest\nfrom tests.support.booking import book\n\n@pytest.fixture(name='world')\ndef "
+        "other_world():\n    return 2\n"
     )
     (tests / "reports" / "test_reports.py").write_text(
-        "from tests.booking.test_pages import book\nfrom tests.booking import test_pages\nfrom ..booking import test_pages as pages\n"
+        "from tests.booking.test_pages import book\nfrom tests.booking import test_pages\nfrom ..booking import "
+        "test_pages as pages\n"
         "from tests.conftest import world\n"
     )
-    assert misplaced_test_modules(tests, {"booking", "reports"}) == ["tests/misc/test_elsewhere.py", "tests/test_flat.py"]
+    assert misplaced_test_modules(tests, {"booking", "reports"}) == [
+        "tests/misc/test_elsewhere.py",
+        "tests/test_flat.py",
+    ]
     assert imports_of_test_modules(tests) == [
         "tests/reports/test_reports.py:1 imports tests.booking.test_pages",
         "tests/reports/test_reports.py:2 imports tests.booking.test_pages",

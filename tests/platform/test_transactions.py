@@ -33,8 +33,15 @@ TRANSACTION_ENDS = {"commit", "rollback"}
 OUTER_MODULES = {"commands.py", "jobs.py", "demo.py"}
 VIEW_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
 HOOK_DECORATORS = {
-    "before_request", "before_app_request", "after_request", "after_app_request",
-    "teardown_request", "teardown_app_request", "errorhandler", "app_errorhandler", "user_loader",
+    "before_request",
+    "before_app_request",
+    "after_request",
+    "after_app_request",
+    "teardown_request",
+    "teardown_app_request",
+    "errorhandler",
+    "app_errorhandler",
+    "user_loader",
 }
 HOOK_REGISTRATIONS = HOOK_DECORATORS | {"register_error_handler"}
 COMMAND_DECORATORS = {"command"}
@@ -85,7 +92,9 @@ def _transaction_ends(tree: ast.AST, module: str, hooks: set[str], allowed: bool
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             inside = allowed or _is_outer_level(node, module, hooks)
         elif (
-            not allowed and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            not allowed
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
             and node.func.attr in TRANSACTION_ENDS
         ):
             yield node.lineno, node.func.attr
@@ -93,9 +102,7 @@ def _transaction_ends(tree: ast.AST, module: str, hooks: set[str], allowed: bool
 
 
 def _creates_a_blueprint(tree: ast.Module) -> bool:
-    return any(
-        isinstance(node, ast.Call) and _decorator_name(node) == "Blueprint" for node in ast.walk(tree)
-    )
+    return any(isinstance(node, ast.Call) and _decorator_name(node) == "Blueprint" for node in ast.walk(tree))
 
 
 def offenders() -> list[str]:
@@ -109,7 +116,9 @@ def offenders() -> list[str]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             if _creates_a_blueprint(tree):
                 continue
-            found += [f"{module}:{line} {call}()" for line, call in _transaction_ends(tree, module, _registered_hooks(tree))]
+            found += [
+                f"{module}:{line} {call}()" for line, call in _transaction_ends(tree, module, _registered_hooks(tree))
+            ]
     return found
 
 
@@ -124,8 +133,11 @@ def test_every_exception_still_ends_a_transaction():
         functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == name]
         assert functions, f"{module} has no {name}()"
         calls = [
-            node for node in ast.walk(functions[0])
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in TRANSACTION_ENDS
+            node
+            for node in ast.walk(functions[0])
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in TRANSACTION_ENDS
         ]
         assert calls, f"{module}:{name}() no longer ends a transaction; remove it from EXCEPTIONS"
 

@@ -59,38 +59,70 @@ def test_the_admin_finds_exports_and_sees_who_looked(admin, db, family_centre, f
     assert "1 barns ärende" in page and "1 enkät" in page
     assert "Sara Nyström" in page  # who has looked at the data
     exported = admin.get("/admin/data-requests/export.json", query_string=query)
-    assert exported.headers["Content-Disposition"].startswith("attachment") and exported.headers["Cache-Control"] == "no-store"
+    assert (
+        exported.headers["Content-Disposition"].startswith("attachment")
+        and exported.headers["Cache-Control"] == "no-store"
+    )
     data = json.loads(exported.data)
-    assert data["children"] == [{"first_name": "Elsa", "surname": "", "date_of_birth": child.date_of_birth.isoformat(),
-                                 "personal_identity_code": None, "guardians": []}]
+    assert data["children"] == [
+        {
+            "first_name": "Elsa",
+            "surname": "",
+            "date_of_birth": child.date_of_birth.isoformat(),
+            "personal_identity_code": None,
+            "guardians": [],
+        }
+    ]
     assert data["questionnaires"][0]["answers"][0]["answer"] == "Aldrig"
     assert data["who_has_looked_at_the_data"][0]["who"] in ("Sara Nyström", "Dora DPO")
     pdf = admin.get("/admin/data-requests/export.pdf", query_string={**query, "lang": "fi"})
     (tmp_path / "export.pdf").write_bytes(pdf.data)
-    text = subprocess.run(["pdftotext", str(tmp_path / "export.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "export.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Henkilöstä tallennetut tiedot" in text and "Elsa" in text
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject == "data-request")).all()
     assert actions == ["search", "export", "export"]
 
 
 def test_erasing_needs_the_word_and_keeps_the_audit_log(admin, db, family_centre, family_data):
-    query = {"email": "anna@example.com", "first_name": "Elsa", "date_of_birth": db.session.get(Child, family_centre["child_id"]).date_of_birth.isoformat()}
-    refused = admin.submit("/admin/data-requests/erase", {**query, "confirm": "nope"}, token_from="/admin/data-requests", follow_redirects=True)
+    query = {
+        "email": "anna@example.com",
+        "first_name": "Elsa",
+        "date_of_birth": db.session.get(Child, family_centre["child_id"]).date_of_birth.isoformat(),
+    }
+    refused = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "nope"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
     assert "Ingenting raderades." in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
     audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
-    assert "Raderat: 1 bokningar, 0 anmälningar till gruppverksamhet, 1 enkäter och 1 barns ärenden." in done.get_data(as_text=True)
+    done = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "radera"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
+    assert "Raderat: 1 bokningar, 0 anmälningar till gruppverksamhet, 1 enkäter och 1 barns ärenden." in done.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
     assert db.session.get(Child, family_centre["child_id"]) is None
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) > audit_before  # kept, and the erasure added
 
 
-def test_group_activity_registrations_are_found_exported_and_forgotten_without_changing_the_figures(admin, db, family_centre, mailbox):
+def test_group_activity_registrations_are_found_exported_and_forgotten_without_changing_the_figures(
+    admin, db, family_centre, mailbox
+):
     activity = make_activity(capacity=3)
     past, coming = make_date(activity, starts_in=timedelta(days=-2)), make_date(activity, starts_in=timedelta(days=4))
-    attended = make_registration(past, adults=1, children=2, name="Anna", email="anna@example.com", now=utcnow() - timedelta(days=5))
+    attended = make_registration(
+        past, adults=1, children=2, name="Anna", email="anna@example.com", now=utcnow() - timedelta(days=5)
+    )
     attended.attendance = Attendance.ATTENDED
     db.session.commit()
     place = make_registration(coming, adults=2, children=1, name="Anna", email="ANNA@example.com")
@@ -103,12 +135,20 @@ def test_group_activity_registrations_are_found_exported_and_forgotten_without_c
     assert "2 anmälningar till gruppverksamhet" in page
     rows = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)["group_activities"]
     assert [(row["activity"], row["status"], row["adults"], row["children"]) for row in rows] == [
-        ("Föräldragrupp", "confirmed", 1, 2), ("Föräldragrupp", "confirmed", 2, 1),
+        ("Föräldragrupp", "confirmed", 1, 2),
+        ("Föräldragrupp", "confirmed", 2, 1),
     ]
     assert rows[0]["attendance"] == "attended" and rows[0]["guardian_email"] == "anna@example.com"
 
-    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
-    assert "Raderat: 0 bokningar, 2 anmälningar till gruppverksamhet, 0 enkäter och 0 barns ärenden." in done.get_data(as_text=True)
+    done = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "radera"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
+    assert "Raderat: 0 bokningar, 2 anmälningar till gruppverksamhet, 0 enkäter och 0 barns ärenden." in done.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     for registration in (db.session.get(Registration, attended.id), db.session.get(Registration, place.id)):
         assert (registration.guardian_name, registration.guardian_email, registration.guardian_phone) == ("", "", "")
@@ -125,7 +165,9 @@ def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(
     appointment = db.session.scalar(select(Appointment))
     activity = make_activity(capacity=5)
     coming = make_date(activity)
-    anna, bertil = (make_registration(coming, name=name, email=f"{name.lower()}@example.com") for name in ("Anna", "Bertil"))
+    anna, bertil = (
+        make_registration(coming, name=name, email=f"{name.lower()}@example.com") for name in ("Anna", "Bertil")
+    )
     professional = app.test_client()
     professional.html_checker = client.html_checker
     sign_in(professional, app, world.professional)
@@ -141,8 +183,12 @@ def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(
         (f"appointment:{appointment.id}", "view", "own appointments", world.professional.id),
     ]
     assert sorted((e.subject, e.action) for e in entries if e.subject.startswith("registration:")) == sorted(
-        [(f"registration:{anna.id}", "view"), (f"registration:{bertil.id}", "view"),
-         (f"registration:{anna.id}", "download"), (f"registration:{bertil.id}", "download")]
+        [
+            (f"registration:{anna.id}", "view"),
+            (f"registration:{bertil.id}", "view"),
+            (f"registration:{anna.id}", "download"),
+            (f"registration:{bertil.id}", "download"),
+        ]
     )
     looked = {(e.actor_name, e.action) for e in views_of(find(Search(email="anna@example.com")))}
     assert looked == {(entries[0].actor_name, "view"), ("Pia Holmström", "view"), ("Pia Holmström", "download")}
@@ -152,21 +198,34 @@ def test_every_family_on_an_agenda_or_a_participant_list_can_learn_who_saw_them(
     page = reception.get("/admin/data-requests?email=anna@example.com").get_data(as_text=True)
     assert "Öppnade: bokning" in page and "egna bokningar" in page
     assert "Laddade ner: anmälan till gruppverksamhet" in page and "administratör" in page
-    exported = json.loads(reception.get("/admin/data-requests/export.json?email=anna@example.com", headers={"Accept-Language": "fi"}).data)
-    assert {(row["what"], row["basis"]) for row in exported["who_has_looked_at_the_data"]} >= {("Katsoi: ajanvaraus", "omat ajanvaraukset")}
+    exported = json.loads(
+        reception.get("/admin/data-requests/export.json?email=anna@example.com", headers={"Accept-Language": "fi"}).data
+    )
+    assert {(row["what"], row["basis"]) for row in exported["who_has_looked_at_the_data"]} >= {
+        ("Katsoi: ajanvaraus", "omat ajanvaraukset")
+    }
 
 
 def test_a_group_visit_linked_to_the_childs_case_is_found_by_the_child_and_forgotten_with_it(admin, db, family_centre):
     activity = make_activity()
-    visit = make_registration(make_date(activity, starts_in=timedelta(days=-2)), name="Anna", now=utcnow() - timedelta(days=5))
+    visit = make_registration(
+        make_date(activity, starts_in=timedelta(days=-2)), name="Anna", now=utcnow() - timedelta(days=5)
+    )
     other_family = make_registration(visit.date, name="Bertil", now=utcnow() - timedelta(days=4))
     visit.child_id = family_centre["child_id"]
     db.session.commit()
     child = db.session.get(Child, family_centre["child_id"])
     query = {"first_name": "Elsa", "date_of_birth": child.date_of_birth.isoformat()}
 
-    assert [r.id for r in find(Search(first_name="Elsa", date_of_birth=child.date_of_birth)).registrations] == [visit.id]
-    done = admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests", follow_redirects=True)
+    assert [r.id for r in find(Search(first_name="Elsa", date_of_birth=child.date_of_birth)).registrations] == [
+        visit.id
+    ]
+    done = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "radera"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
     assert "1 anmälningar till gruppverksamhet" in done.get_data(as_text=True)
     db.session.expire_all()
     forgotten = db.session.get(Registration, visit.id)
@@ -177,7 +236,9 @@ def test_a_group_visit_linked_to_the_childs_case_is_found_by_the_child_and_forgo
 def test_an_empty_search_is_explained(admin):
     response = admin.get("/admin/data-requests?email=")
     assert response.status_code == 422
-    assert "Ge en e-postadress, ett telefonnummer eller barnets förnamn och födelsedatum." in response.get_data(as_text=True)
+    assert "Ge en e-postadress, ett telefonnummer eller barnets förnamn och födelsedatum." in response.get_data(
+        as_text=True
+    )
 
 
 def test_the_audit_log_viewer_filters_and_exports(admin, db, family_centre, family_data):
@@ -199,8 +260,10 @@ def test_only_admins_handle_data_requests(app, client, db, family_centre):
 
 @pytest.mark.parametrize(
     ("language", "what", "basis"),
-    [("sv", "Såg i en lista: enkätinbjudan", "ärendet delat av Sara Nyström 2.11.2026"),
-     ("fi", "Näki listassa: kyselykutsu", "asian jakoi Sara Nyström 2.11.2026")],
+    [
+        ("sv", "Såg i en lista: enkätinbjudan", "ärendet delat av Sara Nyström 2.11.2026"),
+        ("fi", "Näki listassa: kyselykutsu", "asian jakoi Sara Nyström 2.11.2026"),
+    ],
 )
 def test_audit_entries_are_told_in_the_readers_language(app, language, what, basis):
     from flask_babel import force_locale

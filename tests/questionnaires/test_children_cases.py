@@ -7,14 +7,13 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app import create_app
-from blueprints.auth.models import User
 from blueprints.operations.retention import purge
 from blueprints.questionnaires import cases, invitations
 from blueprints.questionnaires.cases import GuardianDetails, PersonalIdProblem
+from blueprints.questionnaires.models import Guardian, Guardianship
+from config import ConfigurationError
 from core.personal_id import InvalidPersonalId
 from core.timeutil import utcnow
-from blueprints.questionnaires.models import Child, Guardian, Guardianship
-from config import ConfigurationError
 from tests.support.config import BASE_CONFIG
 
 BORN = date(2022, 4, 3)
@@ -28,7 +27,11 @@ def test_a_child_is_labelled_with_name_and_date_of_birth_in_the_readers_language
         for language in ("sv", "fi", "en"):
             with force_locale(language):
                 labels[language] = child.label
-    assert labels == {"sv": "Ville Virtanen (f. 3.4.2022)", "fi": "Ville Virtanen (s. 3.4.2022)", "en": "Ville Virtanen (b. 3.4.2022)"}
+    assert labels == {
+        "sv": "Ville Virtanen (f. 3.4.2022)",
+        "fi": "Ville Virtanen (s. 3.4.2022)",
+        "en": "Ville Virtanen (b. 3.4.2022)",
+    }
     assert child.display_name == "Ville Virtanen"
 
 
@@ -57,12 +60,15 @@ def test_the_personal_identity_code_is_stored_canonical_and_shown_masked(db, nur
     assert cases.checked_personal_id("   ", BORN) is None
 
 
-@pytest.mark.parametrize(("typed", "reason"), [
-    ("030422A123", "format"),
-    ("300222A123T", "date"),
-    ("030422A001N", "individual number"),
-    ("030422A123U", "control character"),
-])
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("030422A123", "format"),
+        ("300222A123T", "date"),
+        ("030422A001N", "individual number"),
+        ("030422A123U", "control character"),
+    ],
+)
 def test_a_wrong_code_is_refused_with_the_reason_and_without_the_code(db, typed, reason):
     with pytest.raises(InvalidPersonalId) as refused:
         cases.checked_personal_id(typed, BORN)
@@ -90,15 +96,25 @@ def test_a_guardian_may_be_linked_to_siblings_and_goes_with_the_last_of_them(db,
     ville = invitations.open_case("Ville", BORN, nurse, "Virtanen")
     aino = invitations.open_case("Aino", date(2020, 1, 1), nurse, "Virtanen")
     db.session.flush()
-    cases.save_guardians(ville, [GuardianDetails("Sanna Virtanen", "mother", "Sanna@Example.fi", "040 123 4567"),
-                                 GuardianDetails("Mikko Virtanen", "father")], [])
+    cases.save_guardians(
+        ville,
+        [
+            GuardianDetails("Sanna Virtanen", "mother", "Sanna@Example.fi", "040 123 4567"),
+            GuardianDetails("Mikko Virtanen", "father"),
+        ],
+        [],
+    )
     assert [(g.guardian.name, g.relation, g.guardian.email) for g in ville.guardianships] == [
-        ("Sanna Virtanen", "mother", "sanna@example.fi"), ("Mikko Virtanen", "father", "")]
+        ("Sanna Virtanen", "mother", "sanna@example.fi"),
+        ("Mikko Virtanen", "father", ""),
+    ]
     known = cases.known_guardians(nurse, aino)
     assert [g.name for g in known] == ["Mikko Virtanen", "Sanna Virtanen"]
     sanna = next(g for g in known if g.name == "Sanna Virtanen")
     assert cases.link_guardian(aino, sanna, "mother") and not cases.link_guardian(aino, sanna, "mother")
-    assert {g.child_id for g in db.session.scalars(select(Guardianship).where(Guardianship.guardian_id == sanna.id))} == {ville.id, aino.id}
+    assert {
+        g.child_id for g in db.session.scalars(select(Guardianship).where(Guardianship.guardian_id == sanna.id))
+    } == {ville.id, aino.id}
 
     # Ville's case loses both guardians: Mikko, linked to no other child, is deleted; Sanna stays as Aino's mother.
     cases.save_guardians(ville, [], [])
@@ -117,7 +133,9 @@ def test_a_guardian_of_someone_elses_case_cannot_be_taken_over_by_its_id(db, nur
     assert outi.name == "Outi Muu" and mine.guardianships == []
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, True), ("on", True), ("off", False), (False, False), ("true", True), ("0", False)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, True), ("on", True), ("off", False), (False, False), ("true", True), ("0", False)]
+)
 def test_the_personal_identity_code_setting_reads_on_and_off(tmp_path, value, expected):
     settings = {**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
     if value is not None:
@@ -136,7 +154,9 @@ def test_a_guardian_is_purged_with_the_last_childs_case_they_belong_to(db, nurse
     old.created_at = long_ago
     kept = invitations.open_case("Ville", BORN, nurse, "Virtanen")
     db.session.flush()
-    cases.save_guardians(old, [GuardianDetails("Only Otto's", "father"), GuardianDetails("Sanna Virtanen", "mother")], [])
+    cases.save_guardians(
+        old, [GuardianDetails("Only Otto's", "father"), GuardianDetails("Sanna Virtanen", "mother")], []
+    )
     sanna = next(g.guardian for g in old.guardianships if g.relation == "mother")
     cases.link_guardian(kept, sanna, "mother")
     db.session.commit()

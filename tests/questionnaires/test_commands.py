@@ -83,7 +83,10 @@ def test_a_version_below_the_latest_is_refused(runner, db, psc17_copy):
     psc17_copy.write_text(text.replace("version: 1", "version: 2", 1).replace("from: 15", "from: 16"), encoding="utf-8")
     refused = runner.invoke(args=["questionnaires", "import", str(psc17_copy)])
     assert refused.exit_code == 1
-    assert "psc17 version 2 is lower than the latest stored version, 3. Give the changed file `version: 4`." in refused.output
+    assert (
+        "psc17 version 2 is lower than the latest stored version, 3. Give the changed file `version: 4`."
+        in refused.output
+    )
 
 
 def test_every_shipped_file_imports_and_loads_back(runner, db):
@@ -109,8 +112,13 @@ def test_loading_a_version_that_was_never_stored_fails_clearly(db):
 
 
 def test_score_prints_one_json_object_in_the_documented_shape(runner, tmp_path):
-    answers = write_json(tmp_path, {"psc4": "often", "psc5": "often", "psc8": "often", "psc10": "sometimes", "burden": "yes", "psc1": None})
-    result = runner.invoke(args=["questionnaires", "score", str(SHIPPED / "fyraarsgranskningen.yaml"), answers, "--age-months", "48"])
+    answers = write_json(
+        tmp_path,
+        {"psc4": "often", "psc5": "often", "psc8": "often", "psc10": "sometimes", "burden": "yes", "psc1": None},
+    )
+    result = runner.invoke(
+        args=["questionnaires", "score", str(SHIPPED / "fyraarsgranskningen.yaml"), answers, "--age-months", "48"]
+    )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert printed == {
@@ -130,8 +138,14 @@ def test_score_prints_one_json_object_in_the_documented_shape(runner, tmp_path):
 
 def test_score_uses_the_age_and_reports_flags(runner, tmp_path):
     answers = write_json(tmp_path, {f"sdq{n}": "somewhat_true" for n in range(1, 26)})
-    older = json.loads(runner.invoke(args=["questionnaires", "score", str(TEST_ONLY / "sdq.yaml"), answers, "--age-months", "60"]).output)
-    unknown_age = json.loads(runner.invoke(args=["questionnaires", "score", str(TEST_ONLY / "sdq.yaml"), answers]).output)
+    older = json.loads(
+        runner.invoke(
+            args=["questionnaires", "score", str(TEST_ONLY / "sdq.yaml"), answers, "--age-months", "60"]
+        ).output
+    )
+    unknown_age = json.loads(
+        runner.invoke(args=["questionnaires", "score", str(TEST_ONLY / "sdq.yaml"), answers]).output
+    )
     assert older["scales"]["total_difficulties"] == {"score": 20, "missing": False, "band": "abnormal", "level": "high"}
     assert unknown_age["scales"]["total_difficulties"] == {"score": 20, "missing": False, "band": None, "level": None}
     flagged = write_json(tmp_path, {"phq9": "several_days"})
@@ -167,19 +181,25 @@ def test_score_refuses_answers_that_are_not_a_json_object(runner, tmp_path, cont
 
 
 def test_score_checks_numbers_dates_texts_and_several_choices(runner, tmp_path):
-    definition_text = (TEST_ONLY / "epds.yaml").read_text(encoding="utf-8").replace(
-        "\nscales:\n",
-        "\n      - {id: weeks, type: number, min: 0, max: 52, text: {sv: V, fi: V, en: W}}\n"
-        "      - {id: born, type: date, text: {sv: F, fi: S, en: B}}\n"
-        "      - {id: note, type: text, max_length: 5, text: {sv: A, fi: H, en: N}}\n"
-        "      - {id: pick, type: multiple, response_scale: four, text: {sv: V, fi: V, en: P}}\n"
-        "scales:\n",
+    definition_text = (
+        (TEST_ONLY / "epds.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "\nscales:\n",
+            "\n      - {id: weeks, type: number, min: 0, max: 52, text: {sv: V, fi: V, en: W}}\n"
+            "      - {id: born, type: date, text: {sv: F, fi: S, en: B}}\n"
+            "      - {id: note, type: text, max_length: 5, text: {sv: A, fi: H, en: N}}\n"
+            "      - {id: pick, type: multiple, response_scale: four, text: {sv: V, fi: V, en: P}}\n"
+            "scales:\n",
+        )
     )
     path = tmp_path / "epds.yaml"
     path.write_text(definition_text, encoding="utf-8")
     good = write_json(tmp_path, '{"weeks": 2.5, "born": "2026-02-28", "note": "ok", "pick": ["a", "c"], "epds1": "a"}')
     assert runner.invoke(args=["questionnaires", "score", str(path), good]).exit_code == 0
-    bad = write_json(tmp_path, '{"weeks": 53, "born": "2026-02-30", "note": "too long", "pick": ["a", "a"], "epds2": true}')
+    bad = write_json(
+        tmp_path, '{"weeks": 53, "born": "2026-02-30", "note": "too long", "pick": ["a", "a"], "epds2": true}'
+    )
     result = runner.invoke(args=["questionnaires", "score", str(path), bad])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:-1] == [

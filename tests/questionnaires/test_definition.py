@@ -22,7 +22,9 @@ attribution: Test
 validated: {{sv: false, fi: false, en: {validated_en}}}
 respondent: parent
 """
-MINIMAL = HEADER.format(id="tiny", validated_en="true") + """response_scales:
+MINIMAL = (
+    HEADER.format(id="tiny", validated_en="true")
+    + """response_scales:
   - id: yes_no
     options:
       - {code: yes, score: 1, label: {sv: Ja, fi: Kyllä, en: Yes}}
@@ -34,6 +36,7 @@ sections:
       - {id: q1, type: yes_no, response_scale: yes_no, text: {sv: F1, fi: K1, en: Q1}}
       - {id: q2, type: yes_no, response_scale: yes_no, text: {sv: F2, fi: K2, en: Q2}}
 """
+)
 
 
 def errors_of(text: str, name: str = "tiny.yaml") -> list[str]:
@@ -42,7 +45,9 @@ def errors_of(text: str, name: str = "tiny.yaml") -> list[str]:
     return raised.value.errors
 
 
-@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")) + sorted(TEST_ONLY.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(SHIPPED.glob("*.yaml")) + sorted(TEST_ONLY.glob("*.yaml")), ids=lambda p: p.name
+)
 def test_every_definition_file_is_valid_and_its_stored_text_reads_back_the_same(path: Path):
     definition = load_file(path)
     assert definition.id == path.stem
@@ -89,14 +94,17 @@ def test_every_error_is_listed_at_once():
         "tiny.yaml: version: 0 must be a whole number of at least 1",
         "tiny.yaml: sections[0].items[0].text.de: unknown language (use sv, fi and en)",
         "tiny.yaml: sections[0].items[0].text.fi: must be a non-empty text",
-        "tiny.yaml: sections[0].items[1].type: 'yes_or_no' must be one of: choice, yes_no, multiple, number, date, text",
+        "tiny.yaml: sections[0].items[1].type: 'yes_or_no' must be one of: choice, yes_no, multiple, number, date, "
+        "text",
         "tiny.yaml: sections[0].items[1].id: item 'q1' is defined twice",
         "tiny.yaml: respondent: 'child' must be one of: parent, professional",
     ]
 
 
 def test_yaml_mistakes_are_reported_with_the_line():
-    assert errors_of(MINIMAL.replace("version: 1", "version: 1\nversion: 2")) == ["tiny.yaml: line 4: duplicate key 'version'"]
+    assert errors_of(MINIMAL.replace("version: 1", "version: 1\nversion: 2")) == [
+        "tiny.yaml: line 4: duplicate key 'version'"
+    ]
     assert errors_of("id: [unclosed")[0].startswith("tiny.yaml: line 1: expected ',' or ']'")
     assert errors_of("- just a list") == ["tiny.yaml: (top level): must be a mapping of keys to values"]
 
@@ -116,13 +124,31 @@ scales:
     "change, error",
     [
         (("items: [q1, q2]", "items: [q1, q9]"), "scales[0].items[1]: no item 'q9' above this point"),
-        (("from: 0, label: {sv: L", "from: 1, label: {sv: L"), "scales[0].bands[0].from: the first band must start at or below the lowest score, 0"),
+        (
+            ("from: 0, label: {sv: L", "from: 1, label: {sv: L"),
+            "scales[0].bands[0].from: the first band must start at or below the lowest score, 0",
+        ),
         (("from: 2, label", "from: 3, label"), "scales[0].bands[1].from: is above the highest score, 2"),
-        (("from: 2, label", "from: 0, label"), "scales[0].bands[1].from: bands must be listed from the lowest score up"),
-        (("level: high", "level: severe"), "scales[0].bands[1].level: 'severe' must be one of: normal, borderline, high"),
-        (("items: [q1, q2]", "items: [q1, q2]\n    blanks: prorate"), "scales[0].min_answered: missing (prorating needs the least number of answered items)"),
-        (("items: [q1, q2]", "items: [q1, q2]\n    min_answered: 1"), "scales[0].min_answered: applies only with blanks: zero or prorate"),
-        (("items: [q1, q2]", "items: [q1, q2]\n    blanks: prorate\n    min_answered: 3"), "scales[0].min_answered: must be between 1 and 2"),
+        (
+            ("from: 2, label", "from: 0, label"),
+            "scales[0].bands[1].from: bands must be listed from the lowest score up",
+        ),
+        (
+            ("level: high", "level: severe"),
+            "scales[0].bands[1].level: 'severe' must be one of: normal, borderline, high",
+        ),
+        (
+            ("items: [q1, q2]", "items: [q1, q2]\n    blanks: prorate"),
+            "scales[0].min_answered: missing (prorating needs the least number of answered items)",
+        ),
+        (
+            ("items: [q1, q2]", "items: [q1, q2]\n    min_answered: 1"),
+            "scales[0].min_answered: applies only with blanks: zero or prorate",
+        ),
+        (
+            ("items: [q1, q2]", "items: [q1, q2]\n    blanks: prorate\n    min_answered: 3"),
+            "scales[0].min_answered: must be between 1 and 2",
+        ),
         (("items: [q1, q2]", "method: sum"), "scales[0]: needs exactly one of: items, scales"),
     ],
 )
@@ -135,10 +161,19 @@ def test_scale_mistakes(change, error):
     [
         ("{item: q2, in: [yes]}", "sections[0].items[0].show_if.item: no item 'q2' above this point"),
         ("{item: q1, in: [maybe]}", "sections[0].items[1].show_if.in: ['maybe'] not among 'q1''s options (yes, no)"),
-        ("{item: q1, in: [yes], answered: true}", "sections[0].items[1].show_if: needs exactly one of: in, answered, score_at_least"),
-        ("{scale: both, at_least: 1}", "sections[0].items[1].show_if: scales cannot decide here (only answers and age can)"),
+        (
+            "{item: q1, in: [yes], answered: true}",
+            "sections[0].items[1].show_if: needs exactly one of: in, answered, score_at_least",
+        ),
+        (
+            "{scale: both, at_least: 1}",
+            "sections[0].items[1].show_if: scales cannot decide here (only answers and age can)",
+        ),
         ("{valid: true}", "sections[0].items[1].show_if: validity is known only for flags and outcomes"),
-        ("{colour: blue}", "sections[0].items[1].show_if: a condition needs one of: item, scale, age_months, valid, all, any, not"),
+        (
+            "{colour: blue}",
+            "sections[0].items[1].show_if: a condition needs one of: item, scale, age_months, valid, all, any, not",
+        ),
         ("{any: []}", "sections[0].items[1].show_if.any: must be a list of at least 1 entries"),
     ],
 )
@@ -149,7 +184,10 @@ def test_condition_mistakes(condition, error):
 
 
 def test_flags_and_outcomes_may_use_scales_validity_and_age():
-    text = MINIMAL + SCALES + """
+    text = (
+        MINIMAL
+        + SCALES
+        + """
 flags:
   - id: urgent
     when: {item: q1, in: [yes]}
@@ -161,6 +199,7 @@ outcomes:
     text_for_parent: {sv: P, fi: P, en: P}
     text_for_professional: {sv: A, fi: A, en: A}
 """
+    )
     definition = parse_text(text, "tiny.yaml")
     assert definition.flags[0].item == "q1" and definition.outcomes[0].id == "offer"
     wrong = text.replace("band_in: [high]", "band_in: [top]")
@@ -188,10 +227,13 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-PACKAGE = HEADER.format(id="pack", validated_en="false") + """sections:
+PACKAGE = (
+    HEADER.format(id="pack", validated_en="false")
+    + """sections:
   - include: tiny
     version: 1
 """
+)
 
 
 def test_a_package_includes_a_file_beside_it(tmp_path):
@@ -204,11 +246,28 @@ def test_a_package_includes_a_file_beside_it(tmp_path):
     "included, package_change, error",
     [
         (None, ("", ""), "pack.yaml: sections[0].include: no file tiny.yaml beside this one"),
-        (MINIMAL.replace("version: 1", "version: 2"), ("", ""), "pack.yaml: sections[0].version: tiny.yaml is version 2; check that the package still fits it, then include that version"),
-        (MINIMAL.replace("id: tiny", "id: other"), ("", ""), "pack.yaml: sections[0].include: tiny.yaml has the id 'other'"),
+        (
+            MINIMAL.replace("version: 1", "version: 2"),
+            ("", ""),
+            "pack.yaml: sections[0].version: tiny.yaml is version 2; check that the package still fits it, then "
+            "include that version",
+        ),
+        (
+            MINIMAL.replace("id: tiny", "id: other"),
+            ("", ""),
+            "pack.yaml: sections[0].include: tiny.yaml has the id 'other'",
+        ),
         (MINIMAL.replace("fi: Kyllä, ", ""), ("", ""), "tiny.yaml: response_scales[0].options[0].label.fi: missing"),
-        (MINIMAL, ("    version: 1\n", "    version: 1\n  - include: tiny\n    version: 1\n"), "pack.yaml: sections[1].include: item 'q1' is defined twice"),
-        (MINIMAL.replace("sections:\n", "sections:\n  - include: pack\n    version: 1\n"), ("", ""), "tiny.yaml: sections[0].include: an included instrument cannot include another"),
+        (
+            MINIMAL,
+            ("    version: 1\n", "    version: 1\n  - include: tiny\n    version: 1\n"),
+            "pack.yaml: sections[1].include: item 'q1' is defined twice",
+        ),
+        (
+            MINIMAL.replace("sections:\n", "sections:\n  - include: pack\n    version: 1\n"),
+            ("", ""),
+            "tiny.yaml: sections[0].include: an included instrument cannot include another",
+        ),
     ],
 )
 def test_package_mistakes(tmp_path, included, package_change, error):
@@ -222,7 +281,10 @@ def test_package_mistakes(tmp_path, included, package_change, error):
 
 def test_a_comment_or_layout_change_is_not_a_content_change():
     original = parse_text(MINIMAL, "tiny.yaml")
-    relaid = parse_text("# a comment\n" + MINIMAL.replace("{sv: Liten, fi: Pieni, en: Tiny}", "\n  sv: Liten\n  fi: Pieni\n  en: Tiny"), "tiny.yaml")
+    relaid = parse_text(
+        "# a comment\n" + MINIMAL.replace("{sv: Liten, fi: Pieni, en: Tiny}", "\n  sv: Liten\n  fi: Pieni\n  en: Tiny"),
+        "tiny.yaml",
+    )
     assert canonical_text(relaid) == canonical_text(original)
 
 
@@ -230,7 +292,13 @@ def test_the_worked_example_in_the_guide_is_valid_and_scores_as_the_guide_says()
     guide = (SHIPPED.parent / "docs" / "instruments.md").read_text(encoding="utf-8")
     example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
     definition = parse_text(example, "sleep_example.yaml")
-    answers = {"wakes": "often", "falls_asleep_easily": "never", "nightmares": None, "tired_in_day": "often", "snores": "yes"}
+    answers = {
+        "wakes": "often",
+        "falls_asleep_easily": "never",
+        "nightmares": None,
+        "tired_in_day": "often",
+        "snores": "yes",
+    }
     result = score_response(definition, answers, 48).summary()
     assert {scale: (values["score"], values["band"]) for scale, values in result["scales"].items()} == {
         "nights": (6, "many"),

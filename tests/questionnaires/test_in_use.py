@@ -14,6 +14,7 @@ from core.timeutil import utcnow
 from tests.support.helpers import make_staff
 from tests.support.questionnaires import OFFER_ANSWERS
 
+
 @pytest.fixture
 def child(db, family_centre):
     return db.session.get(Child, family_centre["child_id"])
@@ -139,7 +140,9 @@ def test_the_age_at_sending_is_kept_for_age_specific_rules(db, child, nurse):
 
 def test_the_result_view_and_history_in_the_readers_language(app, db, child, nurse):
     earlier = invite(child, nurse, ("psc17",)).responses[0]
-    answering.save_answers(earlier, answering.definition_of(earlier), {f"psc{n}": "often" for n in range(1, 18)}, utcnow())
+    answering.save_answers(
+        earlier, answering.definition_of(earlier), {f"psc{n}": "often" for n in range(1, 18)}, utcnow()
+    )
     answering.submit(earlier, utcnow() - timedelta(days=100))
     later = invite(child, nurse, ("psc17",)).responses[0]
     answering.save_answers(later, answering.definition_of(later), {f"psc{n}": "never" for n in range(1, 18)}, utcnow())
@@ -167,7 +170,17 @@ def test_sharing_a_case_gives_a_colleague_a_basis(db, child, nurse):
 def test_the_database_refuses_to_change_the_audit_log(db, nurse):
     from blueprints.audit.models import AuditEntry
 
-    db.session.add(AuditEntry(actor_id=nurse.id, actor_name=nurse.name, child_id=1, subject="child:1", action="view", page="GET /x", basis="test"))
+    db.session.add(
+        AuditEntry(
+            actor_id=nurse.id,
+            actor_name=nurse.name,
+            child_id=1,
+            subject="child:1",
+            action="view",
+            page="GET /x",
+            basis="test",
+        )
+    )
     db.session.commit()
     with pytest.raises(Exception, match="audit log entries cannot be changed"):
         db.session.execute(text("UPDATE audit_entry SET basis = 'changed'"))

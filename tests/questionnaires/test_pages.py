@@ -53,16 +53,28 @@ def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, 
     form = nurse_client.get("/staff/questionnaires/new").get_data(as_text=True)
     assert "Fyraårsgranskningen (v1)" in form and "Elsa (f. 15.9.2022)" in form
     bad = nurse_client.submit(
-        "/staff/questionnaires/new", {"child": "new", "language": "fi", "valid_days": "30"}, token_from="/staff/questionnaires/new"
+        "/staff/questionnaires/new",
+        {"child": "new", "language": "fi", "valid_days": "30"},
+        token_from="/staff/questionnaires/new",
     )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert "Skriv barnets förnamn." in body and "Skriv barnets efternamn." in body and "Skriv barnets födelsedatum" in body
+    assert (
+        "Skriv barnets förnamn." in body and "Skriv barnets efternamn." in body and "Skriv barnets födelsedatum" in body
+    )
     assert "Välj minst en enkät." in body
     response = nurse_client.submit(
         "/staff/questionnaires/new",
-        {"child": "new", "first_name": "Onni", "surname": "Mäkinen", "date_of_birth": "2022-07-01", "instruments": ["fyraarsgranskningen", "phq9"],
-         "language": "fi", "valid_days": "14", "email": "Juha@Example.com"},
+        {
+            "child": "new",
+            "first_name": "Onni",
+            "surname": "Mäkinen",
+            "date_of_birth": "2022-07-01",
+            "instruments": ["fyraarsgranskningen", "phq9"],
+            "language": "fi",
+            "valid_days": "14",
+            "email": "Juha@Example.com",
+        },
         token_from="/staff/questionnaires/new",
         follow_redirects=True,
     )
@@ -83,7 +95,12 @@ def test_the_list_of_invitations_shows_each_child_and_is_audit_logged(nurse_clie
     page = nurse_client.get("/staff/questionnaires").get_data(as_text=True)
     assert "Elsa" in page and "f. 15.9.2022" in page
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"visit:{visit.id}"))
-    assert (entry.child_id, entry.action, entry.basis, entry.page) == (visit.child_id, "list", "own invitations", "GET /staff/questionnaires")
+    assert (entry.child_id, entry.action, entry.basis, entry.page) == (
+        visit.child_id,
+        "list",
+        "own invitations",
+        "GET /staff/questionnaires",
+    )
 
 
 def test_the_handout_is_in_the_familys_language(nurse_client, db, family_centre):
@@ -105,11 +122,15 @@ def test_the_text_message_gives_the_expiry_date_in_helsinki(nurse_client, db, fa
 def test_withdrawing_and_opening_the_link_again(nurse_client, app, client, db, family_centre):
     visit = make_visit(db, family_centre)
     token = invitations.visit_token(visit)
-    nurse_client.submit(f"/staff/questionnaires/visits/{visit.id}/withdraw", token_from=f"/staff/questionnaires/visits/{visit.id}")
+    nurse_client.submit(
+        f"/staff/questionnaires/visits/{visit.id}/withdraw", token_from=f"/staff/questionnaires/visits/{visit.id}"
+    )
     phone = family(app, client)
     withdrawn = phone.get(f"/q/{token}")
     assert withdrawn.status_code == 410 and "dragit tillbaka" in withdrawn.get_data(as_text=True)
-    nurse_client.submit(f"/staff/questionnaires/visits/{visit.id}/extend", token_from=f"/staff/questionnaires/visits/{visit.id}")
+    nurse_client.submit(
+        f"/staff/questionnaires/visits/{visit.id}/extend", token_from=f"/staff/questionnaires/visits/{visit.id}"
+    )
     assert phone.get(f"/q/{token}").status_code == 200
 
 
@@ -142,7 +163,9 @@ def test_answering_without_javascript_resuming_and_sending(app, client, db, fami
     again = answer_page(other_device, token, 2, {"burden": "yes"})
     assert again.headers["Location"].endswith("/page/2")
     follow_up = other_device.get(again.headers["Location"]).get_data(as_text=True)
-    assert "Dina svar tog fram fler frågor på den här sidan." in follow_up and 'name="answer-burden_duration"' in follow_up
+    assert (
+        "Dina svar tog fram fler frågor på den här sidan." in follow_up and 'name="answer-burden_duration"' in follow_up
+    )
     answer_everything(other_device, token, OFFER_ANSWERS)
     review = other_device.get(f"/q/r/{token}/review").get_data(as_text=True)
     assert "Kontrollera dina svar" in review and "Längre än ett år" in review
@@ -187,7 +210,11 @@ def test_each_answer_is_saved_at_once_with_htmx(app, client, db, family_centre):
     token = invitations.response_token(response)
     phone = family(app, client)
     csrf = phone.csrf_token(f"/q/r/{token}/page/2")
-    saved = phone.post(f"/q/r/{token}/save", data={"item": "burden", "answer-burden": "yes"}, headers={"HX-Request": "true", "X-CSRFToken": csrf})
+    saved = phone.post(
+        f"/q/r/{token}/save",
+        data={"item": "burden", "answer-burden": "yes"},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf},
+    )
     body = saved.get_data(as_text=True)
     assert saved.status_code == 200
     assert '<p class="save-status save-saved" id="status-burden">Sparat</p>' in body
@@ -195,12 +222,27 @@ def test_each_answer_is_saved_at_once_with_htmx(app, client, db, family_centre):
     assert 'id="q-burden_duration" data-hx-swap-oob="true"' in body
     assert "Frågorna på den här sidan ändrades" in body
     assert db.session.get(Response, response.id).answer_values == {"burden": "yes"}
-    hidden = phone.post(f"/q/r/{token}/save", data={"item": "burden", "answer-burden": "no"}, headers={"HX-Request": "true", "X-CSRFToken": csrf})
+    hidden = phone.post(
+        f"/q/r/{token}/save",
+        data={"item": "burden", "answer-burden": "no"},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf},
+    )
     assert re.search(r'id="q-burden_duration" data-hx-swap-oob="true" hidden', hidden.get_data(as_text=True))
-    rejected = phone.post(f"/q/r/{token}/save", data={"item": "burden", "answer-burden": "maybe"}, headers={"HX-Request": "true", "X-CSRFToken": csrf})
+    rejected = phone.post(
+        f"/q/r/{token}/save",
+        data={"item": "burden", "answer-burden": "maybe"},
+        headers={"HX-Request": "true", "X-CSRFToken": csrf},
+    )
     assert rejected.status_code == 422
-    assert phone.post(f"/q/r/{token}/save", data={"item": "nope"}, headers={"HX-Request": "true", "X-CSRFToken": csrf}).status_code == 400
-    assert phone.post(f"/q/r/{token}/save", data={"item": "burden", "answer-burden": "yes"}).status_code == 400  # no CSRF token
+    assert (
+        phone.post(
+            f"/q/r/{token}/save", data={"item": "nope"}, headers={"HX-Request": "true", "X-CSRFToken": csrf}
+        ).status_code
+        == 400
+    )
+    assert (
+        phone.post(f"/q/r/{token}/save", data={"item": "burden", "answer-burden": "yes"}).status_code == 400
+    )  # no CSRF token
 
 
 def test_expired_unknown_and_already_sent_links_explain_whom_to_contact(app, client, db, family_centre):
@@ -215,7 +257,10 @@ def test_expired_unknown_and_already_sent_links_explain_whom_to_contact(app, cli
     assert "Sara Nyström" in expired.get_data(as_text=True)
     unknown = phone.get("/q/r/not-a-real-token/")
     assert unknown.status_code == 404 and "Vi hittade ingen enkät för den här länken." in unknown.get_data(as_text=True)
-    save = phone.post(f"/q/r/{invitations.response_token(response)}/save", data={"item": "psc1", "answer-psc1": "often", "csrf_token": phone.csrf_token()})
+    save = phone.post(
+        f"/q/r/{invitations.response_token(response)}/save",
+        data={"item": "psc1", "answer-psc1": "often", "csrf_token": phone.csrf_token()},
+    )
     assert save.status_code == 409
 
 
@@ -235,7 +280,13 @@ def test_the_offer_books_the_first_coach_call(app, client, db, family_centre, ma
     assert "Katja Lehtonen" in times
     booked = phone.submit(
         f"/q/r/{token}/offer/details",
-        {"slot": slot, "guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "language": "sv"},
+        {
+            "slot": slot,
+            "guardian_name": "Anna Lindholm",
+            "guardian_email": "anna@example.com",
+            "guardian_phone": "040 123 4567",
+            "language": "sv",
+        },
         token_from=f"/q/r/{token}/offer/details?slot={slot}",
         follow_redirects=True,
     )
@@ -255,12 +306,20 @@ def _book_offer(phone, token):
     slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
     return phone.submit(
         f"/q/r/{token}/offer/details",
-        {"slot": slot, "guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "language": "sv"},
+        {
+            "slot": slot,
+            "guardian_name": "Anna Lindholm",
+            "guardian_email": "anna@example.com",
+            "guardian_phone": "040 123 4567",
+            "language": "sv",
+        },
         token_from=f"/q/r/{token}/offer/details?slot={slot}",
     )
 
 
-def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_is_sent(app, client, db, family_centre, mailbox, monkeypatch):
+def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_is_sent(
+    app, client, db, family_centre, mailbox, monkeypatch
+):
     phone, token, response_id = send_offer_answers(app, client, db, family_centre)
     from blueprints.questionnaires import routes  # the offer commits, then notifies
 
@@ -298,7 +357,10 @@ def test_when_storing_the_offer_fails_no_call_is_booked_and_nothing_is_sent(app,
         event.remove(Response, "before_update", refuse_update)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
-    assert (db.session.get(Response, response_id).offer_status, db.session.get(Response, response_id).offer_appointment_id) == ("", None)
+    assert (
+        db.session.get(Response, response_id).offer_status,
+        db.session.get(Response, response_id).offer_appointment_id,
+    ) == ("", None)
     assert mailbox.to("anna@example.com") == []
     # The family can book again, and then both are stored.
     assert _book_offer(phone, token).status_code == 302
@@ -342,7 +404,9 @@ def test_an_urgent_flag_emails_the_professional_without_health_data(app, client,
         assert health_data not in text
 
 
-def test_the_professional_reads_flags_scores_outcome_and_answers_and_it_is_logged(app, client, db, family_centre, nurse_client):
+def test_the_professional_reads_flags_scores_outcome_and_answers_and_it_is_logged(
+    app, client, db, family_centre, nurse_client
+):
     _phone, _token, response_id = send_offer_answers(app, client, db, family_centre)
     page = nurse_client.get(f"/staff/questionnaires/responses/{response_id}").get_data(as_text=True)
     assert "Fyraårsgranskningen: Elsa" in page
@@ -355,7 +419,12 @@ def test_the_professional_reads_flags_scores_outcome_and_answers_and_it_is_logge
     assert entry.actor_name == "Sara Nyström" and entry.child_id == family_centre["child_id"]
     assert entry.action == "view" and entry.page == "GET /staff/questionnaires/responses/<int:response_id>"
     assert entry.basis == "professional who opened the case"
-    saved = nurse_client.submit(f"/staff/questionnaires/responses/{response_id}", {"notes": "Talade om coachningen."}, token_from=f"/staff/questionnaires/responses/{response_id}", follow_redirects=True)
+    saved = nurse_client.submit(
+        f"/staff/questionnaires/responses/{response_id}",
+        {"notes": "Talade om coachningen."},
+        token_from=f"/staff/questionnaires/responses/{response_id}",
+        follow_redirects=True,
+    )
     assert "Anteckningarna har sparats." in saved.get_data(as_text=True)
     assert db.session.get(Response, response_id).notes == "Talade om coachningen."
 
@@ -363,7 +432,11 @@ def test_the_professional_reads_flags_scores_outcome_and_answers_and_it_is_logge
 def test_only_the_case_sees_the_answers(app, client, db, family_centre):
     _phone, _token, response_id = send_offer_answers(app, client, db, family_centre)
     url = f"/staff/questionnaires/responses/{response_id}"
-    for roles, email in (({"professional"}, "other@famnen.example"), ({"reception"}, "desk@famnen.example"), ({"admin"}, "boss@famnen.example")):
+    for roles, email in (
+        ({"professional"}, "other@famnen.example"),
+        ({"reception"}, "desk@famnen.example"),
+        ({"admin"}, "boss@famnen.example"),
+    ):
         outsider = app.test_client()
         outsider.html_checker = client.html_checker
         sign_in(outsider, app, make_staff(roles, email=email, name=email))
@@ -402,8 +475,12 @@ def test_a_public_questionnaire_can_be_taken_anonymously_with_the_result(app, cl
     assert "GAD-7" in listing
     started = client.submit("/questionnaires/gad7/start", token_from="/questionnaires")
     token = started.headers["Location"].split("/q/r/")[1].rstrip("/")
-    answer_everything(client, token, {f"gad{n}": "nearly_every_day" for n in range(1, 8)} | {"gad_difficulty": "very_difficult"})
-    thanks = client.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review", follow_redirects=True).get_data(as_text=True)
+    answer_everything(
+        client, token, {f"gad{n}": "nearly_every_day" for n in range(1, 8)} | {"gad_difficulty": "very_difficult"}
+    )
+    thanks = client.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Ditt resultat" in thanks and "Boka en tid på familjecentret" in thanks
     assert "Tala med en yrkesperson om din oro" in thanks and "09 2525 0112" in thanks
     response = db.session.scalar(select(Response).where(Response.visit_id.is_(None)))
@@ -415,4 +492,9 @@ def test_the_admin_makes_an_instrument_public(app, client, db, family_centre):
     sign_in(client, app, make_staff({"admin"}, email="boss@famnen.example", name="Boss"))
     client.submit("/admin/questionnaires", {"instrument": "phq9", "public": "yes"}, token_from="/admin/questionnaires")
     assert db.session.get(InstrumentSetting, "phq9").public
-    assert client.submit("/admin/questionnaires", {"instrument": "sdq", "public": "yes"}, token_from="/admin/questionnaires").status_code == 404
+    assert (
+        client.submit(
+            "/admin/questionnaires", {"instrument": "sdq", "public": "yes"}, token_from="/admin/questionnaires"
+        ).status_code
+        == 404
+    )

@@ -34,7 +34,9 @@ def test_the_cut_off_follows_the_respondents_own_answer(sex, scores, total, band
 
 def test_never_drinking_scores_zero_without_questions_2_and_3():
     definition = shipped("auditc")
-    result = score_response(definition, {"sex": "female", "audit1": "never", "audit2": "ten_or_more", "audit3": "weekly"})
+    result = score_response(
+        definition, {"sex": "female", "audit1": "never", "audit2": "ten_or_more", "audit3": "weekly"}
+    )
     # The hidden questions' answers are dropped; they score 0 as the AUDIT says.
     assert result.answers == {"sex": "female", "audit1": "never"}
     assert result.item_scores == {"audit1": 0, "audit2": 0, "audit3": 0}

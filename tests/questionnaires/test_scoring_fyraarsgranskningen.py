@@ -34,8 +34,12 @@ def behaviour(externalizing: int, blanks: int = 0) -> dict:
         (7, "yes", 4, False),  # four blank PSC-17 items: the form cannot be interpreted
     ],
 )
-def test_the_parent_training_offer_needs_the_cut_off_and_the_parents_own_judgement(externalizing, burden, blanks, offered):
-    result = summary(shipped("fyraarsgranskningen"), behaviour(externalizing, blanks) | {"burden": burden}, age_months=48)
+def test_the_parent_training_offer_needs_the_cut_off_and_the_parents_own_judgement(
+    externalizing, burden, blanks, offered
+):
+    result = summary(
+        shipped("fyraarsgranskningen"), behaviour(externalizing, blanks) | {"burden": burden}, age_months=48
+    )
     assert result["scales"]["externalizing"]["score"] == externalizing
     assert result["valid"] is (blanks < 4)
     assert ("parent_training_offer" in result["outcomes"]) is offered

@@ -46,7 +46,10 @@ def test_phq9_maximum_is_27_and_flags_item_9():
     assert result["flags"] == [{"id": "self_harm_thoughts", "item": "phq9"}]
 
 
-@pytest.mark.parametrize("code, flagged", [("not_at_all", False), ("several_days", True), ("more_than_half_the_days", True), ("nearly_every_day", True)])
+@pytest.mark.parametrize(
+    "code, flagged",
+    [("not_at_all", False), ("several_days", True), ("more_than_half_the_days", True), ("nearly_every_day", True)],
+)
 def test_phq9_item_9_above_zero_raises_the_flag_whatever_the_total(code, flagged):
     answers = {f"phq{number}": "not_at_all" for number in range(1, 9)} | {"phq9": code}
     result = summary(shipped("phq9"), answers)
@@ -71,8 +74,16 @@ def test_phq9_difficulty_is_kept_only_when_a_problem_was_marked():
 
 @pytest.mark.parametrize(
     "total, band, level",
-    [(0, "minimal", "normal"), (4, "minimal", "normal"), (5, "mild", "borderline"), (9, "mild", "borderline"),
-     (10, "moderate", "high"), (14, "moderate", "high"), (15, "severe", "high"), (21, "severe", "high")],
+    [
+        (0, "minimal", "normal"),
+        (4, "minimal", "normal"),
+        (5, "mild", "borderline"),
+        (9, "mild", "borderline"),
+        (10, "moderate", "high"),
+        (14, "moderate", "high"),
+        (15, "severe", "high"),
+        (21, "severe", "high"),
+    ],
 )
 def test_gad7_bands_start_exactly_at_their_cut_offs(total, band, level):
     result = summary(shipped("gad7"), with_total("gad7", "gad", 7, total))
@@ -85,7 +96,14 @@ def test_gad7_a_blank_item_leaves_the_total_missing():
     assert summary(shipped("gad7"), answers)["scales"]["total"]["missing"] is True
 
 
-ADVICE_BY_TOTAL = [(0, []), (4, []), (5, ["look_after_yourself"]), (9, ["look_after_yourself"]), (10, ["talk_to_a_professional"]), (21, ["talk_to_a_professional"])]
+ADVICE_BY_TOTAL = [
+    (0, []),
+    (4, []),
+    (5, ["look_after_yourself"]),
+    (9, ["look_after_yourself"]),
+    (10, ["talk_to_a_professional"]),
+    (21, ["talk_to_a_professional"]),
+]
 
 
 @pytest.mark.parametrize("total, outcomes", ADVICE_BY_TOTAL)
@@ -101,4 +119,3 @@ def test_phq9_item_9_above_zero_shows_crisis_help_first_whatever_the_total():
     assert high["outcomes"] == ["crisis_help", "talk_to_a_professional"]
     texts = shipped("phq9").outcomes[0].text_for_parent
     assert all("09 2525 0111" in texts[language] and "112" in texts[language] for language in ("sv", "fi", "en"))
-

@@ -74,7 +74,25 @@ def test_total_cut_off_is_15_even_when_every_subscale_is_below_its_own():
 
 
 def test_a_mixed_form_scores_each_subscale_from_its_own_items():
-    scores = {1: 1, 2: 2, 3: 0, 4: 1, 5: 2, 6: 1, 7: 2, 8: 0, 9: 1, 10: 2, 11: 0, 12: 1, 13: 2, 14: 1, 15: 2, 16: 0, 17: 1}
+    scores = {
+        1: 1,
+        2: 2,
+        3: 0,
+        4: 1,
+        5: 2,
+        6: 1,
+        7: 2,
+        8: 0,
+        9: 1,
+        10: 2,
+        11: 0,
+        12: 1,
+        13: 2,
+        14: 1,
+        15: 2,
+        16: 0,
+        17: 1,
+    }
     result = scales(psc(scores))
     assert result["internalizing"][0] == sum(scores[n] for n in INTERNALIZING) == 6
     assert result["attention"][0] == sum(scores[n] for n in ATTENTION) == 6

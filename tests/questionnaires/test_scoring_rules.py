@@ -30,9 +30,12 @@ sections:
   - id: page
     title: {sv: S, fi: S, en: P}
     items:
-""" + "".join(
-        f"      - {{id: q{n}, type: choice, response_scale: zero_to_three, text: {{sv: F, fi: K, en: Q}}}}\n" for n in range(1, 7)
-    ) + """
+"""
+    + "".join(
+        f"      - {{id: q{n}, type: choice, response_scale: zero_to_three, text: {{sv: F, fi: K, en: Q}}}}\n"
+        for n in range(1, 7)
+    )
+    + """
 scales:
   - id: mean_answered
     title: {sv: A, fi: A, en: A}
@@ -85,7 +88,10 @@ def test_blanks_count_zero_in_a_mean_over_every_item():
 
 @pytest.mark.parametrize(
     "answers, missing",
-    [({"q1": 3, "q4": 1}, {"mean_answered", "mean_of_means", "sum_of_means"}), ({"q1": 3, "q2": 0}, {"mean_zero", "mean_of_means", "sum_of_means"})],
+    [
+        ({"q1": 3, "q4": 1}, {"mean_answered", "mean_of_means", "sum_of_means"}),
+        ({"q1": 3, "q2": 0}, {"mean_zero", "mean_of_means", "sum_of_means"}),
+    ],
 )
 def test_too_few_answers_make_a_scale_and_the_totals_built_on_it_missing(answers, missing):
     assert {scale for scale, (score, _band) in scores(answers).items() if score is None} == missing

@@ -16,8 +16,16 @@ def sdq(answers: dict, age_months: int | None = 60) -> dict:
 
 def test_reversed_items_score_the_other_way():
     definition = placeholder("sdq")
-    assert [definition.items["sdq7"].score_of(code) for code in ("not_true", "somewhat_true", "certainly_true")] == [2, 1, 0]
-    assert [definition.items["sdq5"].score_of(code) for code in ("not_true", "somewhat_true", "certainly_true")] == [0, 1, 2]
+    assert [definition.items["sdq7"].score_of(code) for code in ("not_true", "somewhat_true", "certainly_true")] == [
+        2,
+        1,
+        0,
+    ]
+    assert [definition.items["sdq5"].score_of(code) for code in ("not_true", "somewhat_true", "certainly_true")] == [
+        0,
+        1,
+        2,
+    ]
     assert sdq({item: "not_true" for item in CONDUCT})["conduct"]["score"] == 2
 
 
@@ -50,17 +58,35 @@ def test_a_scale_with_two_of_five_answered_is_missing_and_so_is_total_difficulti
 def test_total_difficulties_is_the_sum_of_the_four_difficulty_scales_not_prosocial():
     answers = {f"sdq{number}": "somewhat_true" for number in range(1, 26)}
     scales = sdq(answers)
-    assert [scales[s]["score"] for s in ("emotional", "conduct", "hyperactivity", "peer", "prosocial")] == [5, 5, 5, 5, 5]
+    assert [scales[s]["score"] for s in ("emotional", "conduct", "hyperactivity", "peer", "prosocial")] == [
+        5,
+        5,
+        5,
+        5,
+        5,
+    ]
     assert scales["total_difficulties"]["score"] == 20
 
 
 @pytest.mark.parametrize(
     "age_months, conduct_band, total_band",
-    [(36, "normal", "abnormal"), (47, "normal", "abnormal"), (48, "borderline", "abnormal"), (120, "borderline", "abnormal"), (None, None, None)],
+    [
+        (36, "normal", "abnormal"),
+        (47, "normal", "abnormal"),
+        (48, "borderline", "abnormal"),
+        (120, "borderline", "abnormal"),
+        (None, None, None),
+    ],
 )
 def test_bands_follow_the_age_version(age_months, conduct_band, total_band):
     # conduct 3; total difficulties 15 (2-4 placeholder bands: borderline from 4 and 16; 4-17: from 3 and 14)
-    answers = {"sdq5": "somewhat_true", "sdq12": "somewhat_true", "sdq18": "somewhat_true", "sdq22": "not_true", "sdq7": "certainly_true"}
+    answers = {
+        "sdq5": "somewhat_true",
+        "sdq12": "somewhat_true",
+        "sdq18": "somewhat_true",
+        "sdq22": "not_true",
+        "sdq7": "certainly_true",
+    }
     answers |= {item: "certainly_true" for item in ("sdq3", "sdq8", "sdq13", "sdq16", "sdq24")}
     answers |= {item: "certainly_true" for item in ("sdq2", "sdq10")}
     answers |= {item: "not_true" for item in ("sdq15", "sdq21", "sdq25", "sdq6", "sdq11", "sdq14", "sdq19", "sdq23")}
@@ -82,7 +108,10 @@ def test_total_difficulties_bands_differ_by_age_at_the_same_score():
     assert sdq(answers, 40)["total_difficulties"]["band"] == "normal"
     assert sdq(answers, 60)["total_difficulties"]["band"] == "borderline"
     answers["sdq16"] = "certainly_true"
-    assert (sdq(answers, 40)["total_difficulties"]["band"], sdq(answers, 60)["total_difficulties"]["band"]) == ("borderline", "abnormal")
+    assert (sdq(answers, 40)["total_difficulties"]["band"], sdq(answers, 60)["total_difficulties"]["band"]) == (
+        "borderline",
+        "abnormal",
+    )
 
 
 @pytest.mark.parametrize("score, band", [(4, "abnormal"), (5, "borderline"), (6, "normal"), (10, "normal")])

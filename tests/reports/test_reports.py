@@ -19,8 +19,8 @@ from blueprints.booking.models import Appointment, AppointmentStatus
 from blueprints.organisation.models import Centre
 from blueprints.questionnaires import results
 from blueprints.questionnaires.models import Child
-from blueprints.reports.pdf import StaticOnlyFetcher
 from blueprints.reports.downloads import page_counter_css
+from blueprints.reports.pdf import StaticOnlyFetcher
 from core.timeutil import to_local, utcnow
 from tests.support.activities_factories import make_activity, make_date, make_registration
 from tests.support.booking import book
@@ -53,13 +53,35 @@ def pdf_info(data: bytes, tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("sv", ["Fyraårsgranskningen: Elsa", "Sara Nyström", "14 / 14", "Över gränsvärdet", "Vid eller över gränsvärdet (7)",
-                "Erbjudande om föräldraträning med coach", "Belastar ditt barns beteende familjens vardag?", "Sekretessbelagd / Salassa pidettävä", "Sida 1 av"]),
-        ("fi", ["Neljävuotistarkastus: Elsa", "Raja-arvon yläpuolella", "Tarjous valmentajan tukemasta vanhemmuusohjelmasta",
-                "Kuormittaako lapsesi käytös perheenne arkea?", "Sivu 1/"]),
+        (
+            "sv",
+            [
+                "Fyraårsgranskningen: Elsa",
+                "Sara Nyström",
+                "14 / 14",
+                "Över gränsvärdet",
+                "Vid eller över gränsvärdet (7)",
+                "Erbjudande om föräldraträning med coach",
+                "Belastar ditt barns beteende familjens vardag?",
+                "Sekretessbelagd / Salassa pidettävä",
+                "Sida 1 av",
+            ],
+        ),
+        (
+            "fi",
+            [
+                "Neljävuotistarkastus: Elsa",
+                "Raja-arvon yläpuolella",
+                "Tarjous valmentajan tukemasta vanhemmuusohjelmasta",
+                "Kuormittaako lapsesi käytös perheenne arkea?",
+                "Sivu 1/",
+            ],
+        ),
     ],
 )
-def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse_client, db, family_centre, tmp_path, language, expected):
+def test_the_response_summary_holds_the_result_in_the_chosen_language(
+    nurse_client, db, family_centre, tmp_path, language, expected
+):
     response = sent_response(db, family_centre, notes="Vi pratade om vardagen.")
     download = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
@@ -73,7 +95,21 @@ def test_the_response_summary_holds_the_result_in_the_chosen_language(nurse_clie
     assert info["Tagged"] == "yes" and info["Author"] == "Sara Nyström" and int(info["Pages"]) >= 2
     ARTIFACTS.mkdir(exist_ok=True)
     (tmp_path / "page.pdf").write_bytes(download.data)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "page.pdf"), str(ARTIFACTS / f"response-summary-{language}")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "page.pdf"),
+            str(ARTIFACTS / f"response-summary-{language}"),
+        ],
+        check=True,
+    )
     assert list(ARTIFACTS.glob(f"response-summary-{language}*.png"))
 
 
@@ -90,7 +126,9 @@ def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse_client,
 
 
 @pytest.mark.parametrize(("language", "swedish"), [("sv", "(svenska"), ("fi", "(ruotsi"), ("en", "(Swedish")])
-def test_the_language_of_the_answer_is_named_in_the_readers_language(nurse_client, db, family_centre, tmp_path, language, swedish):
+def test_the_language_of_the_answer_is_named_in_the_readers_language(
+    nurse_client, db, family_centre, tmp_path, language, swedish
+):
     response = sent_response(db, family_centre)  # answered in Swedish
     text = pdf_text(nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data, tmp_path)
     assert swedish in text and "Svenska" not in text
@@ -118,21 +156,33 @@ class CountingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothing(nurse_client, db, family_centre, tmp_path):
+def test_answers_that_look_like_html_or_css_are_printed_as_text_and_fetch_nothing(
+    nurse_client, db, family_centre, tmp_path
+):
     server = http.server.HTTPServer(("127.0.0.1", 0), CountingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_port
     tricks = (
         f'<img src="http://127.0.0.1:{port}/img"> file:///etc/passwd '
-        f"</style><style>@import url(http://127.0.0.1:{port}/css); body {{ background: url(file:///etc/passwd) }}</style>"
+        f"</style><style>@import url(http://127.0.0.1:{port}/css); "
+        "body { background: url(file:///etc/passwd) }</style>"
     )
     try:
-        response = sent_response(db, family_centre, answers={**OFFER_ANSWERS, "anything_else": tricks}, notes=f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">')
+        response = sent_response(
+            db,
+            family_centre,
+            answers={**OFFER_ANSWERS, "anything_else": tricks},
+            notes=f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">',
+        )
         before = set(Path(tempfile.gettempdir()).iterdir())
         download = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang=sv")
         assert download.status_code == 200
         text = " ".join(pdf_text(download.data, tmp_path).split())
-        assert f'<img src="http://127.0.0.1:{port}/img">' in text and "file:///etc/passwd" in text and "@import url(" in text
+        assert (
+            f'<img src="http://127.0.0.1:{port}/img">' in text
+            and "file:///etc/passwd" in text
+            and "@import url(" in text
+        )
         assert f'<link rel="stylesheet" href="http://127.0.0.1:{port}/notes">' in text
         assert "root:x:0:0" not in text
         assert CountingHandler.requests == []
@@ -145,7 +195,13 @@ def test_the_fetcher_serves_only_static_files(tmp_path):
     fetcher = StaticOnlyFetcher()
     static_css = Path(__file__).resolve().parents[2] / "static" / "css" / "report.css"
     assert fetcher.fetch(static_css.as_uri()).status == 200
-    for refused in ("http://127.0.0.1:9/x", "https://example.com/a.png", "file:///etc/passwd", static_css.as_uri().replace("report.css", "../../app.py"), "data:text/plain,hi"):
+    for refused in (
+        "http://127.0.0.1:9/x",
+        "https://example.com/a.png",
+        "file:///etc/passwd",
+        static_css.as_uri().replace("report.css", "../../app.py"),
+        "data:text/plain,hi",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(refused)
     assert len(fetcher.refused) == 5
@@ -180,9 +236,17 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse_clien
     sent_response(db, family_centre)
     child = db.session.get(Child, family_centre["child_id"])
     appointment = Appointment(
-        service_id=family_centre["world"].service_id, professional_id=family_centre["nurse"].id, centre_id=family_centre["world"].centre_id,
-        mode="in_person", starts_at=utcnow().replace(microsecond=0), ends_at=utcnow().replace(microsecond=0) + timedelta(minutes=45),
-        status=AppointmentStatus.ATTENDED, guardian_name="Anna", language="sv", reference="ref-child-summary", child_id=child.id,
+        service_id=family_centre["world"].service_id,
+        professional_id=family_centre["nurse"].id,
+        centre_id=family_centre["world"].centre_id,
+        mode="in_person",
+        starts_at=utcnow().replace(microsecond=0),
+        ends_at=utcnow().replace(microsecond=0) + timedelta(minutes=45),
+        status=AppointmentStatus.ATTENDED,
+        guardian_name="Anna",
+        language="sv",
+        reference="ref-child-summary",
+        child_id=child.id,
     )
     db.session.add(appointment)
     db.session.commit()
@@ -197,7 +261,9 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse_clien
 
 
 @pytest.mark.parametrize(("language", "this_one"), [("sv", "Detta svar"), ("fi", "Tämä vastaus")])
-def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse_client, db, family_centre, tmp_path, language, this_one):
+def test_the_comparison_shows_only_earlier_answers_each_with_its_time(
+    nurse_client, db, family_centre, tmp_path, language, this_one
+):
     answers = {f"psc{n}": "often" for n in range(1, 18)}
     sent = {}
     for moment in ("2026-03-02 07:00", "2026-06-01 06:15", "2026-06-01 10:40", "2026-09-07 11:00"):  # UTC
@@ -205,7 +271,9 @@ def test_the_comparison_shows_only_earlier_answers_each_with_its_time(nurse_clie
         response.submitted_at = datetime.fromisoformat(moment + "+00:00")
         sent[moment] = response
     db.session.commit()
-    text = pdf_text(nurse_client.get(f"/staff/reports/responses/{sent['2026-06-01 10:40'].id}.pdf?lang={language}").data, tmp_path)
+    text = pdf_text(
+        nurse_client.get(f"/staff/reports/responses/{sent['2026-06-01 10:40'].id}.pdf?lang={language}").data, tmp_path
+    )
     # Helsinki times: two answers on one day are told apart, and the later one is not shown.
     for shown in ("2.3.2026 9.00", "1.6.2026 9.15", "1.6.2026 13.40", this_one):
         assert shown in text, shown
@@ -228,9 +296,18 @@ def test_linking_an_appointment_to_the_childs_case(nurse_client, app, client, db
     day = to_local(appointment.starts_at).date().isoformat()
     agenda = nurse_client.get(f"/staff/agenda?day={day}").get_data(as_text=True)
     assert "Elsa (f. 15.9.2022)" in agenda
-    nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": str(family_centre["child_id"])}, token_from=f"/staff/agenda?day={day}")
+    nurse_client.submit(
+        f"/staff/appointments/{appointment.id}/child",
+        {"child": str(family_centre["child_id"])},
+        token_from=f"/staff/agenda?day={day}",
+    )
     assert db.session.get(Appointment, appointment.id).child_id == family_centre["child_id"]
-    assert nurse_client.submit(f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda").status_code == 403
+    assert (
+        nurse_client.submit(
+            f"/staff/appointments/{appointment.id}/child", {"child": "999"}, token_from="/staff/agenda"
+        ).status_code
+        == 403
+    )
 
 
 def led_date_with_families(db, family_centre):
@@ -244,26 +321,54 @@ def led_date_with_families(db, family_centre):
     return begun, placed, waiting
 
 
-def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summary(nurse_client, db, family_centre, tmp_path):
+def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summary(
+    nurse_client, db, family_centre, tmp_path
+):
     begun, placed, waiting = led_date_with_families(db, family_centre)
     child_id = family_centre["child_id"]
     participants = nurse_client.get(f"/staff/activities/dates/{begun.id}").get_data(as_text=True)
     assert "Elsa (f. 15.9.2022)" in participants
 
-    linked = nurse_client.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    linked = nurse_client.submit(
+        f"/staff/activities/registrations/{placed.id}/child",
+        {"child": str(child_id)},
+        token_from=f"/staff/activities/dates/{begun.id}",
+        follow_redirects=True,
+    )
     assert "Anna Lindholm: kopplad till ärendet för Elsa (f. 15.9.2022)." in linked.get_data(as_text=True)
-    nurse_client.submit(f"/staff/activities/registrations/{placed.id}/attendance", {"attendance": "attended"}, token_from=f"/staff/activities/dates/{begun.id}")
+    nurse_client.submit(
+        f"/staff/activities/registrations/{placed.id}/attendance",
+        {"attendance": "attended"},
+        token_from=f"/staff/activities/dates/{begun.id}",
+    )
     db.session.expire_all()
     assert db.session.get(Registration, placed.id).child_id == child_id
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.subject == f"registration:{placed.id}", AuditEntry.child_id == child_id)) is not None
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(AuditEntry.subject == f"registration:{placed.id}", AuditEntry.child_id == child_id)
+        )
+        is not None
+    )
 
     text = pdf_text(nurse_client.get(f"/staff/reports/children/{child_id}.pdf?lang=fi").data, tmp_path)
     assert "Ryhmätoiminnot, joihin lapsi on osallistunut" in text and "Vauvakahvila" in text and "Uni ja lepo" in text
 
     # A family on the waiting list did not come, and someone else's child's case cannot be chosen.
-    refused = nurse_client.submit(f"/staff/activities/registrations/{waiting.id}/child", {"child": str(child_id)}, token_from=f"/staff/activities/dates/{begun.id}", follow_redirects=True)
+    refused = nurse_client.submit(
+        f"/staff/activities/registrations/{waiting.id}/child",
+        {"child": str(child_id)},
+        token_from=f"/staff/activities/dates/{begun.id}",
+        follow_redirects=True,
+    )
     assert "Endast en familj som har en plats kan kopplas till ett barns ärende." in refused.get_data(as_text=True)
-    assert nurse_client.submit(f"/staff/activities/registrations/{placed.id}/child", {"child": "999"}, token_from=f"/staff/activities/dates/{begun.id}").status_code == 403
+    assert (
+        nurse_client.submit(
+            f"/staff/activities/registrations/{placed.id}/child",
+            {"child": "999"},
+            token_from=f"/staff/activities/dates/{begun.id}",
+        ).status_code
+        == 403
+    )
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).child_id is None
 
@@ -271,10 +376,16 @@ def test_a_group_activity_visit_linked_to_the_childs_case_is_in_the_child_summar
 def test_a_visit_not_marked_as_attended_stays_out_of_the_child_summary(nurse_client, db, family_centre, tmp_path):
     begun, placed, _waiting = led_date_with_families(db, family_centre)
     row = nurse_client.submit(
-        f"/staff/activities/registrations/{placed.id}/child", {"child": str(family_centre["child_id"])},
-        token_from=f"/staff/activities/dates/{begun.id}", headers={"HX-Request": "true"},
+        f"/staff/activities/registrations/{placed.id}/child",
+        {"child": str(family_centre["child_id"])},
+        token_from=f"/staff/activities/dates/{begun.id}",
+        headers={"HX-Request": "true"},
     ).get_data(as_text=True)
-    assert "<html" not in row and f'id="registration-{placed.id}"' in row and "kopplad till ärendet för Elsa (f. 15.9.2022)" in row
+    assert (
+        "<html" not in row
+        and f'id="registration-{placed.id}"' in row
+        and "kopplad till ärendet för Elsa (f. 15.9.2022)" in row
+    )
     text = pdf_text(nurse_client.get(f"/staff/reports/children/{family_centre['child_id']}.pdf?lang=sv").data, tmp_path)
     assert "Babycafé" not in text
     assert "Inga deltaganden i gruppverksamheter är kopplade till barnet." in text

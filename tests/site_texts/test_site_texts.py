@@ -57,8 +57,15 @@ def test_the_built_in_texts_are_shown_in_each_language(client, db, language, pat
 def test_the_built_in_accessibility_statement_has_its_required_parts(client, db):
     client.get("/language/en")
     page = client.get("/accessibility").get_data(as_text=True)
-    for part in ("WCAG) 2.1", "Known gaps", "Give feedback on accessibility", "familjecenter@example.fi",
-                 "Lupa- ja valvontavirasto", "saavutettavuusvaatimukset.fi", "This statement was prepared on 22.11.2026."):
+    for part in (
+        "WCAG) 2.1",
+        "Known gaps",
+        "Give feedback on accessibility",
+        "familjecenter@example.fi",
+        "Lupa- ja valvontavirasto",
+        "saavutettavuusvaatimukset.fi",
+        "This statement was prepared on 22.11.2026.",
+    ):
         assert part in page
     assert '<a href="mailto:familjecenter@example.fi">familjecenter@example.fi</a>' in page
 
@@ -117,7 +124,10 @@ def test_without_english_text_english_visitors_read_the_swedish_one_marked_as_sw
 
 def test_html_in_a_text_is_shown_as_written_never_run(app, client, db):
     signed_in_admin(app, client)
-    hostile = {**OWN_TEXT, "body_sv": 'Hej <script>alert("x")</script> <img src=x onerror=alert(1)> & [ok](https://example.fi/?a=1&b=2)'}
+    hostile = {
+        **OWN_TEXT,
+        "body_sv": 'Hej <script>alert("x")</script> <img src=x onerror=alert(1)> & [ok](https://example.fi/?a=1&b=2)',
+    }
     assert save(client, "privacy", hostile, version="").status_code == 302
     page = client.get("/privacy").get_data(as_text=True)
     assert "<script>alert" not in page and "<img" not in page
@@ -209,15 +219,21 @@ def test_the_format_gives_headings_paragraphs_lists_and_links():
         "<h2>Rubrik</h2>\n<p>Första raden<br>\nandra raden</p>\n<ul>\n<li>ett</li>\n<li>två</li>\n</ul>\n"
         "<ol>\n<li>först</li>\n<li>sedan</li>\n</ol>\n<h3>Mindre</h3>\n"
         '<p>Se <a href="https://tietosuoja.fi">https://tietosuoja.fi</a>. eller skriv till '
-        '<a href="mailto:a.b@example.fi">a.b@example.fi</a>, tack. <a href="/book">Boka</a> <a href="tel:+35840123">Ring</a></p>'
+        '<a href="mailto:a.b@example.fi">a.b@example.fi</a>, tack. '
+        '<a href="/book">Boka</a> <a href="tel:+35840123">Ring</a></p>'
     )
 
 
 @pytest.mark.parametrize(
     "link",
     [
-        "[x](javascript:alert(1))", "[x](//evil.example)", "[x](data:text/html,hi)", "[x](tel:+358 40 1)", "[x](ftp://a.fi)",
-        '[x](https://a.fi/"onmouseover="alert(1))', "[x](mailto:nobody)",
+        "[x](javascript:alert(1))",
+        "[x](//evil.example)",
+        "[x](data:text/html,hi)",
+        "[x](tel:+358 40 1)",
+        "[x](ftp://a.fi)",
+        '[x](https://a.fi/"onmouseover="alert(1))',
+        "[x](mailto:nobody)",
     ],
 )
 def test_links_elsewhere_than_the_web_email_or_phone_are_refused_and_shown_as_text(link):

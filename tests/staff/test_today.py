@@ -15,13 +15,12 @@ from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import Child
 from blueprints.staff import today
 from blueprints.staff.today import QuestionnaireState
-from core import timeutil
 from core.timeutil import local_to_utc
 from extensions import db as _db
 from tests.support.activities_factories import make_activity, make_registration
 from tests.support.factories import make_centre
 from tests.support.helpers import make_staff
-from tests.support.today import DAY, MORNING, make_appointment, send_phq9
+from tests.support.today import DAY, make_appointment, send_phq9
 
 
 def user(login) -> User:
@@ -35,7 +34,9 @@ def test_a_flagged_response_shows_only_to_the_childs_case_until_shared(db, famil
 
     [flag] = today.urgent_flags(nurse)
     assert flag.response.id == flagged.id and flag.child.first_name == "Elsa"
-    assert [raised.id for raised in flag.flags] == ["self_harm_thoughts"] and flag.arrived_at == morning - timedelta(hours=2)
+    assert [raised.id for raised in flag.flags] == ["self_harm_thoughts"] and flag.arrived_at == morning - timedelta(
+        hours=2
+    )
     assert flag.basis == "professional who opened the case"
     assert today.urgent_flag_count(nurse) == 1
     assert today.urgent_flags(coach) == [] and today.urgent_flag_count(coach) == 0
@@ -61,7 +62,11 @@ def test_acknowledging_removes_the_flag_for_everyone_and_keeps_who_and_when(db, 
 
     acknowledgement, new = today.acknowledge(response, coach, morning, "  Ringde familjen, tid i eftermiddag.  ")
     db.session.commit()
-    assert new and acknowledgement.acknowledged_by_id == coach.id and acknowledgement.acknowledged_by_name == "Katja Lehtonen"
+    assert (
+        new
+        and acknowledgement.acknowledged_by_id == coach.id
+        and acknowledgement.acknowledged_by_name == "Katja Lehtonen"
+    )
     assert acknowledgement.acknowledged_at == morning and acknowledgement.note == "Ringde familjen, tid i eftermiddag."
     assert today.urgent_flags(nurse) == [] and today.urgent_flags(coach) == []
     assert today.urgent_flag_count(nurse) == 0 and today.urgent_flag_count(coach) == 0
@@ -101,11 +106,21 @@ def test_new_answers_are_those_the_professional_has_not_opened(db, family_centre
     nurse = user(family_centre["nurse"])
     opened = send_phq9(family_centre["child_id"], nurse.id, morning - timedelta(hours=3), item9="not_at_all")
     unread = send_phq9(family_centre["child_id"], nurse.id, morning - timedelta(hours=2))
-    send_phq9(family_centre["child_id"], nurse.id, morning - timedelta(days=today.NEW_ANSWERS_DAYS + 1), item9="not_at_all")
-    db.session.add(AuditEntry(
-        at=morning, actor_id=nurse.id, actor_name=nurse.name, child_id=family_centre["child_id"], subject=f"response:{opened.id}",
-        action="view", page="GET /staff/questionnaires/responses/<int:response_id>", basis="professional who opened the case",
-    ))
+    send_phq9(
+        family_centre["child_id"], nurse.id, morning - timedelta(days=today.NEW_ANSWERS_DAYS + 1), item9="not_at_all"
+    )
+    db.session.add(
+        AuditEntry(
+            at=morning,
+            actor_id=nurse.id,
+            actor_name=nurse.name,
+            child_id=family_centre["child_id"],
+            subject=f"response:{opened.id}",
+            action="view",
+            page="GET /staff/questionnaires/responses/<int:response_id>",
+            basis="professional who opened the case",
+        )
+    )
     db.session.commit()
     found = today.new_answers(nurse, morning)
     assert [(answer.response.id, answer.flagged) for answer in found] == [(unread.id, True)]
@@ -134,15 +149,24 @@ def test_the_days_appointments_carry_the_linked_childs_questionnaire_states(db, 
     child = db.session.get(Child, child_id)
     invitations.invite(child, nurse, ["gad7"], "sv", morning - timedelta(minutes=30), 30)
     db.session.commit()
-    assert [q.state for q in today.own_appointments(nurse, DAY, morning)[1].questionnaires] == [QuestionnaireState.INVITED]
+    assert [q.state for q in today.own_appointments(nurse, DAY, morning)[1].questionnaires] == [
+        QuestionnaireState.INVITED
+    ]
     later = morning + timedelta(days=31)
-    assert [q.state for q in today.own_appointments(nurse, DAY, later)[1].questionnaires] == [QuestionnaireState.OVERDUE]
+    assert [q.state for q in today.own_appointments(nurse, DAY, later)[1].questionnaires] == [
+        QuestionnaireState.OVERDUE
+    ]
 
 
 def test_a_linked_child_whose_case_the_professional_is_not_in_shows_no_questionnaires(db, family_centre, morning):
     coach = user(family_centre["coach"])
     send_phq9(family_centre["child_id"], family_centre["nurse"].id, morning - timedelta(hours=2))
-    make_appointment(family_centre["world"], local_to_utc(DAY, time(11)), child_id=family_centre["child_id"], professional_id=coach.id)
+    make_appointment(
+        family_centre["world"],
+        local_to_utc(DAY, time(11)),
+        child_id=family_centre["child_id"],
+        professional_id=coach.id,
+    )
     [row] = today.own_appointments(coach, DAY, morning)
     assert row.child is None and row.questionnaires == []
 
@@ -151,7 +175,9 @@ def test_reception_sees_its_centres_day_and_administrators_every_centre(db, fami
     world = family_centre["world"]
     here = make_appointment(world, local_to_utc(DAY, time(10)))
     elsewhere_centre = make_centre(slug="annan", name_sv="Annat center", name_fi="Muu keskus")
-    elsewhere = make_appointment(world, local_to_utc(DAY, time(11)), centre_id=elsewhere_centre.id, professional_id=family_centre["coach"].id)
+    elsewhere = make_appointment(
+        world, local_to_utc(DAY, time(11)), centre_id=elsewhere_centre.id, professional_id=family_centre["coach"].id
+    )
     reception = user(make_staff({"reception"}, email="pia@famnen.example", name="Pia Holmström"))
     reception.centres = [db.session.get(Centre, world.centre_id)]
     db.session.commit()
@@ -169,8 +195,14 @@ def test_group_activities_today_with_places_and_the_waiting_list(db, family_cent
     activity = make_activity(family_centre["world"].centre_id, capacity=2)
     activity.leaders = [nurse]
     db.session.commit()
-    todays = ActivityDate(activity_id=activity.id, starts_at=local_to_utc(DAY, time(14)), ends_at=local_to_utc(DAY, time(15, 30)))
-    tomorrows = ActivityDate(activity_id=activity.id, starts_at=local_to_utc(DAY + timedelta(days=1), time(14)), ends_at=local_to_utc(DAY + timedelta(days=1), time(15)))
+    todays = ActivityDate(
+        activity_id=activity.id, starts_at=local_to_utc(DAY, time(14)), ends_at=local_to_utc(DAY, time(15, 30))
+    )
+    tomorrows = ActivityDate(
+        activity_id=activity.id,
+        starts_at=local_to_utc(DAY + timedelta(days=1), time(14)),
+        ends_at=local_to_utc(DAY + timedelta(days=1), time(15)),
+    )
     db.session.add_all([todays, tomorrows])
     db.session.commit()
     make_registration(todays, adults=2, name="Anna Lindholm", now=morning)

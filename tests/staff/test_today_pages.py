@@ -1,4 +1,6 @@
-"""The Today page over HTTP: what each role sees in Swedish and Finnish, acknowledging with and without htmx, refusals."""
+"""The Today page over HTTP: what each role sees in Swedish and Finnish, acknowledging with and without
+htmx, refusals.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +14,32 @@ from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import User
 from blueprints.organisation.models import Centre
 from blueprints.staff.models import FlagAcknowledgement
-from core import timeutil
 from core.timeutil import local_to_utc
 from tests.support.factories import make_centre, make_professional
 from tests.support.helpers import make_staff, sign_in
-from tests.support.today import DAY, MORNING, make_appointment, send_phq9
+from tests.support.today import DAY, make_appointment, send_phq9
 
 TEXTS = {
-    "sv": {"title": "I dag", "urgent": "Brådskande", "act": "Jag har åtgärdat detta", "badge": "1 brådskande", "none": "Inga brådskande varningar väntar på dig.",
-           "done": "Markerat som åtgärdat: Elsa, Frågeformulär om nedstämdhet (PHQ-9).", "appointments": "Dina tider i dag", "state": "Besvarad – brådskande"},
-    "fi": {"title": "Tänään", "urgent": "Kiireellinen", "act": "Olen hoitanut tämän", "badge": "1 kiireellinen", "none": "Sinua ei odota kiireellisiä hälytyksiä.",
-           "done": "Merkitty hoidetuksi: Elsa, Mielialakysely (PHQ-9).", "appointments": "Sinun aikasi tänään", "state": "Vastattu – kiireellinen"},
+    "sv": {
+        "title": "I dag",
+        "urgent": "Brådskande",
+        "act": "Jag har åtgärdat detta",
+        "badge": "1 brådskande",
+        "none": "Inga brådskande varningar väntar på dig.",
+        "done": "Markerat som åtgärdat: Elsa, Frågeformulär om nedstämdhet (PHQ-9).",
+        "appointments": "Dina tider i dag",
+        "state": "Besvarad – brådskande",
+    },
+    "fi": {
+        "title": "Tänään",
+        "urgent": "Kiireellinen",
+        "act": "Olen hoitanut tämän",
+        "badge": "1 kiireellinen",
+        "none": "Sinua ei odota kiireellisiä hälytyksiä.",
+        "done": "Merkitty hoidetuksi: Elsa, Mielialakysely (PHQ-9).",
+        "appointments": "Sinun aikasi tänään",
+        "state": "Vastattu – kiireellinen",
+    },
 }
 
 
@@ -55,7 +72,9 @@ def test_the_nurse_sees_the_flag_first_and_the_count_in_the_header(nurse_client,
 
 def test_showing_today_is_audit_logged(nurse_client, db, flagged, family_centre):
     nurse_client.get("/staff/")
-    listed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "list", AuditEntry.page == "GET /staff/")).all()
+    listed = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "list", AuditEntry.page == "GET /staff/")
+    ).all()
     assert {entry.subject for entry in listed} >= {f"response:{flagged}"}
     assert {entry.child_id for entry in listed} == {family_centre["child_id"]}
 
@@ -67,7 +86,9 @@ def test_acknowledging_without_javascript(nurse_client, db, flagged, family_cent
     assert TEXTS["sv"]["done"] in page and TEXTS["sv"]["none"] in page
     assert "brådskande</span>" not in page.split("<main", 1)[0]
     acknowledgement = db.session.get(FlagAcknowledgement, flagged)
-    assert acknowledgement.acknowledged_by_id == family_centre["nurse"].id and acknowledgement.acknowledged_at == morning
+    assert (
+        acknowledgement.acknowledged_by_id == family_centre["nurse"].id and acknowledgement.acknowledged_at == morning
+    )
     assert acknowledgement.note == "Ringde familjen."
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "acknowledge"))
     assert entry.subject == f"response:{flagged}" and entry.child_id == family_centre["child_id"]
@@ -80,7 +101,10 @@ def test_acknowledging_with_htmx_swaps_the_section_moves_focus_and_announces(nur
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment
     assert re.search(r'<p [^>]*tabindex="-1" data-autofocus>Markerat som åtgärdat: Elsa, Frågeformulär', fragment)
-    assert '<div data-hx-swap-oob="innerHTML:#live-region">Markerat som åtgärdat: Elsa, Frågeformulär om nedstämdhet (PHQ-9).</div>' in fragment
+    assert (
+        '<div data-hx-swap-oob="innerHTML:#live-region">'
+        "Markerat som åtgärdat: Elsa, Frågeformulär om nedstämdhet (PHQ-9).</div>" in fragment
+    )
     assert re.search(r'<span id="urgent-count" data-hx-swap-oob="true">\s*</span>', fragment)  # the badge empties
     assert TEXTS["sv"]["none"] in fragment
     assert db.session.get(FlagAcknowledgement, flagged) is not None
@@ -88,14 +112,21 @@ def test_acknowledging_with_htmx_swaps_the_section_moves_focus_and_announces(nur
 
 def test_a_second_acknowledgement_names_who_acted_first(app, nurse_client, db, flagged, family_centre, morning):
     nurse_client.submit(acknowledge_path(flagged), token_from="/staff/")
-    again = nurse_client.submit(acknowledge_path(flagged), token_from="/staff/", follow_redirects=True).get_data(as_text=True)
+    again = nurse_client.submit(acknowledge_path(flagged), token_from="/staff/", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Sara Nyström hade redan markerat att det är åtgärdat." in again
 
 
 def test_a_too_long_note_is_refused_with_a_message_and_nothing_is_recorded(nurse_client, db, flagged):
-    response = nurse_client.submit(acknowledge_path(flagged), {"note": "x" * 501}, token_from="/staff/", headers={"HX-Request": "true"})
+    response = nurse_client.submit(
+        acknowledge_path(flagged), {"note": "x" * 501}, token_from="/staff/", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 422
-    assert re.search(r'<p class="error-message" id="note-error-\d+" tabindex="-1" data-autofocus>Högst 500 tecken.</p>', response.get_data(as_text=True))
+    assert re.search(
+        r'<p class="error-message" id="note-error-\d+" tabindex="-1" data-autofocus>Högst 500 tecken.</p>',
+        response.get_data(as_text=True),
+    )
     assert db.session.get(FlagAcknowledgement, flagged) is None
 
 

@@ -17,7 +17,15 @@ from tests.support.helpers import next_week
 MONDAY = date(2026, 11, 30)
 
 SLOT = re.compile(r'name="slot" value="([^"]+)"')
-FAMILY = {"guardian_name": "Anna Lindholm", "guardian_email": "anna@example.com", "guardian_phone": "040 123 4567", "child_first_name": "Elsa", "child_age_years": "4", "language": "sv", "message": ""}
+FAMILY = {
+    "guardian_name": "Anna Lindholm",
+    "guardian_email": "anna@example.com",
+    "guardian_phone": "040 123 4567",
+    "child_first_name": "Elsa",
+    "child_age_years": "4",
+    "language": "sv",
+    "message": "",
+}
 
 # A fixed clock: a Tuesday morning with no public holiday in the days around it, so a
 # reminder window never falls on a closed day (the tests once failed the day before 6 December).

@@ -65,7 +65,10 @@ class UI:
         self.visited: list[str] = []
         self.checked: set[str] = set()
         self.console_errors: list[str] = []
-        page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(_without_fragment(frame.url)))
+        page.on(
+            "framenavigated",
+            lambda frame: frame == page.main_frame and self.visited.append(_without_fragment(frame.url)),
+        )
         page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
 
     def goto(self, path: str):
@@ -82,7 +85,8 @@ class UI:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
         results = page.evaluate(
-            "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})).violations"
+            "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+            "['violations']})).violations"
             ".map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))",
             AXE_TAGS,
         )
@@ -100,8 +104,20 @@ class UI:
 
 
 SIGN_IN_LABELS = {
-    "sv": {"email": "E-postadress", "password": "Lösenord", "continue": "Fortsätt", "code": "Sexsiffrig kod", "sign_in": "Logga in"},
-    "fi": {"email": "Sähköpostiosoite", "password": "Salasana", "continue": "Jatka", "code": "Kuusinumeroinen koodi", "sign_in": "Kirjaudu sisään"},
+    "sv": {
+        "email": "E-postadress",
+        "password": "Lösenord",
+        "continue": "Fortsätt",
+        "code": "Sexsiffrig kod",
+        "sign_in": "Logga in",
+    },
+    "fi": {
+        "email": "Sähköpostiosoite",
+        "password": "Salasana",
+        "continue": "Jatka",
+        "code": "Kuusinumeroinen koodi",
+        "sign_in": "Kirjaudu sisään",
+    },
 }
 
 

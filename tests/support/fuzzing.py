@@ -29,31 +29,128 @@ ROLES = ("anonymous", "professional", "reception", "admin")
 HUGE_IDS = ["2147483648", "9223372036854775808", "99999999999999999999999999", "9" * 5000]
 IDS = ["1", "2", "3", "0", "-1", "00001", "1.5", "1e3", "0x10", "٣", "2147483647", *HUGE_IDS]
 DAYS = [
-    "0001-01-01", "9999-12-31", "9999-12-27", "0001-01-03", "2026-02-30", "2026-13-01", "20261201",
-    "2026-W53-7", "-2026-01-01", "99999-01-01", "2026-06-15", "today", "", "1899-12-31", "2101-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "9999-12-27",
+    "0001-01-03",
+    "2026-02-30",
+    "2026-13-01",
+    "20261201",
+    "2026-W53-7",
+    "-2026-01-01",
+    "99999-01-01",
+    "2026-06-15",
+    "today",
+    "",
+    "1899-12-31",
+    "2101-01-01",
 ]
 NEXT_TARGETS = [
-    "/staff/\n", "/staff/\r\nSet-Cookie: x=1", "/\t/evil.example", "/\x00", "/\x7f", "//evil.example",
-    "https://evil.example", "/\\evil.example", "/staff/agenda?day=9999-12-31", "%0d%0a", "/" + "a" * 3000,
+    "/staff/\n",
+    "/staff/\r\nSet-Cookie: x=1",
+    "/\t/evil.example",
+    "/\x00",
+    "/\x7f",
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "/staff/agenda?day=9999-12-31",
+    "%0d%0a",
+    "/" + "a" * 3000,
 ]
 TEXTS = [
-    "", " ", "x", "åäö", "\x00", "\ud800", "%ff%fe", "a" * 5000, "<script>", "NaN", "1e309", "Infinity", "-inf", "1e999999999", "1,5", "-0", "25:61",
-    "on", "true", "null", "{}", "[]", "../../etc/passwd", "\u202e", "\r\n",
+    "",
+    " ",
+    "x",
+    "åäö",
+    "\x00",
+    "\ud800",
+    "%ff%fe",
+    "a" * 5000,
+    "<script>",
+    "NaN",
+    "1e309",
+    "Infinity",
+    "-inf",
+    "1e999999999",
+    "1,5",
+    "-0",
+    "25:61",
+    "on",
+    "true",
+    "null",
+    "{}",
+    "[]",
+    "../../etc/passwd",
+    "\u202e",
+    "\r\n",
 ]
-PATH_TEXTS = ["x", "%00", "%ff%fe", "..", "a" * 300, "%0d%0a", "%C3%A5%C3%A4", "%E2%80%AE", "sv", "fi", "en", "index.html"]
+PATH_TEXTS = [
+    "x",
+    "%00",
+    "%ff%fe",
+    "..",
+    "a" * 300,
+    "%0d%0a",
+    "%C3%A5%C3%A4",
+    "%E2%80%AE",
+    "sv",
+    "fi",
+    "en",
+    "index.html",
+]
 QUERY_KEYS = [
-    "week", "day", "from", "until", "next", "professional", "child", "actor", "page", "view", "date_of_birth",
-    "language", "lang", "centre", "mode", "slot", "term", "status", "instrument", "item", "age", "kind",
-    "public", "show_names", "email", "phone", "first_name", "confirm", "go", "action",
+    "week",
+    "day",
+    "from",
+    "until",
+    "next",
+    "professional",
+    "child",
+    "actor",
+    "page",
+    "view",
+    "date_of_birth",
+    "language",
+    "lang",
+    "centre",
+    "mode",
+    "slot",
+    "term",
+    "status",
+    "instrument",
+    "item",
+    "age",
+    "kind",
+    "public",
+    "show_names",
+    "email",
+    "phone",
+    "first_name",
+    "confirm",
+    "go",
+    "action",
 ]
 CONTENT_TYPES = [
-    None, "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
-    "multipart/form-data", "multipart/form-data; boundary=", "application/json", "text/plain", "x/y; ;;=",
+    None,
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=latin-1",
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "application/json",
+    "text/plain",
+    "x/y; ;;=",
 ]
 ODD_HEADERS = [
-    {}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Target": "main"}, {"Accept": "application/json"},
-    {"Accept-Language": "xx-YY;q=9, ;q=abc"}, {"X-Forwarded-For": "not-an-address"},
-    {"If-Modified-Since": "yesterday"}, {"Range": "bytes=9-1"}, {"Cookie": "language=xx; session=%ff"},
+    {},
+    {"HX-Request": "true"},
+    {"HX-Request": "true", "HX-Target": "main"},
+    {"Accept": "application/json"},
+    {"Accept-Language": "xx-YY;q=9, ;q=abc"},
+    {"X-Forwarded-For": "not-an-address"},
+    {"If-Modified-Since": "yesterday"},
+    {"Range": "bytes=9-1"},
+    {"Cookie": "language=xx; session=%ff"},
 ]
 PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
@@ -93,7 +190,9 @@ class Request:
 
 
 def form_field_names() -> list[str]:
-    """The names of every field of every form in the app and of every stored questionnaire's items, so junk reaches real fields."""
+    """The names of every field of every form in the app and of every stored questionnaire's items, so junk reaches
+    real fields.
+    """
     from blueprints.questionnaires.models import InstrumentVersion
     from blueprints.questionnaires.store import load_version
     from extensions import db
@@ -105,7 +204,9 @@ def form_field_names() -> list[str]:
     while pending:
         form = pending.pop()
         pending.extend(form.__subclasses__())
-        names.update(name for name in vars(form) if not name.startswith("_") and hasattr(vars(form)[name], "field_class"))
+        names.update(
+            name for name in vars(form) if not name.startswith("_") and hasattr(vars(form)[name], "field_class")
+        )
     return sorted(names)
 
 
@@ -123,13 +224,21 @@ def known_words() -> list[str]:
     def every(model):
         return db.session.scalars(select(model)).all()
 
-    return sorted({
-        "privacy", "accessibility", "sv", "fi", "en",
-        *(item.slug for item in every(Service) + every(Centre)),
-        *(item.instrument_id for item in every(InstrumentVersion)),
-        *map(appointment_token, every(Appointment)), *map(registration_token, every(Registration)),
-        *map(visit_token, every(Visit)), *map(response_token, every(Response)),
-    })
+    return sorted(
+        {
+            "privacy",
+            "accessibility",
+            "sv",
+            "fi",
+            "en",
+            *(item.slug for item in every(Service) + every(Centre)),
+            *(item.instrument_id for item in every(InstrumentVersion)),
+            *map(appointment_token, every(Appointment)),
+            *map(registration_token, every(Registration)),
+            *map(visit_token, every(Visit)),
+            *map(response_token, every(Response)),
+        }
+    )
 
 
 def _path_value(rng: random.Random, converter: str | None, words: list[str]) -> str:
@@ -148,9 +257,12 @@ def _url(rng: random.Random, rule: str, query: bool, words: list[str]) -> str:
     pairs = []
     for key in rng.sample(QUERY_KEYS, rng.randint(1, 5)):
         value = rng.choice(
-            DAYS if key in {"week", "day", "from", "until", "date_of_birth"}
-            else NEXT_TARGETS if key == "next"
-            else IDS if key in {"professional", "child", "actor", "page", "centre", "slot", "item"}
+            DAYS
+            if key in {"week", "day", "from", "until", "date_of_birth"}
+            else NEXT_TARGETS
+            if key == "next"
+            else IDS
+            if key in {"professional", "child", "actor", "page", "centre", "slot", "item"}
             else TEXTS
         )
         pairs.append(f"{quote(key)}={quote(value, safe='', errors='surrogatepass')}")
@@ -167,7 +279,9 @@ def _body(rng: random.Random, fields: list[str], token: str | None) -> dict:
         values["csrf_token"] = token
     content_type = rng.choice(CONTENT_TYPES) if rng.random() < 0.4 else None
     if rng.random() < 0.25 or content_type not in (None, "multipart/form-data"):
-        raw = "&".join(f"{quote(k)}={quote(v)}" for k, v in values.items()).encode() + rng.choice([b"", b"&x=%ff%fe\xff\xfe", b"\x00\x80", b"&=&&=="])
+        raw = "&".join(f"{quote(k)}={quote(v)}" for k, v in values.items()).encode() + rng.choice(
+            [b"", b"&x=%ff%fe\xff\xfe", b"\x00\x80", b"&=&&=="]
+        )
         return {"data": raw, "content_type": content_type or "application/x-www-form-urlencoded"}
     return {"data": values, "content_type": content_type}
 
@@ -208,7 +322,11 @@ def prepare(app: Flask, client_class) -> Setup:
 
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    accounts = {"professional": "sara.nystrom@famnen.example", "reception": "pia.holmstrom@famnen.example", "admin": "helena.lindqvist@famnen.example"}
+    accounts = {
+        "professional": "sara.nystrom@famnen.example",
+        "reception": "pia.holmstrom@famnen.example",
+        "admin": "helena.lindqvist@famnen.example",
+    }
     clients, tokens = {}, {}
     for role in ROLES:
         client = client_class(app, app.response_class, use_cookies=True)
@@ -254,7 +372,9 @@ def run(app: Flask, setup: Setup, plan: list[Request], seed: int) -> list[Failur
             except Exception as error:  # noqa: BLE001 - a request that escapes the app is a failure too
                 status, errors[:] = 500, [f"{type(error).__name__}: {error}"[:300]]
             if status >= 500:
-                failures.append(Failure(request.role, request.method, request.url, status, "; ".join(errors) or "(no exception)"))
+                failures.append(
+                    Failure(request.role, request.method, request.url, status, "; ".join(errors) or "(no exception)")
+                )
     finally:
         app.logger.removeHandler(handler)
     return failures

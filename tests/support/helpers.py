@@ -94,10 +94,14 @@ def next_code(app, login: StaffLogin) -> str:
 
 def sign_in(client, app, login: StaffLogin, follow_redirects: bool = True):
     """Sign in through the real pages: password first, then the one-time code."""
-    response = client.submit("/staff/sign-in", {"email": login.email, "password": login.password}, token_from="/staff/sign-in")
+    response = client.submit(
+        "/staff/sign-in", {"email": login.email, "password": login.password}, token_from="/staff/sign-in"
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     code_path = response.headers["Location"]
-    return client.submit(code_path, {"code": next_code(app, login)}, token_from=code_path, follow_redirects=follow_redirects)
+    return client.submit(
+        code_path, {"code": next_code(app, login)}, token_from=code_path, follow_redirects=follow_redirects
+    )
 
 
 def next_week(path: str) -> str:

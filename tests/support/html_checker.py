@@ -11,7 +11,9 @@ from pathlib import Path
 
 from tests.support.servers import ServerProcess, free_port
 
-FRAGMENT_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
+FRAGMENT_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>fragment</title></head><body>{}</body></html>'
+)
 # A fragment that replaces a list item or a table row is checked inside its parent element.
 FRAGMENT_PARENTS = {"<li": ("<ul>", "</ul>"), "<tr": ("<table><tbody>", "</tbody></table>")}
 

@@ -39,7 +39,16 @@ class GunicornServer:
         }
         self.server = ServerProcess(
             "gunicorn",
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "app:create_app()",
+            ],
             cwd=ROOT,
             env=environment,
         )
@@ -61,7 +70,9 @@ class Browser:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
 
     def get(self, path: str) -> tuple[int, str]:
         """GET a page: (status, body)."""

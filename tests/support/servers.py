@@ -12,7 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 SAFETY_LIMIT = 300  # seconds; far beyond a slow start, only against a server that hangs
 POLL_SECONDS = 0.2
@@ -43,7 +43,9 @@ class ServerProcess:
         started = time.monotonic()
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with status {self.process.returncode} while starting:\n{self.error_output()}")
+                raise RuntimeError(
+                    f"{self.name} exited with status {self.process.returncode} while starting:\n{self.error_output()}"
+                )
             try:
                 answers()
                 return

@@ -63,13 +63,17 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         parts = urlsplit(self.path)
         gateway = self.server.gateway
-        answer = gateway._record(GatewayRequest(self.command, parts.path, parse_qs(parts.query), dict(self.headers), body))
+        answer = gateway._record(
+            GatewayRequest(self.command, parts.path, parse_qs(parts.query), dict(self.headers), body)
+        )
         if answer == "hang":
             # Until the test ends; the client gives up long before (SMS_HTTP_TIMEOUT).
             gateway._released.wait(SAFETY_LIMIT)
             return
         if answer == "ok":
-            self._reply(200, json.dumps({"messages": [{"id": f"gw-{len(gateway.requests)}"}]}).encode(), "application/json")
+            self._reply(
+                200, json.dumps({"messages": [{"id": f"gw-{len(gateway.requests)}"}]}).encode(), "application/json"
+            )
         else:
             self._reply(int(answer), b"Refused: " + body + self.path.encode(), "text/plain")
 
@@ -95,7 +99,9 @@ class SmsGateway:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.gateway = self
         # A short poll interval: stopping waits for the serving loop to notice.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="sms-gateway", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="sms-gateway", daemon=True
+        )
         self._answers: deque[str | int] = deque()
         self._lock = threading.Lock()
         self._released = threading.Event()
