@@ -100,6 +100,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SMS_HTTP_SUCCESS_TEXT": "",
         # Families get a reminder email this many hours before their appointment.
         "REMINDER_HOURS_BEFORE": 24,
+        # An urgent flag nobody has acknowledged after this many minutes is emailed to the team
+        # addresses again (once), by the scheduled jobs.
+        "URGENT_REMINDER_MINUTES": 60,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.
         "QUESTIONNAIRE_LINK_DAYS": 30,
         # A child's case may hold the Finnish personal identity code (henkilötunnus), checked and

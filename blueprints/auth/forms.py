@@ -1,9 +1,11 @@
-"""Forms for signing in, the one-time code and changing the password."""
+"""Forms for signing in, the one-time code, changing the password and one's email settings."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+
+from core.forms import language_choices
 
 
 class SignInForm(FlaskForm):
@@ -48,4 +50,15 @@ class PasswordChangeForm(FlaskForm):
             InputRequired(message=_l("Enter the new password again.")),
             EqualTo("new_password", message=_l("The two new passwords are not the same.")),
         ],
+    )
+
+
+class EmailSettingsForm(FlaskForm):
+    """Which emails a staff member gets from Famnen, and in which language (urgent flags always go)."""
+
+    notify_new_answers = BooleanField(_l("Email me when a family sends answers to a questionnaire I sent"))
+    email_language = RadioField(
+        _l("Language of emails from Famnen"),
+        choices=language_choices(),
+        validators=[InputRequired(message=_l("Choose the language of emails from Famnen."))],
     )

@@ -33,6 +33,10 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # Demo accounts may print their current code with `flask demo-code`.
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Email when a family sends answers to a questionnaire they sent (urgent flags are always emailed).
+    notify_new_answers: Mapped[bool] = mapped_column(default=True)
+    # The language of emails to them: "" until they choose one or first sign in (then the page's language).
+    email_language: Mapped[str] = mapped_column(String(2), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

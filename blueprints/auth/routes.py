@@ -1,4 +1,4 @@
-"""Staff sign-in (password, then one-time code), sign-out, session keep-alive and password change."""
+"""Staff sign-in (password, then one-time code), sign-out, session keep-alive, password change and email settings."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from flask_login import current_user, login_user, logout_user
 
 from core.access import ALL_STAFF, PUBLIC, declared_access, public, safe_next_url, staff
 from core.forms import EmptyForm
-from core.i18n import pick
+from core.i18n import current_language, pick
 from core.qr import qr_svg
 from core.views import render_form
 from extensions import db, login_manager
 
 from . import accounts
-from .forms import CodeForm, PasswordChangeForm, SignInForm
+from .forms import CodeForm, EmailSettingsForm, PasswordChangeForm, SignInForm
 from .models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -141,6 +141,9 @@ def _code_step(template: str, extra_context=lambda user: {}):
             session.clear()
             session[SESSION_TOKEN_KEY] = outcome.session_token
             login_user(outcome.user)
+            if not outcome.user.email_language:  # until they choose, emails come in the language they sign in with
+                outcome.user.email_language = current_language()
+                db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(target)
     return render_form(template, form, status=status, user=user, **extra_context(user))
@@ -198,6 +201,24 @@ def keep_alive():
     if request.headers.get("HX-Request") or request.accept_mimetypes.best == "application/json":
         return "", 204
     return redirect(safe_next_url(request.form.get("next")) or url_for("staff.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@staff(*ALL_STAFF)
+def account():
+    """One's own account: which emails Famnen sends and in which language; the way to change the password."""
+    user = current_user._get_current_object()
+    form = EmailSettingsForm(obj=user) if request.method == "GET" else EmailSettingsForm()
+    if request.method == "GET" and not user.email_language:
+        form.email_language.data = current_language()
+    if form.validate_on_submit():
+        if user.has_role("professional"):  # the only ones the choice is shown to
+            user.notify_new_answers = form.notify_new_answers.data
+        user.email_language = form.email_language.data
+        db.session.commit()
+        flash(_("Your email settings have been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_form("auth/account.html", form, user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

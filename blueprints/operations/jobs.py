@@ -5,7 +5,8 @@ several app servers, or when one run overlaps the next): running it twice
 does no more than running it once. A job that fails does not stop the others;
 ``run-jobs`` then exits non-zero so systemd records the failure.
 
-Jobs: ``send-reminders`` (reminder emails) and ``purge`` (retention).
+Jobs: ``send-reminders`` (reminder emails), ``notify-staff`` (email notices to staff about sent
+questionnaires) and ``purge`` (retention).
 
 Like a view, each job is the outer level of its work: the functions it calls
 flush, and the job commits once they are done (or rolls back when one fails).
@@ -47,6 +48,18 @@ def send_reminders(now: datetime) -> JobResult:
     return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
 
 
+def notify_staff(now: datetime) -> JobResult:
+    """Email staff that answers have arrived, and remind team addresses of unacknowledged urgent flags."""
+    from blueprints.staff.jobs import send_due_notices
+
+    delivery = send_due_notices(now)
+    return JobResult(
+        f"Staff notices sent: {delivery.sent}, failed (will be retried): {delivery.failed}, "
+        f"no longer needed: {delivery.dropped}",
+        ok=not delivery.failed,
+    )
+
+
 def purge_old_data(now: datetime) -> JobResult:
     """Delete personal data past its retention period (see ``flask purge``)."""
     from blueprints.operations.retention import purge
@@ -56,7 +69,11 @@ def purge_old_data(now: datetime) -> JobResult:
     return JobResult("Deleted: " + report.line())
 
 
-SCHEDULED_JOBS: tuple[Job, ...] = (Job("send-reminders", send_reminders), Job("purge", purge_old_data))
+SCHEDULED_JOBS: tuple[Job, ...] = (
+    Job("send-reminders", send_reminders),
+    Job("notify-staff", notify_staff),
+    Job("purge", purge_old_data),
+)
 
 
 def job_names() -> list[str]:

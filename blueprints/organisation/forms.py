@@ -47,6 +47,9 @@ class CentreForm(FlaskForm):
     city_en = text_field(_l("Town in English"), max_length=100)
     phone = text_field(_l("Phone"), max_length=40)
     email = EmailField(_l("Email address"), validators=[Optional(), email_address()])
+    team_email = EmailField(
+        _l("Team address for urgent flags"), validators=[Optional(), email_address(), Length(max=254)]
+    )
     directions_sv = text_field(_l("Directions in Swedish"), max_length=2000, area=True)
     directions_fi = text_field(_l("Directions in Finnish"), max_length=2000, area=True)
     directions_en = text_field(_l("Directions in English"), max_length=2000, area=True)

@@ -43,6 +43,8 @@ class Centre(db.Model):
     city_en: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    # The team's shared mailbox: told at once of an urgent flag, and again while nobody acknowledges it.
+    team_email: Mapped[str] = mapped_column(String(254), default="")
     directions_sv: Mapped[str] = mapped_column(Text, default="")
     directions_fi: Mapped[str] = mapped_column(Text, default="")
     directions_en: Mapped[str] = mapped_column(Text, default="")

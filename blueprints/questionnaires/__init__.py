@@ -13,7 +13,7 @@
 - ``cases``: a child as a person (name, date of birth, personal identity code, guardians).
 - ``case_access``: on what basis a professional may read a child's questionnaires.
 - ``results``: one response's scores, flags and outcome, and a child's history.
-- ``notifications``: the invitation email to the family and the alert to the professional.
+- ``notifications``: the invitation email to the family (staff are told by ``staff.notices``).
 - ``commands``: ``flask questionnaires validate|import|score`` for municipal staff.
 - ``demo``: demo instruments and invitations for ``flask seed-demo``.
 

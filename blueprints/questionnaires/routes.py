@@ -24,12 +24,13 @@ from ..booking.details_step import details_step
 from ..booking.models import Appointment
 from ..booking.notifications import notify_family
 from ..organisation.models import Service
+from ..staff import jobs as staff_jobs
+from ..staff import notices
 from . import answering, invitations
 from .answering import AnswerRejected, NotComplete, Page
 from .definition import Definition, Item
 from .invitations import Status
 from .models import InstrumentSetting, Response
-from .notifications import alert_professional
 from .results import answer_text, scale_rows
 from .store import load_latest_of
 
@@ -281,15 +282,17 @@ def send(token: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        result = answering.submit(response, utcnow())
+        now = utcnow()
+        result = answering.submit(response, now)
     except NotComplete as incomplete:
         definition, answers, age = _context(response)
         return _review_page(
             response, definition, answers, age, token, missing=incomplete.missing, status=INVALID_SUBMISSION
         )
+    urgent_notices = notices.record_sent_response(response, urgent=bool(result.flags), now=now)
     db.session.commit()
-    if result.flags:
-        alert_professional(response)
+    # Told at once, after the commit, so no email announces answers that were rolled back.
+    staff_jobs.deliver([notice.id for notice in urgent_notices], now)
     return redirect(url_for("questionnaires.thanks", token=token))
 
 

@@ -14,36 +14,9 @@ from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import InstrumentSetting, Response, Visit
 from core.timeutil import utcnow
 from tests.support.helpers import make_staff, next_week, sign_in
-from tests.support.questionnaires import OFFER_ANSWERS, make_visit
+from tests.support.questionnaires import OFFER_ANSWERS, answer_everything, answer_page, family, make_visit
 
 PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
-
-
-def family(app, client, language="sv"):
-    """A second browser: the family's phone."""
-    phone = app.test_client()
-    phone.html_checker = client.html_checker
-    phone.set_cookie("famnen_lang", language)
-    return phone
-
-
-def answer_page(phone, token, number, answers):
-    data = {f"answer-{item}": value for item, value in answers.items()}
-    return phone.submit(f"/q/r/{token}/page/{number}", {**data, "go": "next"}, token_from=f"/q/r/{token}/page/{number}")
-
-
-def answer_everything(phone, token, answers):
-    """Answer page by page as a family without JavaScript would, following the redirects."""
-    number = 1
-    for _ in range(10):
-        page = phone.get(f"/q/r/{token}/page/{number}").get_data(as_text=True)
-        names = set(re.findall(r'name="answer-(\w+)"', page))
-        response = answer_page(phone, token, number, {item: value for item, value in answers.items() if item in names})
-        location = response.headers["Location"]
-        if location.endswith("/review"):
-            return
-        number = int(location.rsplit("/", 1)[1])
-    raise AssertionError("never reached the review page")
 
 
 # --- Inviting -------------------------------------------------------------------------------
@@ -387,21 +360,6 @@ def test_not_now_is_recorded_for_the_professional(app, client, db, family_centre
 
 
 # --- Reading ---------------------------------------------------------------------------------------
-
-
-def test_an_urgent_flag_emails_the_professional_without_health_data(app, client, db, family_centre, mailbox):
-    visit = make_visit(db, family_centre, instruments=("phq9",))
-    token = invitations.response_token(visit.responses[0])
-    phone = family(app, client)
-    answers = {f"phq{n}": "several_days" for n in range(1, 10)} | {"phq_difficulty": "somewhat_difficult"}
-    answer_everything(phone, token, answers)
-    phone.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review")
-    [alert] = mailbox.to(family_centre["nurse"].email)
-    assert alert["Subject"] == "En enkät behöver din uppmärksamhet"
-    text = alert.get_body(preferencelist=("plain",)).get_content()
-    assert f"/staff/questionnaires/responses/{visit.responses[0].id}" in text
-    for health_data in ("PHQ", "phq", "Elsa", "självskada", "döda"):
-        assert health_data not in text
 
 
 def test_the_professional_reads_flags_scores_outcome_and_answers_and_it_is_logged(

@@ -1,8 +1,10 @@
-"""Helpers for the questionnaire tests: the definitions, answers built from option scores, and
-visits with invitations and sent answers that the reports, privacy and retention tests also use."""
+"""Helpers for the questionnaire tests: the definitions, answers built from option scores,
+visits with invitations and sent answers that the reports, privacy and retention tests also use,
+and a family answering over HTTP on their phone."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,3 +76,31 @@ def sent_response(db, family_centre, instrument="fyraarsgranskningen", answers=N
     response.notes = notes
     db.session.commit()
     return response
+
+
+def family(app, client, language="sv"):
+    """A second browser: the family's phone, in ``language``."""
+    phone = app.test_client()
+    phone.html_checker = client.html_checker
+    phone.set_cookie("famnen_lang", language)
+    return phone
+
+
+def answer_page(phone, token, number, answers):
+    """Submit one page of answers (item id to value) and go on, as the page's form does."""
+    data = {f"answer-{item}": value for item, value in answers.items()}
+    return phone.submit(f"/q/r/{token}/page/{number}", {**data, "go": "next"}, token_from=f"/q/r/{token}/page/{number}")
+
+
+def answer_everything(phone, token, answers):
+    """Answer page by page as a family without JavaScript would, following the redirects."""
+    number = 1
+    for _ in range(10):
+        page = phone.get(f"/q/r/{token}/page/{number}").get_data(as_text=True)
+        names = set(re.findall(r'name="answer-(\w+)"', page))
+        response = answer_page(phone, token, number, {item: value for item, value in answers.items() if item in names})
+        location = response.headers["Location"]
+        if location.endswith("/review"):
+            return
+        number = int(location.rsplit("/", 1)[1])
+    raise AssertionError("never reached the review page")
