@@ -30,6 +30,7 @@ ACTIONS = {
     "export": _l("Exported"),
     "erase": _l("Erased"),
     "acknowledge": _l("Acknowledged an urgent flag"),
+    "review": _l("Marked as reviewed"),
 }
 SUBJECTS = {
     "response": _l("questionnaire answers"),

@@ -194,6 +194,11 @@ def export(found: Found, language: str) -> dict[str, Any]:
                 ],
                 "result": response.result_summary or None,
                 "professional_notes": response.notes or None,
+                "reviewed": (
+                    {"by": response.reviewed_by_name, "at": _moment(response.reviewed_at)}
+                    if response.reviewed_at
+                    else None
+                ),
             }
         )
     return {

@@ -200,12 +200,17 @@ class Response(db.Model):
     # The parent's answer to an offer: "" (none made or not answered), "declined" or "booked".
     offer_status: Mapped[str] = mapped_column(String(20), default="")
     offer_appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"))
+    # The review sign-off: a professional has gone through the result. The first one stands; the
+    # name is kept as written, so closing the account later does not blank who reviewed it.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     visit: Mapped[Visit | None] = relationship(back_populates="responses")
     answers: Mapped[list[ResponseAnswer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", lazy="selectin"
     )
-    notes_updated_by: Mapped[User | None] = relationship(lazy="joined")
+    notes_updated_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[notes_updated_by_id])
 
     @property
     def answer_values(self) -> dict[str, Any]:

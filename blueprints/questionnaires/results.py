@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from core.i18n import pick
 from extensions import db
 
+from ..auth.models import User
 from .answering import definition_of, pages, result_of
 from .definition import Definition, Item, Scale
 from .models import Child, Response, Visit
@@ -226,3 +228,17 @@ def _source_title(definition: Definition, source: str) -> Mapping[str, str]:
         return load_latest(source).title
     except LookupError:
         return definition.title
+
+
+def sign_off(response: Response, reviewer: User, now: datetime) -> bool:
+    """Mark a sent result as reviewed by ``reviewer``; False when someone already had (the first stands). Flushes."""
+    if response.submitted_at is None:
+        raise ValueError("only sent answers can be reviewed")
+    db.session.refresh(response, with_for_update=True)  # two reviewers at once: the second sees the first
+    if response.reviewed_at is not None:
+        return False
+    response.reviewed_at = now
+    response.reviewed_by_id = reviewer.id
+    response.reviewed_by_name = reviewer.name
+    db.session.flush()
+    return True

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from config import LANGUAGES
 from core.access import current_staff, staff
 from core.forms import EmptyForm
-from core.i18n import LANGUAGE_NAMES, current_language, pick, short_date
+from core.i18n import LANGUAGE_NAMES, current_language, date_and_time, pick, short_date
 from core.mail import external_url
 from core.qr import qr_svg
 from core.timeutil import utcnow
@@ -257,6 +257,30 @@ def response(response_id: int):
     )
     db.session.commit()  # the audit entry
     return page
+
+
+@bp.route("/staff/questionnaires/responses/<int:response_id>/reviewed", methods=["POST"])
+@staff("professional")
+def sign_off(response_id: int):
+    """Mark the result as reviewed: who and when show on the result page, in the lists and in the PDF."""
+    found = sent_response_or_404(response_id)
+    basis = basis_or_refuse(found.visit.child, f"response:{found.id}")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if results.sign_off(found, current_staff(), utcnow()):
+        record(current_staff(), found.visit.child_id, f"response:{found.id}", "review", basis)
+        flash(_("The result has been marked as reviewed."), "success")
+    else:
+        flash(
+            _(
+                "%(name)s had already marked the result as reviewed on %(date)s.",
+                name=found.reviewed_by_name,
+                date=date_and_time(found.reviewed_at),
+            ),
+            "info",
+        )
+    db.session.commit()
+    return redirect(url_for("questionnaires_staff.response", response_id=found.id))
 
 
 def _colleague_choices(child: Child) -> list[SelectChoice]:

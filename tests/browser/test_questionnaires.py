@@ -45,6 +45,8 @@ TEXTS = {
         "sometimes": "Ibland",
         "next_week": "Nästa vecka",
         "live": "lediga tider den här veckan",
+        "mark_reviewed": "Markera som granskat",
+        "reviewed": "Resultatet har markerats som granskat.",
     },
     "fi": {
         "invite": "Kutsu perhe",
@@ -84,6 +86,8 @@ TEXTS = {
         "sometimes": "Joskus",
         "next_week": "Seuraava viikko",
         "live": "vapaata aikaa tällä viikolla",
+        "mark_reviewed": "Merkitse tarkistetuksi",
+        "reviewed": "Tulos on merkitty tarkistetuksi.",
     },
 }
 
@@ -189,6 +193,12 @@ def test_a_parent_answers_on_a_phone_resumes_sends_and_books_the_coach_call(new_
     nurse.check()
     expect(nurse.page.get_by_role("heading", name=texts["flags"])).to_be_visible()
     assert len(mailbox.to(family_centre["nurse"].email)) == 1  # the alert, without health data
+
+    # She has gone through it: the sign-off shows with her name.
+    nurse.page.get_by_role("button", name=texts["mark_reviewed"]).click()
+    nurse.check()
+    expect(nurse.page.locator(".flashes")).to_contain_text(texts["reviewed"])
+    expect(nurse.page.locator("#review")).to_contain_text("Sara Nyström")
 
 
 def test_an_answer_given_without_a_connection_is_kept_and_saved_later(new_ui, db, family_centre, language):
