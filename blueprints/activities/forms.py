@@ -21,10 +21,14 @@ from wtforms.widgets import TextInput
 
 from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
 from core.phone import phone_number
+from core.timeutil import to_local, utcnow
 
 from .models import AGE_GROUP_LABELS, KIND_LABELS, ORGANISER_LABELS, ActivityKind
 from .registration import MAX_PARTY_MEMBERS
 from .series import MAX_SERIES_DAYS
+
+# How far ahead a new date may start: a term planned well ahead, not a mistyped year.
+MAX_DAYS_AHEAD = 548
 
 MAX_MESSAGE = 2000
 
@@ -219,6 +223,16 @@ class DatesForm(FlaskForm):
         _l("Until"), validators=[InputRequired(message=_l("Enter the end time, e.g. 11:30.")), _end_after_start]
     )
     skip_holidays = BooleanField(_l("Skip public holidays"), default=True)
+
+    def validate_first_day(self, field) -> None:
+        """New dates start today or later, and at most a year and a half ahead (a mistyped year is caught)."""
+        if field.data is None:
+            return
+        today = to_local(utcnow()).date()
+        if field.data < today:
+            raise ValidationError(_l("The first date has already passed. Enter today or a later day."))
+        if (field.data - today).days > MAX_DAYS_AHEAD:
+            raise ValidationError(_l("Dates can be added at most a year and a half ahead."))
 
     def validate_last_day(self, field) -> None:
         """The series ends after it starts, within a year."""

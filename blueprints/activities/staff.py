@@ -244,10 +244,26 @@ def add_dates(activity_id: int):
     if not form.validate_on_submit():
         return _activity_page(activity, form, form_status(form))
     last_day = form.last_day.data or form.first_day.data
-    days = series.series_days(form.first_day.data, last_day, int(form.every_weeks.data), form.skip_holidays.data)
+    every_weeks = int(form.every_weeks.data)
+    days = series.series_days(form.first_day.data, last_day, every_weeks, form.skip_holidays.data)
+    holidays = len(series.series_days(form.first_day.data, last_day, every_weeks, False)) - len(days)
+    if not days:  # every day of it is a public holiday: say so rather than "0 dates have been added"
+        form.skip_holidays.errors = [
+            _("Every day of this series is a public holiday, so no date was added. Choose other days, or untick this.")
+        ]
+        return _activity_page(activity, form, form_status(form))
     added, existing = series.add_dates(activity, days, form.start.data, form.end.data)
     db.session.commit()
     flash(ngettext("%(num)d date has been added.", "%(num)d dates have been added.", added), "success")
+    if holidays:
+        flash(
+            ngettext(
+                "%(num)d public holiday was skipped.",
+                "%(num)d public holidays were skipped.",
+                holidays,
+            ),
+            "info",
+        )
     if existing:
         flash(
             ngettext(

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -24,7 +24,8 @@ from blueprints.activities.models import (
 )
 from blueprints.auth.models import User
 from blueprints.organisation.models import Centre
-from core.timeutil import utcnow
+from core import timeutil
+from core.timeutil import local_to_utc, utcnow
 from extensions import db as database
 from tests.support.activities_factories import FAMILY_FORM, make_activity, make_date, make_registration
 from tests.support.factories import make_centre
@@ -525,7 +526,12 @@ def test_staff_create_an_activity_and_refuse_bad_settings(client, reception, cen
     assert activity.kind == ActivityKind.VIRTUAL and activity.organiser_kind == OrganiserKind.ASSOCIATION
 
 
-def test_staff_generate_a_series_every_other_week(client, reception, group):
+# The morning the series tests add dates on: Tuesday 1 December 2026, 9.00 in Helsinki.
+PLANNING_DAY = local_to_utc(date(2026, 12, 1), time(9))
+
+
+def test_staff_generate_a_series_every_other_week(client, reception, group, monkeypatch):
+    monkeypatch.setattr(timeutil, "clock", lambda: PLANNING_DAY)
     activity_id = group.activity_id
     page = f"/staff/activities/{activity_id}"
     bad = client.submit(
@@ -563,6 +569,52 @@ def test_staff_generate_a_series_every_other_week(client, reception, group):
         )
         == 6
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "error"),
+    [
+        ("2026-11-30", "", "Det första datumet har redan passerat. Ange i dag eller en senare dag."),
+        ("2020-01-10", "", "Det första datumet har redan passerat. Ange i dag eller en senare dag."),
+        ("2028-12-01", "", "Datum kan läggas till högst ett och ett halvt år framåt."),
+        # Christmas Day and Boxing Day 2026 are a Friday and a Saturday: a weekly series over them only.
+        ("2026-12-25", "2026-12-25", "Varje dag i den här serien är en helgdag, så inget datum lades till."),
+    ],
+)
+def test_dates_in_the_past_far_ahead_or_only_on_holidays_are_refused(
+    client, reception, group, monkeypatch, first, last, error
+):
+    monkeypatch.setattr(timeutil, "clock", lambda: PLANNING_DAY)
+    page = f"/staff/activities/{group.activity_id}"
+    count = database.session.scalar(select(func.count()).select_from(ActivityDate))
+    data = {
+        "dates-first_day": first,
+        "dates-last_day": last,
+        "dates-every_weeks": "1",
+        "dates-start": "13:00",
+        "dates-end": "14:00",
+        "dates-skip_holidays": "y",
+    }
+    refused = client.submit(f"{page}/dates", data, token_from=page)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and error in body
+    assert f'value="{first}"' in body  # what was typed stays
+    assert database.session.scalar(select(func.count()).select_from(ActivityDate)) == count
+
+
+def test_skipped_holidays_are_counted_for_staff(client, reception, group, monkeypatch):
+    monkeypatch.setattr(timeutil, "clock", lambda: PLANNING_DAY)
+    page = f"/staff/activities/{group.activity_id}"
+    data = {
+        "dates-first_day": "2026-12-18",  # Fridays: 18 December, then Christmas Day and New Year's Day
+        "dates-last_day": "2027-01-08",
+        "dates-every_weeks": "1",
+        "dates-start": "13:00",
+        "dates-end": "14:00",
+        "dates-skip_holidays": "y",
+    }
+    added = client.submit(f"{page}/dates", data, token_from=page, follow_redirects=True).get_data(as_text=True)
+    assert "2 datum har lagts till." in added and "2 helgdagar hoppades över." in added
 
 
 def test_the_participant_list_prints_and_downloads_as_csv_with_formula_injection_defused(client, reception, group):
