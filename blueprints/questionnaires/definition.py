@@ -238,9 +238,11 @@ class Definition:
     version: int
     title: Text
     introduction: Text
-    source: str
-    licence: str
-    attribution: str
+    # Where the instrument comes from, its licence and credits, for professionals: in sv, fi and
+    # en, or one text for all three (older files, which wrote them in one language).
+    source: Text
+    licence: Text
+    attribution: Text
     validated: Mapping[str, bool]
     respondent: str
     age_months: tuple[int | None, int | None] | None
@@ -427,6 +429,13 @@ class _Reader:
             return None
         return {language: (self.plain_text(found, language, where) or "").strip() for language in LANGUAGES}
 
+    def credit_text(self, raw: dict, key: str, path: str) -> Text | None:
+        """A text for professionals (source, licence, attribution): in sv, fi and en, or one text for all."""
+        if isinstance(raw.get(key), str):
+            text = (self.plain_text(raw, key, path) or "").strip()
+            return dict.fromkeys(LANGUAGES, text)
+        return self.text(raw, key, path)
+
     def one_word(self, raw: dict, key: str, path: str, allowed: tuple[str, ...]) -> str | None:
         return self.checked(
             raw, key, path, lambda value: value in allowed, "{value!r} must be one of: " + ", ".join(allowed)
@@ -514,9 +523,9 @@ class _Reader:
             version=version,
             title=self.text(top, "title", ""),
             introduction=self.text(top, "introduction", ""),
-            source=self.plain_text(top, "source", ""),
-            licence=self.plain_text(top, "licence", ""),
-            attribution=self.plain_text(top, "attribution", ""),
+            source=self.credit_text(top, "source", ""),
+            licence=self.credit_text(top, "licence", ""),
+            attribution=self.credit_text(top, "attribution", ""),
             validated=validated,
             respondent=self.one_word(top, "respondent", "", RESPONDENTS),
             age_months=self.age_range(top, "age_months", ""),

@@ -1,6 +1,7 @@
 """flask questionnaires validate, import and score, and the stored versions they create."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -13,8 +14,11 @@ from tests.support.questionnaires import SHIPPED, TEST_ONLY, shipped
 
 @pytest.fixture
 def psc17_copy(tmp_path):
-    """A copy of psc17.yaml that a test may change."""
-    return shutil.copy(SHIPPED / "psc17.yaml", tmp_path / "psc17.yaml")
+    """A copy of psc17.yaml that a test may change, renumbered as version 1 for the tests to count up from."""
+    copy = tmp_path / "psc17.yaml"
+    text = (SHIPPED / "psc17.yaml").read_text(encoding="utf-8")
+    copy.write_text(re.sub(r"^version: \d+.*$", "version: 1", text, count=1, flags=re.M), encoding="utf-8")
+    return copy
 
 
 def write_json(tmp_path, data) -> str:
@@ -26,7 +30,7 @@ def write_json(tmp_path, data) -> str:
 def test_validate_accepts_every_shipped_instrument(runner):
     result = runner.invoke(args=["questionnaires", "validate", str(SHIPPED)])
     assert result.exit_code == 0, result.output
-    assert "psc17 version 1 is valid (sections 1, items 17, scales 4, flags 0, outcomes 0)." in result.output
+    assert "psc17 version 2 is valid (sections 1, items 17, scales 4, flags 0, outcomes 0)." in result.output
     assert result.output.count("is valid") == len(list(SHIPPED.glob("*.yaml"))) == 5
 
 
@@ -45,14 +49,14 @@ def test_validate_lists_every_error_with_file_and_path_and_fails(runner, psc17_c
 
 def test_import_stores_a_new_version_once(runner, db):
     first = runner.invoke(args=["questionnaires", "import", str(SHIPPED / "psc17.yaml")])
-    assert first.exit_code == 0 and first.output == "Imported psc17 version 1.\n"
+    assert first.exit_code == 0 and first.output == "Imported psc17 version 2.\n"
     again = runner.invoke(args=["questionnaires", "import", str(SHIPPED / "psc17.yaml")])
     assert again.exit_code == 0
-    assert again.output == "psc17 version 1 is already stored with this content; nothing imported.\n"
+    assert again.output == "psc17 version 2 is already stored with this content; nothing imported.\n"
     stored = db.session.scalars(select(InstrumentVersion)).all()
-    assert [(row.instrument_id, row.version, len(row.sha256)) for row in stored] == [("psc17", 1, 64)]
+    assert [(row.instrument_id, row.version, len(row.sha256)) for row in stored] == [("psc17", 2, 64)]
     assert stored[0].imported_at.tzinfo is not None
-    assert load_version("psc17", 1) == shipped("psc17")
+    assert load_version("psc17", 2) == shipped("psc17")
 
 
 def test_a_changed_file_needs_a_higher_version_and_old_versions_stay(runner, db, psc17_copy):
@@ -93,8 +97,8 @@ def test_every_shipped_file_imports_and_loads_back(runner, db):
     result = runner.invoke(args=["questionnaires", "import", str(SHIPPED)])
     assert result.exit_code == 0, result.output
     for path in SHIPPED.glob("*.yaml"):
-        assert f"Imported {path.stem} version 1." in result.output
-        assert load_version(path.stem, 1) == shipped(path.stem)
+        assert f"Imported {path.stem} version 2." in result.output
+        assert load_version(path.stem, 2) == shipped(path.stem)
 
 
 def test_an_invalid_file_in_a_folder_imports_nothing(runner, db, tmp_path, psc17_copy):
@@ -123,7 +127,7 @@ def test_score_prints_one_json_object_in_the_documented_shape(runner, tmp_path):
     printed = json.loads(result.output)
     assert printed == {
         "instrument": "fyraarsgranskningen",
-        "version": 1,
+        "version": 2,
         "valid": False,
         "scales": {
             "internalizing": {"score": 0, "missing": False, "band": "negative", "level": "normal"},
@@ -160,7 +164,7 @@ def test_score_refuses_unknown_items_and_codes_outside_the_scale(runner, tmp_pat
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "answers.json: psc1: 'always' is not one of its options (never, sometimes, often)",
-        "answers.json: psc99: no such item in psc17 version 1",
+        "answers.json: psc99: no such item in psc17 version 2",
         "answers.json: psc2: 2 is not one of its options (never, sometimes, often)",
         "Error: 3 errors.",
     ]

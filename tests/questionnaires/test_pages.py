@@ -24,7 +24,7 @@ PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
 
 def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, db, family_centre, mailbox):
     form = nurse_client.get("/staff/questionnaires/new").get_data(as_text=True)
-    assert "Fyraårsgranskningen (v1)" in form and "Elsa (f. 15.9.2022)" in form
+    assert "Fyraårsgranskningen (v2)" in form and "Elsa (f. 15.9.2022)" in form
     bad = nurse_client.submit(
         "/staff/questionnaires/new",
         {"child": "new", "language": "fi", "valid_days": "30"},

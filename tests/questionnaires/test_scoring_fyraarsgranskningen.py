@@ -71,9 +71,9 @@ def test_wishes_and_resources_give_their_own_outcomes_in_file_order():
 def test_sections_keep_the_instrument_and_translation_status_they_come_from():
     definition = shipped("fyraarsgranskningen")
     assert [(s.id, s.instrument_id, s.instrument_version, s.validated["en"]) for s in definition.sections] == [
-        ("psc17_behaviour", "psc17", 1, True),
-        ("parent_view", "fyraarsgranskningen", 1, False),
-        ("family_resources", "fyraarsgranskningen", 1, False),
+        ("psc17_behaviour", "psc17", 2, True),
+        ("parent_view", "fyraarsgranskningen", 2, False),
+        ("family_resources", "fyraarsgranskningen", 2, False),
     ]
     assert list(definition.scales) == ["internalizing", "attention", "externalizing", "total"]
     assert definition.items["psc4"] == shipped("psc17").items["psc4"]

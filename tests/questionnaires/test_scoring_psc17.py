@@ -25,7 +25,7 @@ def test_all_never_is_zero_and_below_every_cut_off():
     result = psc({})
     assert result == {
         "instrument": "psc17",
-        "version": 1,
+        "version": 2,
         "valid": True,
         "scales": {
             scale: {"score": 0, "missing": False, "band": "negative", "level": "normal"}

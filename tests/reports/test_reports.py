@@ -113,6 +113,37 @@ def test_the_response_summary_holds_the_result_in_the_chosen_language(
     assert list(ARTIFACTS.glob(f"response-summary-{language}*.png"))
 
 
+@pytest.mark.parametrize(
+    ("language", "localized"),
+    [
+        ("sv", ("Källa och licens", "Det ingående PSC-17 får fritt återges.", "Famnens egna frågor har ingen")),
+        ("fi", ("Lähde ja lisenssi", "Mukana olevan PSC-17:n saa jäljentää vapaasti.", "Famnenin omilla kysymyksillä")),
+    ],
+)
+def test_the_source_and_licence_are_in_the_readers_language(
+    nurse_client, db, family_centre, tmp_path, language, localized
+):
+    db.session.get(Child, family_centre["child_id"]).first_name = "Noa O'Brien & Co"
+    response = sent_response(db, family_centre)
+    pdf = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
+    text = " ".join(pdf_text(pdf, tmp_path).split())  # lines joined, as a sentence may wrap
+    for phrase in localized:
+        assert phrase in text, phrase
+    english = (
+        "Source and licence",
+        "may be freely reproduced",
+        "Famnen's own",
+        "translation",
+        "Public domain",
+        ".yaml",
+    )
+    for phrase in english:
+        assert phrase not in text, phrase
+    assert "&#39;" not in text and "&amp;" not in text
+    page = nurse_client.get(f"/staff/questionnaires/responses/{response.id}")  # the result page in Swedish
+    assert "Det ingående PSC-17 får fritt återges." in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("language", ["sv", "fi"])
 def test_a_name_with_an_apostrophe_and_ampersand_prints_as_written(nurse_client, db, family_centre, tmp_path, language):
     db.session.get(Child, family_centre["child_id"]).first_name = "Noa O'Brien & Co"
