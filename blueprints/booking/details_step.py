@@ -8,7 +8,9 @@ belongs with it) and only then tells the family.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import flash, redirect, request
 from flask.typing import ResponseReturnValue
@@ -29,8 +31,12 @@ from .models import Appointment
 from .time_search import SlotChoice, decode_slot, profiles_by_user
 
 
-def details_form(service: Service, choice: SlotChoice) -> DetailsForm:
-    """The details form, offering the languages the chosen professional serves in."""
+def details_form(service: Service, choice: SlotChoice, known: Mapping[str, Any] | None = None) -> DetailsForm:
+    """The details form, offering the languages the chosen professional serves in.
+
+    ``known`` fills fields Famnen already knows (the child's name and age when a
+    questionnaire's offer leads here) when the page is first shown; the family may change them.
+    """
     form = DetailsForm()
     profile = profiles_by_user([choice.professional_id]).get(choice.professional_id)
     codes = profile.language_codes if profile else ("sv", "fi")
@@ -40,6 +46,9 @@ def details_form(service: Service, choice: SlotChoice) -> DetailsForm:
         wanted = request.args.get("language") or current_language()
         form.language.data = wanted if wanted in codes else codes[0]
         form.slot.data = request.args.get("slot")
+        for name, value in (known or {}).items():
+            if name != "language" or value in codes:
+                form[name].data = value
     return form
 
 
@@ -81,7 +90,13 @@ class DetailsStep:
     answer: ResponseReturnValue | None = None
 
 
-def details_step(service: Service, form_action: str, times_url: str, booked_by: User | None = None) -> DetailsStep:
+def details_step(
+    service: Service,
+    form_action: str,
+    times_url: str,
+    booked_by: User | None = None,
+    known: Mapping[str, Any] | None = None,
+) -> DetailsStep:
     """The details page, or on a valid submission the booking; families when ``booked_by`` is None, else staff.
 
     A time taken meanwhile gives 409 with the nearest free times and every
@@ -92,7 +107,7 @@ def details_step(service: Service, form_action: str, times_url: str, booked_by: 
     if choice is None or (request.method == "GET" and not appointments.is_bookable(service, choice, utcnow(), family)):
         flash(_("That time cannot be booked. Choose a time from the list."), "error")
         return DetailsStep(answer=redirect(times_url))
-    form = details_form(service, choice)
+    form = details_form(service, choice, known)
     status = None
     alternatives = []
     if form.validate_on_submit():

@@ -24,6 +24,7 @@ from ..audit.log import record_each, refuse
 from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
+from ..questionnaires.results import screenings_leading_to
 from . import appointments, ics, permissions, times_page
 from .agenda_days import schedule
 from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
@@ -111,6 +112,9 @@ def agenda():
         now=utcnow(),
         form=EmptyForm(),
         my_children=linkable_children(current_staff()),
+        screenings=screenings_leading_to(
+            [appointment.id for agenda_day in days for appointment in agenda_day.appointments]
+        ),
     )
     db.session.commit()  # the audit entries of the appointments shown
     return page
@@ -181,6 +185,7 @@ def outcome(appointment_id: int):
             form=EmptyForm(),
             announcement=message,
             my_children=linkable_children(current_staff()),
+            screenings=screenings_leading_to([appointment.id]),
         )
     flash(message, "success")
     return _back_to_agenda(appointment)

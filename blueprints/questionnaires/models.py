@@ -211,6 +211,10 @@ class Response(db.Model):
         back_populates="response", cascade="all, delete-orphan", lazy="selectin"
     )
     notes_updated_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[notes_updated_by_id])
+    # The coach call booked through the offer (booking's model, found by name in the registry).
+    offer_appointment: Mapped[Appointment | None] = relationship(  # noqa: F821
+        "Appointment", foreign_keys=[offer_appointment_id], lazy="selectin"
+    )
 
     @property
     def answer_values(self) -> dict[str, Any]:

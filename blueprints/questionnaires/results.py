@@ -242,3 +242,29 @@ def sign_off(response: Response, reviewer: User, now: datetime) -> bool:
     response.reviewed_by_name = reviewer.name
     db.session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class ScreeningOrigin:
+    """The screening an appointment was booked from (through its offer): which questionnaire, answered when."""
+
+    response_id: int
+    child_id: int | None
+    title: Mapping[str, str]
+    answered_at: datetime
+
+
+def screenings_leading_to(appointment_ids: list[int]) -> dict[int, ScreeningOrigin]:
+    """For each of the appointments booked from a questionnaire's offer, the screening that led there."""
+    if not appointment_ids:
+        return {}
+    responses = db.session.scalars(select(Response).where(Response.offer_appointment_id.in_(appointment_ids)))
+    return {
+        response.offer_appointment_id: ScreeningOrigin(
+            response.id,
+            response.visit.child_id if response.visit else None,
+            definition_of(response).title,
+            response.submitted_at,
+        )
+        for response in responses
+    }

@@ -379,6 +379,7 @@ def offer_details(token: str):
         service,
         form_action=url_for("questionnaires.offer_details", token=token),
         times_url=url_for("questionnaires.offer_times", token=token),
+        known=_known_for_booking(response),
     )
     appointment = step.booked
     if appointment is None:
@@ -392,6 +393,22 @@ def offer_details(token: str):
     if notify_family(appointment, "booked"):
         flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
+
+
+def _known_for_booking(response: Response) -> dict[str, str]:
+    """What the coach's booking form can be filled with from the invitation: the child's name and age, the
+    family's email and language."""
+    visit = response.visit
+    if visit is None:
+        return {}
+    child = visit.child
+    years = invitations.age_in_months(child.date_of_birth, to_local(utcnow()).date()) // 12
+    known = {"child_first_name": child.first_name, "language": visit.language}
+    if 0 <= years <= 17:
+        known["child_age_years"] = str(years)
+    if visit.email:
+        known["guardian_email"] = visit.email
+    return known
 
 
 @bp.route("/q/r/<token>/offer/decline", methods=["POST"])

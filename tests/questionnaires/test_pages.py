@@ -2,7 +2,7 @@
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from blueprints.audit.models import AuditEntry
 from blueprints.booking.models import Appointment
 from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import InstrumentSetting, Response, Visit
-from core.timeutil import utcnow
+from core.timeutil import to_local, utcnow
 from tests.support.helpers import make_staff, next_week, sign_in
 from tests.support.questionnaires import OFFER_ANSWERS, answer_everything, answer_page, family, make_visit
 
@@ -288,6 +288,46 @@ def _book_offer(phone, token):
         },
         token_from=f"/q/r/{token}/offer/details?slot={slot}",
     )
+
+
+def test_the_coach_hand_over_carries_the_child_and_the_screening(app, client, db, family_centre, nurse_client):
+    phone, token, response_id = send_offer_answers(app, client, db, family_centre)
+    times = phone.get(next_week(f"/q/r/{token}/offer")).get_data(as_text=True)
+    slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
+    details = phone.get(f"/q/r/{token}/offer/details?slot={slot}").get_data(as_text=True)
+    # The booking form already holds the child's name and age from the case.
+    years = invitations.age_in_months(date(2022, 9, 15), to_local(utcnow()).date()) // 12
+    assert re.search(r'<input [^>]*name="child_first_name"[^>]*value="Elsa"', details)
+    assert re.search(rf'<option selected value="{years}">', details)
+    phone.submit(
+        f"/q/r/{token}/offer/details",
+        {
+            "slot": slot,
+            "guardian_name": "Anna Lindholm",
+            "guardian_email": "anna@example.com",
+            "child_first_name": "Elsa",
+            "child_age_years": str(years),
+            "language": "sv",
+        },
+        token_from=f"/q/r/{token}/offer/details?slot={slot}",
+    )
+    appointment = db.session.get(Appointment, db.session.get(Response, response_id).offer_appointment_id)
+    assert appointment.child_id == family_centre["child_id"] and appointment.child_first_name == "Elsa"
+    day = to_local(appointment.starts_at).date().isoformat()
+
+    # The coach's agenda says the call came from a screening, and which; the answers stay the case's.
+    coach_client = app.test_client()
+    coach_client.html_checker = client.html_checker
+    sign_in(coach_client, app, family_centre["coach"])
+    agenda = coach_client.get(f"/staff/agenda?day={day}").get_data(as_text=True)
+    assert "Bokad via erbjudandet efter en screening: Fyraårsgranskningen, besvarad" in agenda
+    assert "Elsa" in agenda and "Svaren om barnet" not in agenda
+    assert coach_client.get(f"/staff/questionnaires/responses/{response_id}").status_code == 403
+
+    # The nurse sees when, and with whom.
+    page = nurse_client.get(f"/staff/questionnaires/responses/{response_id}").get_data(as_text=True)
+    local = to_local(appointment.starts_at)
+    assert f"Familjen bokade det första samtalet med Katja Lehtonen till {local.day}.{local.month}.{local.year}" in page
 
 
 def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_is_sent(
