@@ -171,6 +171,7 @@ class ActivityForm(FlaskForm):
             URL(require_tld=False, message=_l("Enter a full address starting with https://.")),
             Length(max=500),
         ],
+        filters=[tidy_text],
     )
     registration_required = BooleanField(_l("Families register in advance"))
     capacity = CountField(
@@ -265,6 +266,7 @@ class CancelDateForm(FlaskForm):
             InputRequired(message=_l("Tell the families why the date is cancelled.")),
             Length(max=500, message=_l("The message can be at most %(max)d characters long.")),
         ],
+        filters=[tidy_text],
     )
 
 
@@ -277,6 +279,7 @@ class MessageForm(FlaskForm):
             InputRequired(message=_l("Write the message.")),
             Length(max=MAX_MESSAGE, message=_l("The message can be at most %(max)d characters long.")),
         ],
+        filters=[tidy_text],
     )
     include_waiting = BooleanField(_l("Send it to the families on the waiting list too"))
 

@@ -7,13 +7,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from core.access import ROLE_LABELS
-from core.forms import CheckboxesField, email_address
+from core.forms import CheckboxesField, email_address, tidy_text
 
 
 class StaffForm(FlaskForm):
     """Name, email address and roles of a staff member."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(message=_l("Enter the person's name.")), Length(max=200)])
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(message=_l("Enter the person's name.")), Length(max=200)],
+        filters=[tidy_text],
+    )
     email = EmailField(
         _l("Email address"),
         validators=[
@@ -21,6 +25,7 @@ class StaffForm(FlaskForm):
             email_address(),
             Length(max=254),
         ],
+        filters=[tidy_text],
     )
     roles = CheckboxesField(
         _l("Roles"),

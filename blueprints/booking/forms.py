@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field
+from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
 from core.i18n import time_range
 from core.phone import phone_number
 
@@ -102,6 +102,7 @@ class CancelForm(FlaskForm):
             InputRequired(message=_l("Tell the family why the appointment is cancelled.")),
             Length(max=MAX_MESSAGE, message=_l("The message can be at most %(max)d characters long.")),
         ],
+        filters=[tidy_text],
     )
 
 
@@ -116,6 +117,7 @@ class BlockTimeForm(FlaskForm):
     note = StringField(
         _l("Note for staff"),
         validators=[Optional(), Length(max=200, message=_l("The note can be at most %(max)d characters long."))],
+        filters=[tidy_text],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -162,6 +164,7 @@ class ProfileForm(FlaskForm):
             URL(require_tld=False, message=_l("Enter a full address starting with https://.")),
             Length(max=500),
         ],
+        filters=[tidy_text],
     )
 
     def validate_video_url(self, field) -> None:

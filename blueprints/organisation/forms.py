@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from core.forms import CheckboxesField, email_address, text_field
+from core.forms import CheckboxesField, email_address, text_field, tidy_text
 
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka.")
@@ -33,22 +33,28 @@ class CentreForm(FlaskForm):
     """A family centre's names, address and information for visitors."""
 
     slug = StringField(
-        _l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)]
+        _l("Short name in addresses"),
+        validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)],
+        filters=[tidy_text],
     )
     name_sv = text_field(_l("Name in Swedish"), required=True)
     name_fi = text_field(_l("Name in Finnish"), required=True)
     name_en = text_field(_l("Name in English"))
     street_address = text_field(_l("Street address"))
     postal_code = StringField(
-        _l("Postal code"), validators=[Optional(), Regexp(r"^\d{5}$", message=_l("A postal code has five digits."))]
+        _l("Postal code"),
+        validators=[Optional(), Regexp(r"^\d{5}$", message=_l("A postal code has five digits."))],
+        filters=[tidy_text],
     )
     city_sv = text_field(_l("Town in Swedish"), max_length=100)
     city_fi = text_field(_l("Town in Finnish"), max_length=100)
     city_en = text_field(_l("Town in English"), max_length=100)
     phone = text_field(_l("Phone"), max_length=40)
-    email = EmailField(_l("Email address"), validators=[Optional(), email_address()])
+    email = EmailField(_l("Email address"), validators=[Optional(), email_address()], filters=[tidy_text])
     team_email = EmailField(
-        _l("Team address for urgent flags"), validators=[Optional(), email_address(), Length(max=254)]
+        _l("Team address for urgent flags"),
+        validators=[Optional(), email_address(), Length(max=254)],
+        filters=[tidy_text],
     )
     directions_sv = text_field(_l("Directions in Swedish"), max_length=2000, area=True)
     directions_fi = text_field(_l("Directions in Finnish"), max_length=2000, area=True)
@@ -63,7 +69,9 @@ class ServiceForm(FlaskForm):
     """A service's names and the rules for booking it."""
 
     slug = StringField(
-        _l("Short name in addresses"), validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)]
+        _l("Short name in addresses"),
+        validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)],
+        filters=[tidy_text],
     )
     name_sv = text_field(_l("Name in Swedish"), required=True)
     name_fi = text_field(_l("Name in Finnish"), required=True)

@@ -22,7 +22,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from core.forms import CheckboxesField, DayField, email_address
+from core.forms import CheckboxesField, DayField, email_address, tidy_text
 from core.personal_id import InvalidPersonalId
 
 from .cases import birth_date_problem, checked_personal_id
@@ -51,12 +51,13 @@ class ChildFields(FlaskForm):
     The code field is removed when the installation does not keep codes (PERSONAL_ID off).
     """
 
-    first_name = StringField(_l("Child's first name"), validators=[Optional(), NAME_LENGTH])
-    surname = StringField(_l("Child's surname"), validators=[Optional(), NAME_LENGTH])
+    first_name = StringField(_l("Child's first name"), validators=[Optional(), NAME_LENGTH], filters=[tidy_text])
+    surname = StringField(_l("Child's surname"), validators=[Optional(), NAME_LENGTH], filters=[tidy_text])
     date_of_birth = DayField(_l("Child's date of birth"), validators=[Optional()])
     personal_id = StringField(
         _l("Personal identity code"),
         validators=[Optional(), Length(max=40, message=_l("The personal identity code is too long."))],
+        filters=[tidy_text],
     )
 
     def __init__(self, *args, **kwargs):
@@ -107,6 +108,7 @@ class GuardianForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[Optional(), Length(max=254, message=_l("The email address is too long.")), email_address()],
+        filters=[tidy_text],
     )
     phone = StringField(
         _l("Phone number"), validators=[Optional(), Length(max=40, message=_l("The phone number is too long."))]
@@ -157,6 +159,7 @@ class InviteForm(ChildFields):
     email = EmailField(
         _l("Send the link to this email address"),
         validators=[Optional(), email_address()],
+        filters=[tidy_text],
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -177,7 +180,9 @@ class NotesForm(FlaskForm):
     """The professional's notes on a response."""
 
     notes = TextAreaField(
-        _l("Notes"), validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))]
+        _l("Notes"),
+        validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))],
+        filters=[tidy_text],
     )
 
 
@@ -190,4 +195,5 @@ class EmailLinkForm(FlaskForm):
             InputRequired(message=_l("Enter the family's email address.")),
             email_address(),
         ],
+        filters=[tidy_text],
     )

@@ -140,6 +140,8 @@ class ChildSummary:
     instruments: list[InstrumentTrend]
     appointments: list[Appointment]
     activity_visits: list[Registration]
+    # Who has worked with the child: the case's professionals, then those of attended appointments.
+    professionals: list[tuple[str, str]]
 
 
 def child_summary(child: Child, reader: User, language: str, today: date) -> ChildSummary:
@@ -182,7 +184,19 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         trends,
         list(appointments),
         list(activity_visits),
+        professionals_involved(child, appointments, language),
     )
+
+
+def professionals_involved(child: Child, appointments: list[Appointment], language: str) -> list[tuple[str, str]]:
+    """(name, professional title) of each professional of the child's case and of the attended appointments."""
+    people = sorted((member.user for member in child.members), key=lambda user: user.name)
+    people += [appointment.professional for appointment in appointments]
+    involved = []
+    for person in dict.fromkeys(people):  # each once, in that order
+        profile = db.session.get(ProfessionalProfile, person.id)
+        involved.append((person.name, localized(profile, "title", language) if profile else ""))
+    return involved
 
 
 def number(value) -> str:

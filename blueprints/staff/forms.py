@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from core.forms import tidy_text
+
 from .models import NOTE_MAX_LENGTH
 
 
@@ -14,4 +16,5 @@ class AcknowledgeForm(FlaskForm):
     note = StringField(
         _l("What was done (optional)"),
         validators=[Optional(), Length(max=NOTE_MAX_LENGTH, message=_l("At most %(max)d characters."))],
+        filters=[tidy_text],
     )

@@ -279,11 +279,24 @@ def test_the_child_summary_shows_the_trend_and_attended_appointments(nurse_clien
         reference="ref-child-summary",
         child_id=child.id,
     )
-    db.session.add(appointment)
+    coach_call = Appointment(
+        **{
+            column: getattr(appointment, column)
+            for column in ("service_id", "centre_id", "mode", "status", "guardian_name", "language", "child_id")
+        },
+        professional_id=family_centre["coach"].id,
+        starts_at=appointment.starts_at - timedelta(days=7),
+        ends_at=appointment.ends_at - timedelta(days=7),
+        reference="ref-child-summary-coach",
+    )
+    db.session.add_all([appointment, coach_call])
     db.session.commit()
     download = nurse_client.get(f"/staff/reports/children/{child.id}.pdf?lang=sv")
     text = pdf_text(download.data, tmp_path)
     assert "Sammanfattning för nätverksmötet: Elsa" in text
+    # Who has worked with the child: the case's nurse, then the coach of an attended call, each once.
+    involved = text.split("Yrkespersoner som deltar", 1)[1].split("Besök som", 1)[0]
+    assert involved.count("Sara Nyström") == 1 and involved.count("Katja Lehtonen") == 1
     assert "sjunkande" in text  # the PSC-17 total fell from the earlier response to the package's
     assert "Barnrådgivning" in text  # the appointment attended
     # The PSC-17 on its own and inside the package count as one instrument; the result page's link counts answers.
