@@ -1,12 +1,16 @@
 """A parent sends a PHQ-9 with item 9 above 0 on a phone; the nurse's email arrives without client data; the
 flag waits first on her Today page, and she acknowledges it by keyboard."""
 
+from datetime import date, timedelta
+
 from playwright.sync_api import expect
 
 from blueprints.auth.models import User
 from blueprints.questionnaires import invitations
+from core.timeutil import utcnow
 from tests.support.browser import sign_in_staff
 from tests.support.questionnaires import make_visit
+from tests.support.today import send_phq9
 
 TEXTS = {
     "sv": {
@@ -114,3 +118,13 @@ def test_the_nurse_is_emailed_sees_the_urgent_flag_first_and_acknowledges_it_by_
     expect(page.locator(".flashes")).to_contain_text(texts["saved_settings"])
     db.session.rollback()  # end the test's read snapshot, to see what the server wrote
     assert not db.session.get(User, nurse_account.id).notify_new_answers
+
+    # On a 320 px phone the questionnaire list scrolls inside its table (a long name makes it wide);
+    # the page itself does not widen, hidden link texts included.
+    sibling = invitations.open_case("Maximiliana-Wilhelmina-Alexandra", date(2021, 5, 4), nurse_account)
+    db.session.commit()
+    send_phq9(sibling.id, nurse_account.id, utcnow() - timedelta(hours=1), item9="not_at_all", language=language)
+    page.set_viewport_size({"width": 320, "height": 700})
+    nurse.goto("/staff/questionnaires")
+    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth") > 320
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
