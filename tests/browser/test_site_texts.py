@@ -63,6 +63,9 @@ def test_an_admin_edits_previews_saves_and_restores_the_accessibility_statement(
     # On a 320 px phone the long Finnish compounds of the cards break instead of widening the page.
     page.set_viewport_size({"width": 320, "height": 700})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    ui.goto("/staff/activities/")  # one long word as the heading ("Gruppverksamhet")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.go_back()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#main").get_by_role("link", name=texts["texts"]).click()
     ui.check()
