@@ -234,7 +234,10 @@ def sign_off(response: Response, reviewer: User, now: datetime) -> bool:
     """Mark a sent result as reviewed by ``reviewer``; False when someone already had (the first stands). Flushes."""
     if response.submitted_at is None:
         raise ValueError("only sent answers can be reviewed")
-    db.session.refresh(response, with_for_update=True)  # two reviewers at once: the second sees the first
+    # Two reviewers at once: the second waits and then sees the first. The row is locked by id alone,
+    # as PostgreSQL refuses FOR UPDATE over the outer joins that load a response's relations.
+    db.session.execute(select(Response.id).where(Response.id == response.id).with_for_update())
+    db.session.refresh(response)
     if response.reviewed_at is not None:
         return False
     response.reviewed_at = now
