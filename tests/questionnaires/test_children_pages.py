@@ -7,8 +7,6 @@ saving, an address, the request log, an audit entry, a PDF or its file name.
 import json
 import logging
 import re
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -19,8 +17,8 @@ from blueprints.auth.models import User
 from blueprints.questionnaires import answering, invitations
 from blueprints.questionnaires.models import Child, Guardian
 from core.timeutil import utcnow
-from tests.support.config import unavailable
 from tests.support.helpers import make_staff, sign_in
+from tests.support.pdf import pdf_text
 
 CODE = "030422A123T"  # a valid code of a child born 3.4.2022
 NEW = "/staff/questionnaires/children/new"
@@ -243,17 +241,9 @@ def test_an_installation_without_personal_identity_codes_shows_no_field_and_stor
     assert db.session.scalar(select(Child.personal_id).where(Child.first_name == "Ville")) is None
 
 
-def pdf_text(data: bytes, tmp_path) -> str:
-    if not shutil.which("pdftotext"):
-        unavailable("The PDF tests need poppler-utils (pdftotext); run `make test`.")
-    path = tmp_path / "summary.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
 @pytest.mark.parametrize(("language", "born"), [("sv", "f. 3.4.2022"), ("fi", "s. 3.4.2022")])
 def test_pdfs_name_the_child_in_full_with_the_code_masked_and_a_file_name_without_it(
-    nurse_client, db, family_centre, tmp_path, language, born
+    nurse_client, db, family_centre, language, born
 ):
     open_ville(nurse_client)
     child = db.session.scalar(select(Child).where(Child.first_name == "Ville"))
@@ -280,6 +270,6 @@ def test_pdfs_name_the_child_in_full_with_the_code_masked_and_a_file_name_withou
             and "030422" not in disposition
             and not the_code_leaks(disposition)
         )
-        text = " ".join(pdf_text(download.data, tmp_path).split())
+        text = " ".join(pdf_text(download.data).split())
         assert "Ville Virtanen" in text and "030422-****" in text and not the_code_leaks(text), text[:500]
         assert born in text or born.split()[1] in text

@@ -4,16 +4,14 @@ lists, on the child's page, in the PDF and the audit log, and the first sign-off
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from sqlalchemy import select
 
 from blueprints.audit.models import AuditEntry
 from blueprints.questionnaires.models import Response
-from tests.support.config import unavailable
 from tests.support.helpers import make_staff, sign_in
+from tests.support.pdf import pdf_text
 from tests.support.questionnaires import sent_response
 
 TEXTS = {
@@ -115,17 +113,11 @@ def test_unsent_answers_cannot_be_signed_off(db, family_centre, nurse_client):
 @pytest.mark.parametrize(
     ("language", "line"), [("sv", "Granskat: av Sara Nyström"), ("fi", "Tarkistettu: Sara Nyström,")]
 )
-def test_the_pdf_says_who_reviewed_the_result(db, family_centre, nurse_client, tmp_path, language, line):
-    if not shutil.which("pdftotext"):
-        unavailable("The PDF tests need poppler-utils (pdftotext); run `make test`.")
+def test_the_pdf_says_who_reviewed_the_result(db, family_centre, nurse_client, language, line):
     response = sent_response(db, family_centre)
 
     def pdf() -> str:
-        data = nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data
-        (tmp_path / "summary.pdf").write_bytes(data)
-        return subprocess.run(
-            ["pdftotext", str(tmp_path / "summary.pdf"), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        return pdf_text(nurse_client.get(f"/staff/reports/responses/{response.id}.pdf?lang={language}").data)
 
     assert TEXTS[language]["not_yet"] in pdf()
     nurse_client.submit(review_path(response.id), token_from=f"/staff/questionnaires/responses/{response.id}")
