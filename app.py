@@ -34,7 +34,7 @@ from blueprints.questionnaires.staff import bp as questionnaires_staff_bp
 from blueprints.reports.routes import bp as reports_bp
 from blueprints.site_texts.routes import bp as site_texts_bp
 from blueprints.staff.routes import bp as staff_bp
-from core import access, database, i18n, ids, rendering, request_log, security
+from core import access, database, i18n, ids, phone, rendering, request_log, security
 from extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINTS = (
@@ -82,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.session_protection = None
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["phone"] = phone.display_phone
     # First, so the logged duration covers every other hook.
     request_log.init_app(app)
     security.init_app(app)

@@ -1,6 +1,7 @@
 """Languages: choosing the user's language, and content stored in three languages.
 
-The user's choice (a cookie set by the language switch) wins; otherwise a
+A link Famnen sent (``?lang=sv``) opens in the language it was written in; then
+the user's choice (a cookie set by the language switch); otherwise a
 browser that asks for Swedish or Finnish gets it; otherwise the installation's
 default language. Content such as a centre's name is stored in columns
 ``name_sv``, ``name_fi`` and ``name_en``; ``localized`` picks the right one.
@@ -36,6 +37,10 @@ def select_locale() -> str:
     """Return the language for this request (Flask-Babel's locale selector)."""
     if not has_request_context():
         return current_app.config["DEFAULT_LANGUAGE"]  # commands and scheduled jobs
+    # A link Famnen sent (an email, a text message) says the language it was written in.
+    from_link = request.args.get("lang")
+    if from_link in LANGUAGES:
+        return from_link
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -121,14 +126,29 @@ def _day_text(value: date | datetime, pattern: str) -> str:
     return _formatted_day(str(get_locale()), day, pattern)
 
 
+# English dates follow one house style, day before month as in Finland: "7 Dec 2026",
+# "Monday 7 December 2026", never Babel's American "Monday, December 7, 2026".
+ENGLISH_SHORT_DATE = "d MMM yyyy"
+ENGLISH_LONG_DATE = "EEEE d MMMM yyyy"
+
+
+def _english() -> bool:
+    return current_language() not in ("sv", "fi")
+
+
 def short_date(value: date | datetime) -> str:
-    """Format a date the way people write it in the current language (3.12.2026)."""
-    return _day_text(value, "d.M.yyyy")
+    """Format a date the way people write it in the current language (3.12.2026; 3 Dec 2026 in English)."""
+    return _day_text(value, ENGLISH_SHORT_DATE if _english() else "d.M.yyyy")
 
 
 def long_date(value: date | datetime) -> str:
-    """Format a date with its weekday, e.g. "tisdag 3 december 2026"."""
-    return _day_text(value, "full")
+    """Format a date with its weekday, e.g. "tisdag 3 december 2026", "Thursday 3 December 2026"."""
+    return _day_text(value, ENGLISH_LONG_DATE if _english() else "full")
+
+
+def weekday_and_day(value: date | datetime) -> str:
+    """A short day label for a row of days: "mån 14.12.", "ma 14.12.", "Mon 14 Dec"."""
+    return _day_text(value, "EEE d MMM" if _english() else "EEE d.M.")
 
 
 def clock(value: datetime, language: str | None = None) -> str:
@@ -145,7 +165,7 @@ def clock(value: datetime, language: str | None = None) -> str:
 
 def date_and_time(value: datetime) -> str:
     """Format a moment as date and time in Helsinki time."""
-    return format_datetime(value, "d.M.yyyy H.mm" if current_language() in ("sv", "fi") else "d MMM yyyy HH:mm")
+    return format_datetime(value, f"{ENGLISH_SHORT_DATE} HH:mm" if _english() else "d.M.yyyy H.mm")
 
 
 def time_range(start: datetime, end: datetime) -> str:
@@ -190,4 +210,10 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         LANGUAGE_WORDS=LANGUAGE_WORDS,
     )
-    app.jinja_env.filters.update(short_date=short_date, long_date=long_date, clock=clock, date_and_time=date_and_time)
+    app.jinja_env.filters.update(
+        short_date=short_date,
+        long_date=long_date,
+        weekday_and_day=weekday_and_day,
+        clock=clock,
+        date_and_time=date_and_time,
+    )

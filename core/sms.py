@@ -53,6 +53,7 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.database import UTCDateTime
+from core.phone import MOBILE_TYPES
 from core.timeutil import utcnow
 from extensions import db
 
@@ -61,8 +62,6 @@ SENT, FAILED = "sent", "failed"
 PURPOSE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 # Placeholders in SMS_HTTP_FIELDS; other braces are left as they are.
 PLACEHOLDER = re.compile(r"\{(recipient|recipient_digits|sender|text)\}")
-# Number types that can receive a text message; fixed lines, toll-free numbers and the like cannot.
-MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # How much of a gateway's answer is read (for a message id) and kept in an error.
 MAX_ANSWER_BYTES = 64 * 1024
 ERROR_EXCERPT = 200

@@ -174,6 +174,23 @@ def mailbox(app):
 
 
 @pytest.fixture
+def gateway():
+    """The local SMS gateway (tests/support/sms_gateway.py), running for one test."""
+    from tests.support.sms_gateway import SmsGateway
+
+    server = SmsGateway().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http(app, gateway):
+    """The app sends text messages to the local gateway as a form, without authentication."""
+    app.config.update(SMS_BACKEND="http", SMS_HTTP_URL=gateway.url, SMS_HTTP_TIMEOUT=30)
+    return gateway
+
+
+@pytest.fixture
 def world(db):
     """Booking open around the clock every day, so tests do not depend on the time they run."""
     from datetime import time

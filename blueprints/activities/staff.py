@@ -17,6 +17,7 @@ from core.downloads import attachment_headers, csv_cell
 from core.forms import EmptyForm
 from core.i18n import language_list, localized
 from core.ids import parse_id
+from core.phone import display_phone
 from core.rendering import wants_fragment
 from core.timeutil import local_to_utc, to_local, utcnow
 from core.views import form_status, render_form
@@ -103,7 +104,7 @@ def _to_participants(activity_date: ActivityDate):
 def _report_unreached(unreached: list[Registration]) -> None:
     """Tell staff whom the email did not reach, so they can phone them."""
     if unreached:
-        people = ", ".join(f"{item.guardian_name} ({item.guardian_phone or '–'})" for item in unreached)
+        people = ", ".join(f"{item.guardian_name} ({display_phone(item.guardian_phone) or '–'})" for item in unreached)
         flash(
             _(
                 "These families have no email address or could not be emailed; please call them: %(people)s",
@@ -364,7 +365,7 @@ def participants_csv(date_id: int):
                     position,
                     row.display_name,
                     row.guardian_email,
-                    row.guardian_phone,
+                    display_phone(row.guardian_phone),
                     row.adults,
                     row.children,
                     row.language,

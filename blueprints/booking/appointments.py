@@ -55,6 +55,9 @@ class FamilyDetails:
     child_age_years: int | None
     language: str
     message: str
+    # The language to write to the family in; empty: the appointment's language.
+    family_language: str = ""
+    sms_wanted: bool = False
 
 
 def manage_token(appointment: Appointment) -> str:
@@ -143,6 +146,8 @@ def book(
         child_first_name=details.child_first_name,
         child_age_years=details.child_age_years,
         language=details.language,
+        family_language=details.family_language or details.language,
+        sms_wanted=details.sms_wanted,
         message=details.message,
         video_url=_meeting_link(slot.professional_id, choice.mode),
         reference=new_reference(),
@@ -154,9 +159,14 @@ def book(
     return appointment
 
 
+def change_deadline(service: Service, starts_at: datetime) -> datetime:
+    """The last moment a family may cancel or move an appointment of ``service`` starting at ``starts_at``."""
+    return starts_at - timedelta(hours=service.cancellation_deadline_hours)
+
+
 def changeable_until(appointment: Appointment) -> datetime:
     """The last moment the family may cancel or move the appointment themselves."""
-    return appointment.starts_at - timedelta(hours=appointment.service.cancellation_deadline_hours)
+    return change_deadline(appointment.service, appointment.starts_at)
 
 
 def family_can_change(appointment: Appointment, now: datetime) -> bool:

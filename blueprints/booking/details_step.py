@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.forms import language_choices
 from core.i18n import current_language
 from core.phone import normalise_phone
+from core.sms import sms_enabled
 from core.timeutil import utcnow
 from core.views import render_form
 
@@ -41,10 +42,19 @@ def details_form(service: Service, choice: SlotChoice, known: Mapping[str, Any] 
     profile = profiles_by_user([choice.professional_id]).get(choice.professional_id)
     codes = profile.language_codes if profile else ("sv", "fi")
     form.language.choices = language_choices(codes)
+    form.family_language.choices = language_choices()
     form.child_age_years.choices = age_choices()
+    form.visit_mode = choice.mode
+    form.sms_offered = sms_enabled()
+    # Marked required for the screen and the label; DetailsForm.validate checks it.
+    if choice.mode == "phone":
+        form.guardian_phone.flags.required = True
+    elif choice.mode == "video" and not form.sms_offered:
+        form.guardian_email.flags.required = True
     if not form.is_submitted():
         wanted = request.args.get("language") or current_language()
         form.language.data = wanted if wanted in codes else codes[0]
+        form.family_language.data = current_language()
         form.slot.data = request.args.get("slot")
         for name, value in (known or {}).items():
             if name != "language" or value in codes:
@@ -63,6 +73,8 @@ def family_details(form: DetailsForm) -> FamilyDetails:
         child_age_years=int(age) if age not in (None, "") else None,
         language=form.language.data,
         message=(form.message.data or "").strip(),
+        family_language=form.family_language.data or current_language(),
+        sms_wanted=bool(form.sms_wanted.data),
     )
 
 
@@ -76,6 +88,23 @@ def chosen_slot(service: Service) -> SlotChoice | None:
     ):
         return None
     return choice
+
+
+BOOKED_HERE = "booked_slots"
+REMEMBERED_BOOKINGS = 5
+
+
+def _remember_booking(slot: str, appointment: Appointment) -> None:
+    """Keep the manage link of a time booked in this browser, so going back to its form leads to the booking."""
+    remembered = dict(session.get(BOOKED_HERE, {}))
+    remembered[slot] = appointments.manage_token(appointment)
+    session[BOOKED_HERE] = dict(list(remembered.items())[-REMEMBERED_BOOKINGS:])
+
+
+def _booked_here(slot: str | None) -> str | None:
+    """The manage token of ``slot`` if this browser booked it, and the booking still exists."""
+    token = session.get(BOOKED_HERE, {}).get(slot or "")
+    return token if token and appointments.appointment_for_token(token) is not None else None
 
 
 @dataclass
@@ -105,6 +134,10 @@ def details_step(
     family = booked_by is None
     choice = chosen_slot(service)
     if choice is None or (request.method == "GET" and not appointments.is_bookable(service, choice, utcnow(), family)):
+        token = _booked_here(request.values.get("slot")) if family else None
+        if token is not None:  # the back button after booking
+            flash(_("You have booked this time."), "info")
+            return DetailsStep(answer=redirect(url_for("booking.manage", token=token)))
         flash(_("That time cannot be booked. Choose a time from the list."), "error")
         return DetailsStep(answer=redirect(times_url))
     form = details_form(service, choice, known)
@@ -113,13 +146,15 @@ def details_step(
     if form.validate_on_submit():
         now = utcnow()
         try:
-            return DetailsStep(
-                booked=appointments.book(service, choice, family_details(form), now, booked_by=booked_by)
-            )
+            booked = appointments.book(service, choice, family_details(form), now, booked_by=booked_by)
         except SlotUnavailable:
             status = 409
             query = times_page.query_for_choice(service, choice.mode, choice.centre_id, form.language.data, family)
             alternatives = times_page.nearest_alternatives(query, choice.starts_at, now)
+        else:
+            if family:
+                _remember_booking(form.slot.data, booked)
+            return DetailsStep(booked=booked)
     return DetailsStep(
         answer=render_form(
             "booking/details.html",
@@ -130,5 +165,7 @@ def details_step(
             alternatives=alternatives,
             form_action=form_action,
             back_url=times_url,
+            # Families can change a booking online only until the deadline: say so before they book.
+            changeable_online=not family or utcnow() < appointments.change_deadline(service, choice.starts_at),
         )
     )

@@ -24,7 +24,7 @@ from wtforms.validators import URL, InputRequired, Length, Optional, ValidationE
 
 from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
 from core.i18n import time_range
-from core.phone import phone_number
+from core.phone import is_mobile, phone_number
 
 from .models import Absence
 
@@ -64,6 +64,7 @@ class DetailsForm(FlaskForm):
         ],
     )
     guardian_phone = StringField(_l("Mobile phone number"), validators=[Optional(), phone_number])
+    sms_wanted = BooleanField(_l("Also send the confirmation and a reminder by text message"))
     child_first_name = StringField(
         _l("Child's first name"), validators=[Optional(), Length(max=100, message=_l("The name is too long."))]
     )
@@ -72,6 +73,7 @@ class DetailsForm(FlaskForm):
         _l("Language of the appointment"),
         validators=[InputRequired(message=_l("Choose the language of the appointment."))],
     )
+    family_language = SelectField(_l("Language of our emails and text messages to you"), validators=[Optional()])
     message = TextAreaField(
         _l("Message to the professional"),
         validators=[
@@ -80,10 +82,57 @@ class DetailsForm(FlaskForm):
         ],
     )
 
+    # Set by the view: the kind of visit ("phone", "video", "in_person") and whether text messages can be sent.
+    visit_mode: str = ""
+    sms_offered: bool = False
+
     def validate(self, extra_validators=None) -> bool:
-        """Also require a way to reach the family: an email address, a phone number or both."""
+        """Also require the contact details the visit needs: a mobile number to be called, a way to get a video link.
+
+        A family who gives a mobile number and no email address gets text messages, so that the
+        confirmation reaches them.
+        """
+        if not self.sms_offered:
+            self.sms_wanted.data = False
         valid = super().validate(extra_validators)
-        return reachable(self, _l("Give an email address or a phone number, so we can reach you.")) and valid
+        return self._contact_fits_visit() and valid
+
+    def _contact_fits_visit(self) -> bool:
+        if self.guardian_email.errors or self.guardian_phone.errors:
+            return False  # already explained on the field
+        email = (self.guardian_email.data or "").strip()
+        phone = (self.guardian_phone.data or "").strip()
+        mobile = is_mobile(phone)
+        if self.sms_offered and mobile and not email:
+            self.sms_wanted.data = True
+        if self.visit_mode == "phone" and not mobile:
+            message = (
+                _l("A phone appointment needs your mobile phone number: the professional calls you on it.")
+                if not phone
+                else _l("Give a mobile phone number: the professional calls you on it.")
+            )
+            return _refuse(self.guardian_phone, message)
+        if self.visit_mode == "video" and not email and not (self.sms_offered and mobile):
+            message = (
+                _l("A video appointment needs an email address or a mobile number, where we send the link to the call.")
+                if self.sms_offered
+                else _l("A video appointment needs an email address, where we send the link to the call.")
+            )
+            return _refuse(self.guardian_email, message)
+        if self.sms_wanted.data and not mobile:
+            message = (
+                _l("Give your mobile phone number for the text messages.")
+                if not phone
+                else _l("Text messages can only be sent to a mobile phone number.")
+            )
+            return _refuse(self.guardian_phone, message)
+        return reachable(self, _l("Give an email address or a phone number, so we can reach you."))
+
+
+def _refuse(field, message) -> bool:
+    """Put ``message`` on ``field`` and fail the form's validation."""
+    field.errors = list(field.errors) + [message]
+    return False
 
 
 def age_choices() -> list[SelectChoice]:

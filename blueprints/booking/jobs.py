@@ -1,4 +1,6 @@
-"""The booking's scheduled job: reminder emails before appointments (``flask run-jobs``, ``flask send-reminders``).
+"""The booking's scheduled job: reminders before appointments (``flask run-jobs``, ``flask send-reminders``).
+
+A reminder goes by email, and by text message to families who asked for that.
 
 Each reminder is claimed with a conditional UPDATE, committed before it is sent,
 so two runs that overlap never send the same reminder twice. Being a job, this
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from core.database import begin_write
 from extensions import db
@@ -28,7 +30,7 @@ def due_reminders(now: datetime) -> list[int]:
         .where(
             Appointment.status == AppointmentStatus.BOOKED,
             Appointment.reminder_sent_at.is_(None),
-            Appointment.guardian_email != "",
+            or_(Appointment.guardian_email != "", Appointment.sms_wanted.is_(True)),
             Appointment.starts_at > now,
             Appointment.starts_at <= window_end,
         )
@@ -71,7 +73,9 @@ def send_due_reminders(now: datetime) -> tuple[int, int]:
     for appointment_id in due_reminders(now):
         if not _claim(appointment_id, now):
             continue
-        if notify_family(db.session.get(Appointment, appointment_id), "reminder"):
+        notified = notify_family(db.session.get(Appointment, appointment_id), "reminder")
+        db.session.commit()  # the text message's record
+        if notified.reached:
             sent += 1
         else:
             _release(appointment_id, now)

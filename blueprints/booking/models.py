@@ -137,7 +137,12 @@ class Appointment(db.Model):
     guardian_phone: Mapped[str] = mapped_column(String(40), default="")
     child_first_name: Mapped[str] = mapped_column(String(100), default="")
     child_age_years: Mapped[int | None]
+    # The language the appointment is held in (the professional's), and the one the family is
+    # written to in (the language they booked in or chose): Swedish speakers may book a Finnish service.
     language: Mapped[str] = mapped_column(String(2))
+    family_language: Mapped[str] = mapped_column(String(2), default="")
+    # The family asked for confirmations and reminders by text message to guardian_phone too.
+    sms_wanted: Mapped[bool] = mapped_column(default=False)
     message: Mapped[str] = mapped_column(Text, default="")
     video_url: Mapped[str] = mapped_column(String(500), default="")
     # Public part of the family's manage link (core.tokens): the link itself is signed.
@@ -161,3 +166,8 @@ class Appointment(db.Model):
     def is_active(self) -> bool:
         """Whether the appointment still holds its time."""
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def written_language(self) -> str:
+        """The language emails, text messages and links to the family are in."""
+        return self.family_language or self.language

@@ -1,23 +1,38 @@
-"""Emails to families about their appointments, in the language they booked in, with a calendar file."""
+"""Emails and text messages to families about their appointments, in the family's language.
+
+Emails bring a calendar file; text messages say only the time and link to the appointment's page.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, flash, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 
-from core import mail
+from core import mail, sms
 from core.calendar_files import email_attachment, single_event_file
-from core.i18n import clock, localized, long_date, pick
+from core.i18n import clock, date_and_time, localized, long_date, pick
+from core.phone import display_phone
 from core.timeutil import utcnow
 from extensions import db
 
 from . import ics
 from .appointments import changeable_until, manage_token
-from .models import Appointment, ProfessionalProfile
+from .models import Appointment, AppointmentStatus, ProfessionalProfile
 
 KINDS = ("booked", "moved", "cancelled_by_family", "cancelled_by_staff", "reminder")
+# The code word each kind of notice leaves in the text-message records.
+SMS_PURPOSES = {
+    "booked": "confirmation",
+    "moved": "moved",
+    "cancelled_by_family": "cancelled",
+    "cancelled_by_staff": "cancelled",
+    "reminder": "reminder",
+}
 
 
 def _subject(kind: str, appointment: Appointment) -> str:
@@ -60,29 +75,126 @@ def calendar_file(appointment: Appointment, description: str = "") -> bytes:
     return single_event_file(calendar_event(appointment, description))
 
 
-def notify_family(appointment: Appointment, kind: str) -> bool:
-    """Email the family about their appointment; False when there is no address or sending failed."""
+@dataclass(frozen=True)
+class Notified:
+    """How a notice reached the family: by email, by text message, both or neither."""
+
+    emailed: bool
+    texted: bool
+
+    @property
+    def reached(self) -> bool:
+        """Whether the family got the notice some way."""
+        return self.emailed or self.texted
+
+
+def deadline_ahead(appointment: Appointment, now: datetime) -> datetime | None:
+    """The moment until which the family can still change the appointment online, or None once it has passed.
+
+    A notice quotes a deadline only while it lies ahead, so none says "until" a moment already past.
+    """
+    deadline = changeable_until(appointment)
+    return deadline if appointment.status == AppointmentStatus.BOOKED and now < deadline else None
+
+
+def notify_family(appointment: Appointment, kind: str) -> Notified:
+    """Tell the family about their appointment by email, and by text message if they asked for that.
+
+    Everything is written in the family's own language (``Appointment.written_language``). Call
+    after committing: the text message's record is flushed, for the caller to commit.
+    """
     if kind not in KINDS:
         raise ValueError(kind)
-    if not appointment.guardian_email:
-        return False
-    with force_locale(appointment.language):
-        profile = db.session.get(ProfessionalProfile, appointment.professional_id)
+    now = utcnow()
+    with force_locale(appointment.written_language):
         cancelled = kind.startswith("cancelled")
-        context = {
-            "appointment": appointment,
-            "kind": kind,
-            "title": localized(profile, "title") if profile else "",
-            "place": appointment_place(appointment),
-            "manage_url": None if cancelled else mail.external_url("booking.manage", token=manage_token(appointment)),
-            "deadline": changeable_until(appointment),
-            "municipality": pick(current_app.config["MUNICIPALITY_NAME"]),
-        }
-        email = mail.Email(
-            to=appointment.guardian_email,
-            subject=_subject(kind, appointment),
-            text=render_template("booking/email/appointment.txt", **context),
-            html=render_template("booking/email/appointment.html", **context),
-            attachments=[email_attachment("appointment.ics", calendar_event(appointment, context["manage_url"] or ""))],
+        manage_url = mail.external_url(
+            "booking.manage", token=manage_token(appointment), lang=appointment.written_language
         )
+        deadline = deadline_ahead(appointment, now)
+        emailed = bool(appointment.guardian_email) and _email(appointment, kind, manage_url, deadline, cancelled)
+        texted = appointment.sms_wanted and _text_message(appointment, kind, manage_url, deadline)
+    return Notified(emailed=emailed, texted=texted)
+
+
+def flash_notified(appointment: Appointment, notified: Notified) -> None:
+    """Tell the family on the next page where the confirmation went, or that the email could not be sent."""
+    if appointment.guardian_email and not notified.emailed:
+        flash(
+            _("We could not send the email. Save the address of this page: it is your link to the appointment."),
+            "error",
+        )
+    elif notified.emailed:
+        flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+    phone = display_phone(appointment.guardian_phone)
+    if notified.texted:
+        flash(_("A text message has been sent to %(phone)s.", phone=phone), "info")
+    elif appointment.sms_wanted:
+        flash(_("We could not send the text message to %(phone)s.", phone=phone), "error")
+
+
+def _email(appointment: Appointment, kind: str, manage_url: str, deadline: datetime | None, cancelled: bool) -> bool:
+    profile = db.session.get(ProfessionalProfile, appointment.professional_id)
+    context = {
+        "appointment": appointment,
+        "kind": kind,
+        "title": localized(profile, "title") if profile else "",
+        "place": appointment_place(appointment),
+        "manage_url": None if cancelled else manage_url,
+        "deadline": deadline,
+        "municipality": pick(current_app.config["MUNICIPALITY_NAME"]),
+    }
+    email = mail.Email(
+        to=appointment.guardian_email,
+        subject=_subject(kind, appointment),
+        text=render_template("booking/email/appointment.txt", **context),
+        html=render_template("booking/email/appointment.html", **context),
+        attachments=[email_attachment("appointment.ics", calendar_event(appointment, context["manage_url"] or ""))],
+    )
     return mail.send(email)
+
+
+def text_message(appointment: Appointment, kind: str, manage_url: str, deadline: datetime | None) -> str:
+    """The text message for a notice: the time and a link, never the service, the child or a reason.
+
+    A text message may be read by anyone who sees the phone, so it says "family centre
+    appointment" whatever the service is (a psychologist's name would tell a health matter).
+    """
+    when = f"{long_date(appointment.starts_at)} {clock(appointment.starts_at)}"
+    phone = current_app.config["SUPPORT_PHONE"]
+    if kind == "booked":
+        text = _("Famnen: your family centre appointment is booked for %(when)s.", when=when)
+    elif kind == "moved":
+        text = _("Famnen: your family centre appointment has been moved to %(when)s.", when=when)
+    elif kind == "reminder":
+        text = _("Famnen: a reminder of your family centre appointment %(when)s.", when=when)
+    elif kind == "cancelled_by_family":
+        return _("Famnen: your family centre appointment %(when)s has been cancelled as you asked.", when=when)
+    else:
+        return _(
+            "Famnen: the family centre has had to cancel your appointment %(when)s. Read more: %(url)s",
+            when=when,
+            url=manage_url,
+        )
+    if deadline is not None:
+        return (
+            text
+            + " "
+            + _(
+                "You can change or cancel it until %(deadline)s: %(url)s",
+                deadline=date_and_time(deadline),
+                url=manage_url,
+            )
+        )
+    return text + " " + _("Details: %(url)s To change it, call %(phone)s.", url=manage_url, phone=phone)
+
+
+def _text_message(appointment: Appointment, kind: str, manage_url: str, deadline: datetime | None) -> bool:
+    try:
+        record = sms.send_sms(
+            appointment.guardian_phone, text_message(appointment, kind, manage_url, deadline), SMS_PURPOSES[kind]
+        )
+    except sms.SmsRefused:
+        current_app.logger.warning("Appointment %s: its number cannot take text messages", appointment.id)
+        return False
+    return record is not None and record.status == sms.SENT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from . import appointments, notifications, times_page
 from .appointments import ChangeNotAllowed, SlotUnavailable
 from .details_step import chosen_slot, details_step
 from .models import Appointment
-from .notifications import appointment_place, notify_family
+from .notifications import Notified, appointment_place, flash_notified, notify_family
 from .time_search import services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")
@@ -70,18 +70,14 @@ def details(slug: str):
     if step.booked is None:
         return step.answer
     db.session.commit()
-    return _to_manage_page(step.booked, _("Your appointment is booked."), notify_family(step.booked, "booked"))
+    notified = notify_family(step.booked, "booked")
+    db.session.commit()  # the text message's record
+    return _to_manage_page(step.booked, _("Your appointment is booked."), notified)
 
 
-def _to_manage_page(appointment: Appointment, message: str, emailed: bool):
+def _to_manage_page(appointment: Appointment, message: str, notified: Notified):
     flash(message, "success")
-    if appointment.guardian_email and not emailed:
-        flash(
-            _("We could not send the email. Save the address of this page: it is your link to the appointment."),
-            "error",
-        )
-    elif emailed:
-        flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+    flash_notified(appointment, notified)
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
 
@@ -123,7 +119,7 @@ def manage(token: str):
 def calendar_file(token: str):
     """The appointment as a calendar file, to add to the family's own calendar."""
     appointment = _appointment_or_404(token)
-    with force_locale(appointment.language):
+    with force_locale(appointment.written_language):
         content = notifications.calendar_file(appointment, url_for("booking.manage", token=token, _external=True))
     return Response(
         content,
@@ -132,11 +128,17 @@ def calendar_file(token: str):
     )
 
 
-@bp.route("/manage/<token>/cancel", methods=["POST"])
+@bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
 @public
 def cancel(token: str):
-    """The family cancels their appointment."""
+    """The family cancels their appointment: a page that asks to confirm (GET), then the cancellation (POST)."""
     appointment = _appointment_or_404(token)
+    if request.method == "GET":
+        if not appointments.family_can_change(appointment, utcnow()):
+            return redirect(url_for("booking.manage", token=token))
+        return render_template(
+            "booking/cancel_confirm.html", appointment=appointment, token=token, place=appointment_place(appointment)
+        )
     if EmptyForm().validate_on_submit():
         try:
             appointments.cancel(appointment, utcnow())
@@ -144,10 +146,10 @@ def cancel(token: str):
             flash(_("The appointment can no longer be cancelled here. Call us to cancel it."), "error")
         else:
             db.session.commit()
-            sent = notify_family(appointment, "cancelled_by_family")
+            notified = notify_family(appointment, "cancelled_by_family")
+            db.session.commit()  # the text message's record
             flash(_("Your appointment has been cancelled."), "success")
-            if sent:
-                flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+            flash_notified(appointment, notified)
     return redirect(url_for("booking.manage", token=token))
 
 
@@ -200,8 +202,9 @@ def move_confirm(token: str):
             )
         else:
             db.session.commit()
-            sent = notify_family(appointment, "moved")
-            return _to_manage_page(appointment, _("Your appointment has been moved."), sent)
+            notified = notify_family(appointment, "moved")
+            db.session.commit()  # the text message's record
+            return _to_manage_page(appointment, _("Your appointment has been moved."), notified)
     return render_template(
         "booking/move_confirm.html",
         appointment=appointment,

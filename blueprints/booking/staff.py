@@ -14,6 +14,7 @@ from core.forms import EmptyForm
 from core.i18n import localized
 from core.ids import parse_id
 from core.mail import external_url
+from core.phone import display_phone
 from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
 from core.tokens import make_token, new_reference, reference_from_token
@@ -205,14 +206,16 @@ def cancel(appointment_id: int):
             flash(_("Only booked appointments can be cancelled."), "error")
         else:
             db.session.commit()
-            if notify_family(appointment, "cancelled_by_staff"):
-                flash(_("The appointment has been cancelled and the family has been told by email."), "success")
+            notified = notify_family(appointment, "cancelled_by_staff")
+            db.session.commit()  # the text message's record
+            if notified.reached:
+                flash(_("The appointment has been cancelled and the family has been told."), "success")
             else:
                 flash(
                     _(
                         "The appointment has been cancelled. The family has no email address or it could not be "
                         "sent: call them on %(phone)s.",
-                        phone=appointment.guardian_phone or "–",
+                        phone=display_phone(appointment.guardian_phone) or "–",
                     ),
                     "info",
                 )
@@ -239,6 +242,7 @@ def move(appointment_id: int):
             return redirect(url_for("booking_staff.move", appointment_id=appointment.id, **request.args))
         db.session.commit()
         notify_family(appointment, "moved")
+        db.session.commit()  # the text message's record
         flash(_("The appointment has been moved and the family has been told."), "success")
         return _back_to_agenda(appointment)
     page = times_page.render_times(
@@ -296,9 +300,11 @@ def book_details(slug: str):
     if step.booked is None:
         return step.answer
     db.session.commit()
-    emailed = notify_family(step.booked, "booked")
+    notified = notify_family(step.booked, "booked")
+    db.session.commit()  # the text message's record
     flash(
-        _("The appointment is booked.") + (" " + _("The family has been sent a confirmation.") if emailed else ""),
+        _("The appointment is booked.")
+        + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
         "success",
     )
     return _back_to_agenda(step.booked)

@@ -22,7 +22,7 @@ from extensions import db
 from ..booking import appointments, times_page
 from ..booking.details_step import details_step
 from ..booking.models import Appointment
-from ..booking.notifications import notify_family
+from ..booking.notifications import flash_notified, notify_family
 from ..organisation.models import Service
 from ..staff import jobs as staff_jobs
 from ..staff import notices
@@ -389,9 +389,10 @@ def offer_details(token: str):
     response.offer_appointment_id = appointment.id
     appointment.child_id = response.visit.child_id if response.visit else None
     db.session.commit()
+    notified = notify_family(appointment, "booked")
+    db.session.commit()  # the text message's record
     flash(_("Your first call with the coach is booked."), "success")
-    if notify_family(appointment, "booked"):
-        flash(_("A confirmation has been sent to %(email)s.", email=appointment.guardian_email), "info")
+    flash_notified(appointment, notified)
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
 

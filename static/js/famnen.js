@@ -1,7 +1,11 @@
 /* Famnen's small progressive enhancements. Every page works without this file.
    - moves focus to a form's error summary so screen readers read it first;
+   - after htmx replaced the part of a page holding the link or button used, moves focus
+     to the new content's heading, so the next Tab goes on from there (WCAG 2.4.3);
    - warns signed-in staff before their idle session ends and lets them continue
      (WCAG 2.2.1 Timing Adjustable);
+   - keeps what a family typed into a form marked data-keep-typed in this tab (sessionStorage)
+     until the form is sent, so switching the language or reloading does not empty it;
    - announces failed htmx requests in the page's live region (WCAG 4.1.3);
    - shows "print" buttons (data-print), which need a script to open the print dialog. */
 (function () {
@@ -18,6 +22,22 @@
   function focusErrorSummary(root) {
     var summary = (root || document).querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
+    return Boolean(summary);
+  }
+
+  // The link or button that made the request was swapped out with the old content, so the
+  // browser would put focus on <body> and the next Tab in the footer. A control that is still
+  // there (a filter's radio button) keeps the focus.
+  function focusNewContent(event) {
+    var trigger = event.detail.elt;
+    var target = event.detail.target;
+    if (!target || (trigger && document.body.contains(trigger) && document.activeElement !== document.body)) {
+      return;
+    }
+    var heading = target.querySelector("[data-swap-focus]") || target.querySelector("h1, h2, h3");
+    if (!heading) { return; }
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    heading.focus();
   }
 
   function setUpIdleWarning() {
@@ -66,6 +86,52 @@
     restart();
   }
 
+  function typedFields(form) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name && element.name !== "csrf_token" && element.type !== "hidden" &&
+        element.type !== "password" && element.type !== "submit" && element.type !== "button";
+    });
+  }
+
+  function setUpKeptForms() {
+    document.querySelectorAll("form[data-keep-typed]").forEach(function (form) {
+      var key = "famnen-typed:" + window.location.pathname + window.location.search;
+      var stored = null;
+      try { stored = JSON.parse(window.sessionStorage.getItem(key) || "null"); } catch (error) { stored = null; }
+      if (stored) {
+        typedFields(form).forEach(function (element) {
+          if (!(element.name in stored)) { return; }
+          var value = stored[element.name];
+          if (element.type === "radio") {
+            element.checked = element.value === value;
+          } else if (element.type === "checkbox") {
+            element.checked = value === true;
+          } else if (!element.value) {
+            element.value = value;  // what the server filled in (after an error) wins
+          }
+        });
+      }
+      function keep() {
+        var values = {};
+        typedFields(form).forEach(function (element) {
+          if (element.type === "radio") {
+            if (element.checked) { values[element.name] = element.value; }
+          } else if (element.type === "checkbox") {
+            values[element.name] = element.checked;
+          } else {
+            values[element.name] = element.value;
+          }
+        });
+        try { window.sessionStorage.setItem(key, JSON.stringify(values)); } catch (error) { /* storage full or off */ }
+      }
+      form.addEventListener("input", keep);
+      form.addEventListener("change", keep);
+      form.addEventListener("submit", function () {
+        try { window.sessionStorage.removeItem(key); } catch (error) { /* storage off */ }
+      });
+    });
+  }
+
   function setUpPrintButtons() {
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
@@ -76,11 +142,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     setUpIdleWarning();
+    setUpKeptForms();
     setUpPrintButtons();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    focusErrorSummary(event.target);
+    if (!focusErrorSummary(event.target)) { focusNewContent(event); }
   });
 
   document.addEventListener("htmx:sendError", function () {

@@ -57,7 +57,7 @@ def test_booking_sends_a_confirmation_with_a_calendar_file(client, db, world, ma
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Hej Anna Lindholm," in body and "Sara Nyström, Hälsovårdare" in body
     manage_url = re.search(r"http://localhost(/book/manage/\S+)", body).group(1)
-    assert manage_url == response.headers["Location"]
+    assert manage_url == response.headers["Location"] + "?lang=sv"  # opens in the language of the email
     [attachment] = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
     calendar = Calendar.from_ical(attachment.get_content())
     [event] = calendar.walk("VEVENT")
@@ -79,7 +79,10 @@ def test_confirmation_is_in_finnish_for_a_finnish_booking(client, db, world, mai
     ("changes", "message"),
     [
         ({"guardian_email": "not-an-email"}, "Skriv en e-postadress i formen namn@exempel.fi."),
-        ({"guardian_phone": "12ab"}, "Skriv ett telefonnummer som 040 123 4567 eller +358 40 123 4567."),
+        (
+            {"guardian_phone": "12ab"},
+            "Skriv ett telefonnummer som 040 123 4567, eller ett utländskt nummer med landsnummer: +46 70 123 4567.",
+        ),
         (
             {"guardian_email": "", "guardian_phone": ""},
             "Ge en e-postadress eller ett telefonnummer, så att vi når dig.",
@@ -244,7 +247,7 @@ def test_reception_books_for_a_family_and_only_at_its_own_centres(client, db, wo
     )
     assert response.status_code == 302
     appointment = db.session.scalar(select(Appointment))
-    assert appointment.booked_by_id == reception.id and appointment.guardian_phone == "040 123 4567"
+    assert appointment.booked_by_id == reception.id and appointment.guardian_phone == "+358401234567"
     assert mailbox.messages == []  # no email address given
     assert client.get(f"/staff/agenda?professional={world.professional.id}").status_code == 200
 

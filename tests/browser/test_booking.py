@@ -22,10 +22,17 @@ TEXTS = {
         "confirm_move": "Flytta tiden",
         "moved": "Din tid har flyttats.",
         "cancel": "Avboka tiden",
+        "confirm_cancel": "Ja, avboka tiden",
         "cancelled": "Din tid har avbokats.",
         "cancelled_status": "Avbokad av familjen",
         "next_week": "Nästa vecka",
         "live": "lediga tider den här veckan",
+        "by_phone": "Per telefon",
+        "no_number": "En tid per telefon kräver ditt mobilnummer",
+        "other_language": "suomi",
+        "sms": "Skicka bekräftelsen och en påminnelse också som textmeddelande",
+        "sms_text": "Famnen: din tid på familjecentret är bokad",
+        "sms_sent": "Ett textmeddelande har skickats till 040 1234567.",
     },
     "fi": {
         "book_nav": "Varaa aika",
@@ -41,10 +48,17 @@ TEXTS = {
         "confirm_move": "Siirrä aika",
         "moved": "Aikasi on siirretty.",
         "cancel": "Peru aika",
+        "confirm_cancel": "Kyllä, peru aika",
         "cancelled": "Aikasi on peruttu.",
         "cancelled_status": "Perheen perumaa",
         "next_week": "Seuraava viikko",
         "live": "vapaata aikaa tällä viikolla",
+        "by_phone": "Puhelimitse",
+        "no_number": "Puhelinaikaa varten tarvitaan matkapuhelinnumerosi",
+        "other_language": "svenska",
+        "sms": "Lähetä vahvistus ja muistutus myös tekstiviestinä",
+        "sms_text": "Famnen: perhekeskuksen aikasi on varattu",
+        "sms_sent": "Tekstiviesti on lähetetty numeroon 040 1234567.",
     },
 }
 
@@ -124,8 +138,92 @@ def test_a_parent_books_moves_and_cancels_and_the_professional_sees_it(new_ui, w
     new_day = to_local(new_start).date().isoformat()
     assert to_local(new_start).strftime("%-H.%M") in agenda_text(staff, new_day)
 
-    page.get_by_role("button", name=texts["cancel"]).click()
+    # Cancelling asks first.
+    page.get_by_role("link", name=texts["cancel"]).click()
+    parent.check()
+    page.get_by_role("button", name=texts["confirm_cancel"]).click()
     parent.check()
     assert texts["cancelled"] in page.locator(".flashes").inner_text()
     assert texts["cancelled_status"] in agenda_text(staff, new_day)
     assert len(mailbox.to("anna@example.com")) == 3
+
+
+def test_a_parent_books_a_phone_visit_in_the_other_language_and_is_written_to_in_their_own(
+    new_ui, world, mailbox, http, language
+):
+    """A phone visit needs a mobile number; the family's messages come in the language they use, not the visit's."""
+    texts = TEXTS[language]
+    parent = new_ui(width=360)
+    page = parent.page
+    parent.goto(f"/book/{world.service_slug}")
+    parent.check()
+    page.get_by_label(texts["by_phone"]).check()
+    page.wait_for_url("**mode=phone**")
+    parent.check()
+    page.get_by_role("link", name=texts["next_week"]).click()
+    page.wait_for_url("**week=**")
+    expect(page.locator("#live-region")).to_contain_text(texts["live"])
+    parent.check()
+    page.locator("button.slot-button").first.click()
+    parent.check()
+
+    page.get_by_label(texts["name"]).fill("Anna Lindholm")
+    page.get_by_label(texts["email"]).fill("anna@example.com")
+    page.get_by_label(texts["other_language"]).check()
+    page.get_by_role("button", name=texts["book"]).click()
+    parent.check()
+    # Refused without a number to call, with the error summary focused and nothing typed lost.
+    expect(page.locator(".error-summary")).to_contain_text(texts["no_number"])
+    expect(page.get_by_label(texts["email"])).to_have_value("anna@example.com")
+    expect(page.get_by_label(texts["other_language"])).to_be_checked()
+
+    page.get_by_label(texts["phone"]).fill("040 123 4567")
+    page.get_by_label(texts["sms"]).check()
+    page.get_by_role("button", name=texts["book"]).click()
+    parent.check()
+    assert texts["booked"] in page.locator(".flashes").inner_text()
+    assert texts["sms_sent"] in page.locator(".flashes").inner_text()
+    [confirmation] = mailbox.to("anna@example.com")
+    assert confirmation["Subject"].startswith(texts["subject"])
+    [request] = http.requests
+    assert request.form["to"] == "+358401234567" and request.form["text"].startswith(texts["sms_text"])
+
+
+def test_keyboard_and_phone_users_move_through_weeks_and_days_and_keep_what_they_typed(new_ui, world, language):
+    """After "Next week" the next Tab is the week's first time; the day picker jumps to a day; a language
+    switch on the details form keeps what was typed."""
+    texts = TEXTS[language]
+    parent = new_ui(width=360)
+    page = parent.page
+    parent.goto(f"/book/{world.service_slug}")
+
+    page.get_by_role("link", name=texts["next_week"]).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**week=**")
+    expect(page.locator("#live-region")).to_contain_text(texts["live"])
+    expect(page.locator("#week-title")).to_be_focused()
+    parent.check()
+    page.keyboard.press("Tab")
+    expect(page.locator("button.slot-button").first).to_be_focused()
+
+    # Friday (or the last day with times, should a holiday close Friday) by the day picker.
+    labels = page.locator(".day-picker a").all_inner_texts()
+    index = next((i for i, label in enumerate(labels) if label.startswith(("fre", "pe"))), len(labels) - 1)
+    page.locator(".day-picker a").nth(index).click()
+    expect(page.locator(".week h3").nth(index)).to_be_focused()
+    expect(page.locator(".week h3").nth(index)).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    first_time = page.locator(".slot-list").nth(index).locator("button").first
+    expect(first_time).to_be_focused()
+
+    first_time.press("Enter")
+    page.wait_for_url("**/details?**")
+    parent.check()
+    page.get_by_label(texts["name"]).fill("Anna Lindholm")
+    page.get_by_label(texts["email"]).fill("anna@example.com")
+    other = "fi" if language == "sv" else "sv"
+    page.locator(f'header a[hreflang="{other}"]').click()
+    page.wait_for_function(f"document.documentElement.lang === '{other}'")
+    parent.check(other)
+    expect(page.get_by_label(TEXTS[other]["name"])).to_have_value("Anna Lindholm")
+    expect(page.get_by_label(TEXTS[other]["email"])).to_have_value("anna@example.com")

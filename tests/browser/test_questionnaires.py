@@ -31,6 +31,7 @@ TEXTS = {
         "offer": "Erbjudande om föräldraträning med coach",
         "book_call": "Boka det första samtalet",
         "name": "Ditt namn",
+        "mobile": "Mobilnummer",
         "mail": "E-postadress",
         "book": "Boka tiden",
         "booked": "Ditt första samtal med coachen är bokat.",
@@ -72,6 +73,7 @@ TEXTS = {
         "offer": "Tarjous valmentajan tukemasta vanhemmuusohjelmasta",
         "book_call": "Varaa ensimmäinen puhelu",
         "name": "Nimesi",
+        "mobile": "Matkapuhelinnumero",
         "mail": "Sähköpostiosoite",
         "book": "Varaa aika",
         "booked": "Ensimmäinen puhelusi valmentajan kanssa on varattu.",
@@ -166,6 +168,7 @@ def test_a_parent_answers_on_a_phone_resumes_sends_and_books_the_coach_call(new_
     device.check()
     device.page.get_by_label(texts["name"]).fill("Maria Sundström")
     device.page.get_by_label(texts["mail"]).fill("maria@example.com")
+    device.page.get_by_label(texts["mobile"]).fill("050 765 4321")  # the coach calls
     device.page.get_by_role("button", name=texts["book"]).click()
     device.check()
     expect(device.page.locator(".flashes")).to_contain_text(texts["booked"])

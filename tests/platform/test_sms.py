@@ -18,19 +18,10 @@ from blueprints.operations.retention import purge
 from core import sms, timeutil
 from tests.support.config import PRODUCTION_CONFIG
 from tests.support.servers import free_port
-from tests.support.sms_gateway import SmsGateway
 
 NUMBER = "+358401234567"
 TEXT = 'Hei! Muista perhekeskuksen aika ma 7.12. klo 9.00. Tid: "mån" {sender}'
 MOMENT = datetime(2026, 12, 5, 14, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def gateway():
-    """The local SMS gateway, running for one test."""
-    server = SmsGateway().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -39,13 +30,6 @@ def pauses(monkeypatch):
     slept: list[float] = []
     monkeypatch.setattr(sms, "_sleep", slept.append)
     return slept
-
-
-@pytest.fixture
-def http(app, gateway):
-    """The app sends text messages to the local gateway as a form, without authentication."""
-    app.config.update(SMS_BACKEND="http", SMS_HTTP_URL=gateway.url, SMS_HTTP_TIMEOUT=30)
-    return gateway
 
 
 def records(db) -> list[sms.SmsMessage]:

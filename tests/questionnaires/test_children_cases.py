@@ -30,7 +30,7 @@ def test_a_child_is_labelled_with_name_and_date_of_birth_in_the_readers_language
     assert labels == {
         "sv": "Ville Virtanen (f. 3.4.2022)",
         "fi": "Ville Virtanen (s. 3.4.2022)",
-        "en": "Ville Virtanen (b. 3.4.2022)",
+        "en": "Ville Virtanen (b. 3 Apr 2022)",
     }
     assert child.display_name == "Ville Virtanen"
 

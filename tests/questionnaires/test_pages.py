@@ -305,6 +305,7 @@ def test_the_coach_hand_over_carries_the_child_and_the_screening(app, client, db
             "slot": slot,
             "guardian_name": "Anna Lindholm",
             "guardian_email": "anna@example.com",
+            "guardian_phone": "040 123 4567",  # the coach calls
             "child_first_name": "Elsa",
             "child_age_years": str(years),
             "language": "sv",
