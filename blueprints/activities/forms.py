@@ -103,6 +103,14 @@ class RegistrationForm(PartyForm):
         validators=[InputRequired(message=_l("Choose the language of our emails."))],
     )
 
+    # The order of the page, for the error summary: PartyForm's fields were declared first.
+    PAGE_ORDER = ("guardian_name", "guardian_email", "guardian_phone", "adults", "children", "language")
+
+    def __iter__(self):
+        """The fields in the order the page shows them."""
+        place = {name: index for index, name in enumerate(self.PAGE_ORDER)}
+        return iter(sorted(self._fields.values(), key=lambda field: place.get(field.name, -1)))
+
 
 class PhoneRegistrationForm(RegistrationForm):
     """Staff register a family who phoned or came to the desk: an email address or a phone number will do."""

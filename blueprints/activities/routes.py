@@ -67,8 +67,8 @@ def not_enough_places_message(error: NotEnoughPlaces) -> str:
     if error.available == 0:
         return _("The date is full and this activity has no waiting list.")
     return ngettext(
-        "Only %(num)d place is left, so your group does not fit.",
-        "Only %(num)d places are left, so your group does not fit.",
+        "Only %(num)d place is left: adults and children together can be at most %(num)d.",
+        "Only %(num)d places are left: adults and children together can be at most %(num)d.",
         error.available,
     )
 

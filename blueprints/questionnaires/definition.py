@@ -223,6 +223,9 @@ class Outcome:
     title: Text
     text_for_parent: Text
     text_for_professional: Text
+    # The heading parents read above text_for_parent, when ``title`` is worded for professionals
+    # ("The parent would like to talk ..."); None: parents read ``title``.
+    title_for_parent: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -891,7 +894,9 @@ class _Reader:
             self.flags.append(Flag(flag_id, when, self.text(found, "message", path), item))
 
     def outcome(self, raw: Any, path: str, scope: _Scope) -> None:
-        found = self.fields(raw, path, ("id", "when", "title", "text_for_parent", "text_for_professional"))
+        found = self.fields(
+            raw, path, ("id", "when", "title", "text_for_parent", "text_for_professional"), ("title_for_parent",)
+        )
         if found is None:
             return
         outcome_id = self.identifier(found, "id", path)
@@ -904,6 +909,7 @@ class _Reader:
                     self.text(found, "title", path),
                     self.text(found, "text_for_parent", path),
                     self.text(found, "text_for_professional", path),
+                    self.text(found, "title_for_parent", path),
                 )
             )
 

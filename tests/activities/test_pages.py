@@ -242,13 +242,27 @@ def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_changes_nothing
     assert database.session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
+def test_the_error_summary_lists_problems_in_the_order_of_the_form(client, group):
+    body = register(client, group, guardian_name=" ", adults="0", guardian_phone="abc").text
+    summary = re.search(r'<div class="error-summary".*?</div>', body, re.S).group(0)
+    anchors = re.findall(r'href="#([\w-]+)"', summary)
+    assert anchors == ["guardian_name", "guardian_phone", "adults"]
+
+
+def test_a_full_date_with_nobody_waiting_says_the_family_would_be_first(client, centre):
+    activity_date = make_date(make_activity(centre.id, capacity=2))
+    make_registration(activity_date, 2, 0)
+    page = client.get(f"/activities/dates/{activity_date.id}").text
+    assert "Ingen väntar ännu: du skulle vara först i kön." in page and "0 anmälningar" not in page
+
+
 def test_a_group_that_does_not_fit_without_a_waiting_list_is_refused_with_409(client, centre):
     activity_date = make_date(make_activity(centre.id, capacity=4, waiting_list=False))
     make_registration(activity_date, 2, 0)
     response = register(client, activity_date)
     body = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Bara 2 platser är kvar, så ert sällskap ryms inte med." in body
+    assert "Bara 2 platser är kvar: vuxna och barn tillsammans kan vara högst 2." in body
     assert 'value="Anna Lindholm"' in body
     assert database.session.scalar(select(func.count()).select_from(Registration)) == 1
 

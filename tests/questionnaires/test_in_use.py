@@ -28,7 +28,7 @@ def test_an_invitation_pins_the_latest_version_and_moves_through_its_states(db, 
     now = utcnow()
     visit = invite(child, nurse, ("fyraarsgranskningen", "phq9"), now=now)
     first, second = visit.responses
-    assert (first.instrument_id, first.instrument_version, first.position) == ("fyraarsgranskningen", 2, 1)
+    assert (first.instrument_id, first.instrument_version, first.position) == ("fyraarsgranskningen", 3, 1)
     assert invitations.status(first, now) == Status.SENT
     invitations.mark_opened(visit, now)
     assert invitations.status(first, now) == Status.OPENED

@@ -24,7 +24,7 @@ PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
 
 def test_the_professional_invites_a_new_child_and_emails_the_link(nurse_client, db, family_centre, mailbox):
     form = nurse_client.get("/staff/questionnaires/new").get_data(as_text=True)
-    assert "Fyraårsgranskningen (v2)" in form and "Elsa (f. 15.9.2022)" in form
+    assert "Fyraårsgranskningen (v3)" in form and "Elsa (f. 15.9.2022)" in form
     bad = nurse_client.submit(
         "/staff/questionnaires/new",
         {"child": "new", "language": "fi", "valid_days": "30"},
@@ -497,3 +497,18 @@ def test_the_admin_makes_an_instrument_public(app, client, db, family_centre):
         ).status_code
         == 404
     )
+
+
+def test_parents_read_headings_written_for_them_and_professionals_their_own(
+    app, client, db, family_centre, nurse_client
+):
+    visit = make_visit(db, family_centre)
+    token = invitations.response_token(visit.responses[0])
+    phone = family(app, client)
+    answer_everything(phone, token, {**OFFER_ANSWERS, "wish_to_talk": "yes", "coping": "poorly"})
+    thanks = phone.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review", follow_redirects=True).text
+    assert "Vi pratar om er situation vid granskningen" in thanks and "Hur ni orkar" in thanks
+    assert "Föräldern vill prata" not in thanks and "Tala om familjens resurser" not in thanks
+    # The professional's result page keeps the wording written for professionals.
+    result = nurse_client.get(f"/staff/questionnaires/responses/{visit.responses[0].id}").text
+    assert "Föräldern vill prata om familjens situation" in result

@@ -72,8 +72,8 @@ def test_sections_keep_the_instrument_and_translation_status_they_come_from():
     definition = shipped("fyraarsgranskningen")
     assert [(s.id, s.instrument_id, s.instrument_version, s.validated["en"]) for s in definition.sections] == [
         ("psc17_behaviour", "psc17", 2, True),
-        ("parent_view", "fyraarsgranskningen", 2, False),
-        ("family_resources", "fyraarsgranskningen", 2, False),
+        ("parent_view", "fyraarsgranskningen", 3, False),
+        ("family_resources", "fyraarsgranskningen", 3, False),
     ]
     assert list(definition.scales) == ["internalizing", "attention", "externalizing", "total"]
     assert definition.items["psc4"] == shipped("psc17").items["psc4"]
