@@ -103,6 +103,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # An urgent flag nobody has acknowledged after this many minutes is emailed to the team
         # addresses again (once), by the scheduled jobs.
         "URGENT_REMINDER_MINUTES": 60,
+        # An earlier time freed up is held this many hours for the family first in line for it.
+        "EARLIER_TIME_HOLD_HOURS": 12,
         # Links to questionnaires stay open this many days unless the professional chooses otherwise.
         "QUESTIONNAIRE_LINK_DAYS": 30,
         # A child's case may hold the Finnish personal identity code (henkilötunnus), checked and

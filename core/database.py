@@ -27,12 +27,13 @@
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request
 from flask import session as cookie_session
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Enum, Index, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -119,6 +120,16 @@ def _request_writes() -> bool:
     return request.method not in SAFE_METHODS or SIGNED_IN_KEY in cookie_session
 
 
+def begin_outer_write(session: Session) -> None:
+    """``begin_write`` for work that runs as a scheduled job or right after a request's commit.
+
+    A request begins every transaction with the lock already (and must not commit for
+    the job), so there it does nothing.
+    """
+    if not has_request_context():
+        begin_write(session)
+
+
 def begin_write(session: Session) -> None:
     """Commit the session's current transaction and start one that holds the write lock.
 
@@ -147,3 +158,14 @@ def render_migration_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def value_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """A portable enum column type storing the members' values (no native database type)."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])
+
+
+def partial_unique_index(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows ``where`` holds (SQL), on SQLite and PostgreSQL alike: the database's own
+    guard that, say, one time is held once."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))

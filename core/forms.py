@@ -1,5 +1,7 @@
 """Form pieces shared by all blueprints: fields, validators and filters more than one feature uses."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
@@ -26,6 +28,9 @@ def language_choices(codes: tuple[str, ...] = LANGUAGES) -> list[SelectChoice]:
     return [SelectChoice(code, LANGUAGE_NAMES[code]) for code in codes]
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class DayField(DateField):
     """A date input limited to FIRST_DAY..LAST_DAY, the days ``core.timeutil.parse_day`` accepts.
 
@@ -41,6 +46,11 @@ class DayField(DateField):
             raise ValueError(
                 _l("Enter a date between %(first)d and %(last)d.", first=FIRST_DAY.year, last=LAST_DAY.year)
             )
+
+    def _value(self) -> str:
+        """The value of the date input: a date the input can hold, or empty (it cannot show "32.13.2026")."""
+        value = super()._value()
+        return value if ISO_DAY.fullmatch(value or "") else ""
 
 
 class CheckboxesField(SelectMultipleField):

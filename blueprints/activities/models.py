@@ -6,20 +6,15 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.database import UTCDateTime
+from core.database import UTCDateTime, value_enum
 from core.timeutil import utcnow
 from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Centre
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    """A portable enum column storing the members' values (no native database type)."""
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])
 
 
 class ActivityKind(enum.StrEnum):
@@ -123,8 +118,8 @@ class Activity(db.Model):
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_fi: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
-    organiser_kind: Mapped[OrganiserKind] = mapped_column(_enum(OrganiserKind), default=OrganiserKind.MUNICIPALITY)
+    kind: Mapped[ActivityKind] = mapped_column(value_enum(ActivityKind))
+    organiser_kind: Mapped[OrganiserKind] = mapped_column(value_enum(OrganiserKind), default=OrganiserKind.MUNICIPALITY)
     # The partner's own name (e.g. "Demostadens familjeförening rf"); empty for the municipality.
     organiser_name: Mapped[str] = mapped_column(String(200), default="")
     # The family centre responsible; its reception manages the activity. None for activities run elsewhere.
@@ -137,7 +132,7 @@ class Activity(db.Model):
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
     # The languages spoken, e.g. "sv fi".
     languages: Mapped[str] = mapped_column(String(20), default="sv fi")
-    age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup), default=AgeGroup.ALL)
+    age_group: Mapped[AgeGroup] = mapped_column(value_enum(AgeGroup), default=AgeGroup.ALL)
     # Drop-in activities (False) are listed but take no registrations.
     registration_required: Mapped[bool] = mapped_column(default=False)
     # Places per date, counting adults and children; None means no limit.
@@ -213,7 +208,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     date_id: Mapped[int] = mapped_column(ForeignKey("activity_date.id", ondelete="CASCADE"))
     arrival: Mapped[int]
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    status: Mapped[RegistrationStatus] = mapped_column(value_enum(RegistrationStatus))
     adults: Mapped[int]
     children: Mapped[int] = mapped_column(default=0)
     guardian_name: Mapped[str] = mapped_column(String(200))
@@ -230,7 +225,7 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    attendance: Mapped[Attendance | None] = mapped_column(_enum(Attendance, length=10))
+    attendance: Mapped[Attendance | None] = mapped_column(value_enum(Attendance, length=10))
     # The child's case a professional linked the family's visit to, so the child's summary lists it.
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="SET NULL"), index=True)
 

@@ -73,20 +73,25 @@ def appointment_for_token(token: str) -> Appointment | None:
     return db.session.scalar(select(Appointment).where(Appointment.reference == reference))
 
 
-def _lock_professional(professional_id: int) -> None:
+def lock_professional(professional_id: int) -> None:
     """Serialise bookings of one professional (PostgreSQL row lock; a no-op on SQLite)."""
     db.session.execute(select(User.id).where(User.id == professional_id).with_for_update())
 
 
 def _verified_slot(
-    service: Service, choice: SlotChoice, now: datetime, family: bool, moving: int | None = None
+    service: Service,
+    choice: SlotChoice,
+    now: datetime,
+    family: bool,
+    moving: int | None = None,
+    held: int | None = None,
 ) -> Slot:
     """Recompute the chosen professional's free times that day and find the choice among them."""
     if choice.mode not in service.modes:
         raise SlotUnavailable()
     day = to_local(choice.starts_at).date()
     query = SlotQuery(service, choice.mode, choice.centre_id, professional_id=choice.professional_id, family=family)
-    for slot in find_slots(query, day, day, now, ignore_appointment=moving):
+    for slot in find_slots(query, day, day, now, ignore_appointment=moving, ignore_hold=held):
         if slot.starts_at == choice.starts_at and slot.centre_id == choice.centre_id:
             return slot
     raise SlotUnavailable()
@@ -128,7 +133,7 @@ def book(
     service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None
 ) -> Appointment:
     """Book the chosen slot for a family, or raise ``SlotUnavailable``. Flushes; the caller commits."""
-    _lock_professional(choice.professional_id)
+    lock_professional(choice.professional_id)
     slot = _verified_slot(service, choice, now, family=booked_by is None)
     appointment = Appointment(
         service_id=service.id,
@@ -174,14 +179,23 @@ def family_can_change(appointment: Appointment, now: datetime) -> bool:
     return appointment.status == AppointmentStatus.BOOKED and now < changeable_until(appointment)
 
 
-def move(appointment: Appointment, choice: SlotChoice, now: datetime, by_staff: User | None = None) -> None:
-    """Move an appointment to another free slot of the same service. Flushes; the caller commits."""
+def move(
+    appointment: Appointment,
+    choice: SlotChoice,
+    now: datetime,
+    by_staff: User | None = None,
+    held: int | None = None,
+) -> None:
+    """Move an appointment to another free slot of the same service. Flushes; the caller commits.
+
+    ``held`` is the id of the earlier-time offer holding that slot for this family.
+    """
     if by_staff is None and not family_can_change(appointment, now):
         raise ChangeNotAllowed()
     if appointment.status != AppointmentStatus.BOOKED:
         raise ChangeNotAllowed()
-    _lock_professional(choice.professional_id)
-    slot = _verified_slot(appointment.service, choice, now, family=by_staff is None, moving=appointment.id)
+    lock_professional(choice.professional_id)
+    slot = _verified_slot(appointment.service, choice, now, family=by_staff is None, moving=appointment.id, held=held)
     # Follows both the professional and the mode: a move to video with the same professional needs the link too.
     video_url = _meeting_link(slot.professional_id, choice.mode)
     with _unless_double_booked():
@@ -244,7 +258,7 @@ def block_time(professional_id: int, starts_at: datetime, ends_at: datetime, not
     """
     if starts_at >= ends_at:
         raise ValueError("start after end")
-    _lock_professional(professional_id)
+    lock_professional(professional_id)
     overlapping = db.session.scalars(
         select(Appointment)
         .where(

@@ -5,6 +5,10 @@ The last three (profile, working hours, absences) are the administrators' forms.
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -277,4 +281,52 @@ class AbsenceForm(FlaskForm):
         if start and end and single_day and end <= start:
             self.end.errors = [*self.end.errors, _l("The end must be after the start.")]
             return False
+        return valid
+
+
+def weekday_choices() -> list[SelectChoice]:
+    """Monday to Sunday in the current language, as checkbox choices with values 0-6."""
+    names = get_day_names("wide", locale=str(get_locale()))
+    return [SelectChoice(str(day), names[day].capitalize()) for day in range(7)]
+
+
+class EarlierTimeForm(FlaskForm):
+    """A family's wish for an earlier time: between which days, on which weekdays, at which part of the day."""
+
+    first_day = DayField(
+        _l("From"), validators=[InputRequired(message=_l("Enter the first day, for example 3.12.2026."))]
+    )
+    last_day = DayField(
+        _l("Until"), validators=[InputRequired(message=_l("Enter the last day, for example 3.12.2026."))]
+    )
+    weekdays = CheckboxesField(
+        _l("Weekdays that suit you"), validators=[InputRequired(message=_l("Choose at least one weekday."))]
+    )
+    part_of_day = RadioField(
+        _l("Part of the day"),
+        choices=[
+            SelectChoice("any", _l("Any time")),
+            SelectChoice("morning", _l("Mornings (before 12)")),
+            SelectChoice("afternoon", _l("Afternoons (from 12)")),
+        ],
+        default="any",
+        validators=[InputRequired(message=_l("Choose a part of the day."))],
+    )
+
+    # Set by the view: the window must lie between today and the day of the current appointment.
+    today: date | None = None
+    appointment_day: date | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also: the window is not in the past, ends by the appointment's day, and starts before it ends."""
+        valid = super().validate(extra_validators)
+        first, last = self.first_day.data, self.last_day.data
+        if first is None or last is None or self.today is None or self.appointment_day is None:
+            return valid
+        if last < self.today:
+            return _refuse(self.last_day, _l("The last day has already passed. Choose days from today on."))
+        if first > self.appointment_day:
+            return _refuse(self.first_day, _l("Choose days before your current appointment."))
+        if last < first:
+            return _refuse(self.last_day, _l("The last day must be on or after the first day."))
         return valid

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from core.database import begin_write
+from core.database import begin_outer_write, begin_write
 from extensions import db
 
-from .models import Appointment, AppointmentStatus
-from .notifications import notify_family
+from . import earlier_times
+from .models import Appointment, AppointmentStatus, EarlierTimeRequest, EarlierTimeStatus
+from .notifications import notify_family, notify_offer
 
 
 def due_reminders(now: datetime) -> list[int]:
@@ -81,3 +82,38 @@ def send_due_reminders(now: datetime) -> tuple[int, int]:
             _release(appointment_id, now)
             failed += 1
     return sent, failed
+
+
+def offer_earlier_times(now: datetime) -> tuple[int, int]:
+    """Let expired holds go, end wishes that can no longer be met, then offer each waiting family the earliest
+    free time that fits, first come first; return (offered, not reached).
+
+    Each hold is committed before the family is told, in a transaction of its own, so two runs
+    (two cancellations at once, the timer) never hold one time twice or offer one family two.
+    """
+    begin_outer_write(db.session)
+    earlier_times.expire_holds(now)
+    earlier_times.end_what_cannot_be_met(now)
+    db.session.commit()
+    offered = unreached = 0
+    for request_id in earlier_times.waiting_in_line():
+        db.session.commit()  # end the read; each hold is a write of its own
+        begin_outer_write(db.session)
+        request = db.session.get(EarlierTimeRequest, request_id)
+        if request is None or request.status != EarlierTimeStatus.WAITING:
+            continue
+        slot = earlier_times.candidate_for(request, now)
+        if slot is None:
+            continue
+        try:
+            held = earlier_times.hold(request, slot, now)
+        except earlier_times.OfferUnavailable:
+            db.session.rollback()
+            continue
+        db.session.commit()
+        notified = notify_offer(held)
+        db.session.commit()  # the text message's record
+        offered += 1
+        unreached += 0 if notified.reached else 1
+    db.session.commit()
+    return offered, unreached

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.database import UTCDateTime
+from core.database import UTCDateTime, partial_unique_index, value_enum
 from core.timeutil import utcnow
 from extensions import db
 
@@ -103,13 +103,11 @@ class Appointment(db.Model):
         CheckConstraint("starts_at < ends_at", name="start_before_end"),
         # The database's own guard against double booking: one active appointment
         # per professional and start time, whatever the application does.
-        Index(
+        partial_unique_index(
             "uq_appointment_professional_start_active",
             "professional_id",
             "starts_at",
-            unique=True,
-            sqlite_where=text("status IN ('booked', 'attended', 'no_show')"),
-            postgresql_where=text("status IN ('booked', 'attended', 'no_show')"),
+            where="status IN ('booked', 'attended', 'no_show')",
         ),
         Index("ix_appointment_professional_time", "professional_id", "starts_at", "ends_at"),
         # Led by reminder_sent_at, so that queries about a professional's time never pick it
@@ -129,7 +127,7 @@ class Appointment(db.Model):
     buffer_before_minutes: Mapped[int] = mapped_column(default=0)
     buffer_after_minutes: Mapped[int] = mapped_column(default=0)
     status: Mapped[AppointmentStatus] = mapped_column(
-        Enum(AppointmentStatus, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        value_enum(AppointmentStatus, length=30),
         default=AppointmentStatus.BOOKED,
     )
     guardian_name: Mapped[str] = mapped_column(String(200))
@@ -171,3 +169,101 @@ class Appointment(db.Model):
     def written_language(self) -> str:
         """The language emails, text messages and links to the family are in."""
         return self.family_language or self.language
+
+
+class EarlierTimeStatus(enum.StrEnum):
+    """Where a family's wish for an earlier time stands."""
+
+    WAITING = "waiting"  # in line for a time that fits
+    OFFERED = "offered"  # a time is held for the family (HeldTime, status open)
+    MOVED = "moved"  # the family took an offered time
+    WITHDRAWN = "withdrawn"  # the family stopped waiting
+    ENDED = "ended"  # the appointment was cancelled, moved otherwise, or the window passed
+
+
+# A wish still in line or holding a time.
+OPEN_EARLIER_STATUSES = (EarlierTimeStatus.WAITING, EarlierTimeStatus.OFFERED)
+
+
+class EarlierTimeRequest(db.Model):
+    """A family's wish to be offered an earlier time for their booked appointment, within a window."""
+
+    __tablename__ = "earlier_time_request"
+    __table_args__ = (
+        CheckConstraint("first_day <= last_day", name="first_before_last"),
+        # One open wish per appointment.
+        partial_unique_index(
+            "uq_earlier_time_request_open", "appointment_id", where="status IN ('waiting', 'offered')"
+        ),
+        Index("ix_earlier_time_request_line", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    # The window, in Helsinki days, and the weekdays (Monday = 0, space-separated) and part of day wanted.
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    weekdays: Mapped[str] = mapped_column(String(13), default="0 1 2 3 4 5 6")
+    part_of_day: Mapped[str] = mapped_column(String(10), default="any")
+    status: Mapped[EarlierTimeStatus] = mapped_column(
+        value_enum(EarlierTimeStatus),
+        default=EarlierTimeStatus.WAITING,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    appointment: Mapped[Appointment] = relationship()
+    offers: Mapped[list[HeldTime]] = relationship(back_populates="request", order_by="HeldTime.id")
+
+    @property
+    def weekday_numbers(self) -> tuple[int, ...]:
+        """The weekdays wanted, Monday = 0."""
+        return tuple(int(day) for day in self.weekdays.split())
+
+
+class HeldStatus(enum.StrEnum):
+    """What became of an earlier time offered to a family."""
+
+    OPEN = "open"  # held for the family until expires_at
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # the wish or the appointment ended while the time was held
+
+
+class HeldTime(db.Model):
+    """An earlier time offered to one family and held for them: nobody else is shown it while it is open."""
+
+    __tablename__ = "held_time"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="start_before_end"),
+        # The database's own guard: one open hold per professional and start time.
+        partial_unique_index(
+            "uq_held_time_professional_start_open", "professional_id", "starts_at", where="status = 'open'"
+        ),
+        Index("ix_held_time_status_expires", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("earlier_time_request.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    buffer_before_minutes: Mapped[int] = mapped_column(default=0)
+    buffer_after_minutes: Mapped[int] = mapped_column(default=0)
+    status: Mapped[HeldStatus] = mapped_column(
+        value_enum(HeldStatus),
+        default=HeldStatus.OPEN,
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Public part of the offer link (core.tokens): the link itself is signed.
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+
+    request: Mapped[EarlierTimeRequest] = relationship(back_populates="offers")
+    professional: Mapped[User] = relationship(lazy="joined")
+    centre: Mapped[Centre] = relationship(lazy="joined")

@@ -20,9 +20,9 @@ from core.phone import display_phone
 from core.timeutil import utcnow
 from extensions import db
 
-from . import ics
+from . import earlier_times, ics
 from .appointments import changeable_until, manage_token
-from .models import Appointment, AppointmentStatus, ProfessionalProfile
+from .models import Appointment, AppointmentStatus, HeldTime, ProfessionalProfile
 
 KINDS = ("booked", "moved", "cancelled_by_family", "cancelled_by_staff", "reminder")
 # The code word each kind of notice leaves in the text-message records.
@@ -113,7 +113,9 @@ def notify_family(appointment: Appointment, kind: str) -> Notified:
         )
         deadline = deadline_ahead(appointment, now)
         emailed = bool(appointment.guardian_email) and _email(appointment, kind, manage_url, deadline, cancelled)
-        texted = appointment.sms_wanted and _text_message(appointment, kind, manage_url, deadline)
+        texted = appointment.sms_wanted and _send_text(
+            appointment, text_message(appointment, kind, manage_url, deadline), SMS_PURPOSES[kind]
+        )
     return Notified(emailed=emailed, texted=texted)
 
 
@@ -189,12 +191,46 @@ def text_message(appointment: Appointment, kind: str, manage_url: str, deadline:
     return text + " " + _("Details: %(url)s To change it, call %(phone)s.", url=manage_url, phone=phone)
 
 
-def _text_message(appointment: Appointment, kind: str, manage_url: str, deadline: datetime | None) -> bool:
+def _send_text(appointment: Appointment, text: str, purpose: str) -> bool:
     try:
-        record = sms.send_sms(
-            appointment.guardian_phone, text_message(appointment, kind, manage_url, deadline), SMS_PURPOSES[kind]
-        )
+        record = sms.send_sms(appointment.guardian_phone, text, purpose)
     except sms.SmsRefused:
         current_app.logger.warning("Appointment %s: its number cannot take text messages", appointment.id)
         return False
     return record is not None and record.status == sms.SENT
+
+
+def notify_offer(held: HeldTime) -> Notified:
+    """Tell the family an earlier time is held for them: when, until when, and the link to take it.
+
+    Call after committing the hold; the text message's record is flushed, for the caller to commit.
+    """
+    appointment = held.request.appointment
+    with force_locale(appointment.written_language):
+        offer_url = mail.external_url(
+            "booking.earlier_offer", token=earlier_times.offer_token(held), lang=appointment.written_language
+        )
+        when = f"{long_date(held.starts_at)} {clock(held.starts_at)}"
+        until = date_and_time(held.expires_at)
+        emailed = False
+        if appointment.guardian_email:
+            context = {"appointment": appointment, "held": held, "offer_url": offer_url, "when": when, "until": until}
+            emailed = mail.send(
+                mail.Email(
+                    to=appointment.guardian_email,
+                    subject=_("An earlier time is free: %(when)s", when=when),
+                    text=render_template("booking/email/earlier_offer.txt", **context),
+                )
+            )
+        texted = appointment.sms_wanted and _send_text(
+            appointment,
+            _(
+                "Famnen: an earlier family centre appointment is free, %(when)s. It is kept for you until "
+                "%(until)s. Take it or keep your time: %(url)s",
+                when=when,
+                until=until,
+                url=offer_url,
+            ),
+            "earlier-offer",
+        )
+    return Notified(emailed=emailed, texted=texted)

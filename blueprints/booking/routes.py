@@ -10,14 +10,17 @@ from sqlalchemy.orm import lazyload
 
 from core.access import public
 from core.forms import EmptyForm
-from core.timeutil import utcnow
+from core.timeutil import to_local, utcnow
+from core.views import render_form
 from extensions import db
 
 from ..organisation.models import Service
-from . import appointments, notifications, times_page
+from . import appointments, earlier_times, notifications, times_page
 from .appointments import ChangeNotAllowed, SlotUnavailable
 from .details_step import chosen_slot, details_step
-from .models import Appointment
+from .forms import EarlierTimeForm, weekday_choices
+from .jobs import offer_earlier_times
+from .models import Appointment, HeldStatus
 from .notifications import Notified, appointment_place, flash_notified, notify_family
 from .time_search import services_for_families
 
@@ -103,8 +106,13 @@ def manage(token: str):
     """The family's own page for their appointment: see, cancel or move it, no account needed."""
     appointment = _appointment_or_404(token)
     now = utcnow()
+    wish = earlier_times.open_request(appointment)
+    offer = earlier_times.open_offer(wish)
     return render_template(
         "booking/manage.html",
+        wish=wish,
+        offer=offer if offer is not None and offer.expires_at > now else None,
+        offer_token=earlier_times.offer_token(offer) if offer is not None else None,
         appointment=appointment,
         token=token,
         can_change=appointments.family_can_change(appointment, now),
@@ -148,6 +156,7 @@ def cancel(token: str):
             db.session.commit()
             notified = notify_family(appointment, "cancelled_by_family")
             db.session.commit()  # the text message's record
+            offer_earlier_times(utcnow())  # the freed time may be someone's earlier time
             flash(_("Your appointment has been cancelled."), "success")
             flash_notified(appointment, notified)
     return redirect(url_for("booking.manage", token=token))
@@ -204,6 +213,7 @@ def move_confirm(token: str):
             db.session.commit()
             notified = notify_family(appointment, "moved")
             db.session.commit()  # the text message's record
+            offer_earlier_times(utcnow())  # the freed time may be someone's earlier time
             return _to_manage_page(appointment, _("Your appointment has been moved."), notified)
     return render_template(
         "booking/move_confirm.html",
@@ -213,3 +223,119 @@ def move_confirm(token: str):
         alternatives=alternatives,
         form=form,
     ), status
+
+
+@bp.route("/manage/<token>/earlier", methods=["GET", "POST"])
+@public
+def earlier(token: str):
+    """Ask to be offered an earlier time (or change the window asked for); works without JavaScript."""
+    appointment = _appointment_or_404(token)
+    now = utcnow()
+    if not appointments.family_can_change(appointment, now):
+        flash(_("The appointment can no longer be moved here. Call us to move it."), "error")
+        return redirect(url_for("booking.manage", token=token))
+    wish = earlier_times.open_request(appointment)
+    form = EarlierTimeForm()
+    form.weekdays.choices = weekday_choices()
+    form.today = to_local(now).date()
+    form.appointment_day = to_local(appointment.starts_at).date()
+    if not form.is_submitted():
+        form.first_day.data = max(wish.first_day, form.today) if wish else form.today
+        form.last_day.data = wish.last_day if wish else form.appointment_day
+        form.weekdays.data = [str(day) for day in (wish.weekday_numbers if wish else range(5))]
+    if form.validate_on_submit():
+        earlier_times.ask(
+            appointment,
+            max(form.first_day.data, form.today),
+            min(form.last_day.data, form.appointment_day),
+            [int(day) for day in form.weekdays.data],
+            form.part_of_day.data,
+            now,
+        )
+        db.session.commit()
+        offered, _unreached = offer_earlier_times(now)
+        flash(
+            _("You are now in line for an earlier time. We tell you by email or text message when one frees up."),
+            "success",
+        )
+        return redirect(url_for("booking.manage", token=token))
+    return render_form("booking/earlier.html", form, appointment=appointment, token=token, wish=wish)
+
+
+@bp.route("/manage/<token>/earlier/stop", methods=["POST"])
+@public
+def earlier_stop(token: str):
+    """Stop waiting for an earlier time."""
+    appointment = _appointment_or_404(token)
+    wish = earlier_times.open_request(appointment)
+    if EmptyForm().validate_on_submit() and wish is not None:
+        earlier_times.withdraw(wish, utcnow())
+        db.session.commit()
+        offer_earlier_times(utcnow())  # a time held for this family goes to the next one
+        flash(_("You are no longer waiting for an earlier time. Your appointment stays as it is."), "success")
+    return redirect(url_for("booking.manage", token=token))
+
+
+class OfferLinkInvalid(Exception):
+    """An offer link that points at no offer."""
+
+
+@bp.errorhandler(OfferLinkInvalid)
+def _offer_link_invalid(error: OfferLinkInvalid):
+    return render_template("booking/link_invalid.html"), 404
+
+
+@bp.route("/offer/<token>", methods=["GET", "POST"])
+@public
+def earlier_offer(token: str):
+    """An earlier time held for the family: take it (the appointment moves) or keep the current time."""
+    held = earlier_times.offer_for_token(token)
+    if held is None:
+        raise OfferLinkInvalid()
+    appointment = held.request.appointment
+    now = utcnow()
+    manage_url = url_for("booking.manage", token=appointments.manage_token(appointment))
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        take = request.form.get("decision") == "take"
+        try:
+            if take:
+                earlier_times.accept(held, now)
+            else:
+                earlier_times.decline(held, now)
+        except earlier_times.OfferUnavailable as refused:
+            db.session.rollback()
+            flash(OFFER_REFUSALS[refused.reason](), "error")
+            return redirect(url_for("booking.earlier_offer", token=token))
+        except (ChangeNotAllowed, SlotUnavailable):
+            db.session.rollback()
+            flash(_("The earlier time can no longer be taken here. Call us to move your appointment."), "error")
+            return redirect(url_for("booking.earlier_offer", token=token))
+        db.session.commit()
+        if take:
+            notified = notify_family(appointment, "moved")
+            db.session.commit()  # the text message's record
+        offer_earlier_times(now)  # the freed time (or the declined one) goes to the next family
+        if take:
+            return _to_manage_page(appointment, _("Your appointment has been moved to the earlier time."), notified)
+        flash(_("You keep your current time and stay in line for an earlier one."), "success")
+        return redirect(manage_url)
+    open_now = held.status == HeldStatus.OPEN and held.expires_at > now
+    return render_template(
+        "booking/earlier_offer.html",
+        held=held,
+        appointment=appointment,
+        token=token,
+        open_now=open_now,
+        manage_url=manage_url,
+        place=appointment_place(appointment),
+    )
+
+
+# Why an offer could not be decided, in the family's words (called when shown, for the language).
+OFFER_REFUSALS = {
+    "decided": lambda: _("This offer has already been answered."),
+    "expired": lambda: _(
+        "The time was kept for you until the deadline, which has passed. Your appointment stays as it was."
+    ),
+    "taken": lambda: _("That time is no longer free. Your appointment stays as it was."),
+}

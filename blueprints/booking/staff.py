@@ -26,11 +26,12 @@ from ..auth.models import User
 from ..organisation.models import Service
 from ..questionnaires.invitations import case_to_link, linkable_children
 from ..questionnaires.results import screenings_leading_to
-from . import appointments, ics, permissions, times_page
+from . import appointments, earlier_times, ics, permissions, times_page
 from .agenda_days import schedule
 from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
 from .details_step import chosen_slot, details_step
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
+from .jobs import offer_earlier_times
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
 from .routes import service_or_404
@@ -208,6 +209,7 @@ def cancel(appointment_id: int):
             db.session.commit()
             notified = notify_family(appointment, "cancelled_by_staff")
             db.session.commit()  # the text message's record
+            offer_earlier_times(utcnow())  # the freed time may be someone's earlier time
             if notified.reached:
                 flash(_("The appointment has been cancelled and the family has been told."), "success")
             else:
@@ -243,6 +245,7 @@ def move(appointment_id: int):
         db.session.commit()
         notify_family(appointment, "moved")
         db.session.commit()  # the text message's record
+        offer_earlier_times(utcnow())  # the freed time may be someone's earlier time
         flash(_("The appointment has been moved and the family has been told."), "success")
         return _back_to_agenda(appointment)
     page = times_page.render_times(
@@ -442,3 +445,22 @@ def calendar_feed(token: str):
         events.append(ics.appointment_event(appointment, title, appointment_place(appointment), "", now))
     body = feed(events, f"Famnen – {profile.user.name}")
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="famnen.ics"'})
+
+
+@bp.route("/earlier-times")
+@staff(*BOOKING_ROLES)
+def earlier_times_list():
+    """The earlier-time waiting list per service: who waits, in which order, and the times held for them."""
+    me = current_staff()
+    services = db.session.scalars(select(Service).order_by(Service.id)).all()
+    lines = []
+    shown = []
+    for service in services:
+        wishes = [w for w in earlier_times.line_for_service(service.id) if permissions.can_manage(me, w.appointment)]
+        if wishes:
+            lines.append((service, [(wish, earlier_times.open_offer(wish)) for wish in wishes]))
+            shown.extend(wish.appointment for wish in wishes)
+    _log_shown(shown, "view")
+    page = render_template("booking/staff/earlier_times.html", lines=lines)
+    db.session.commit()  # the audit entries
+    return page

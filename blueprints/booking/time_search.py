@@ -20,7 +20,7 @@ from extensions import db
 from ..auth.models import StaffRole, User
 from ..organisation.models import MODES, Centre, Service, service_professional
 from .free_times import BookingRules, Busy, Slot, WorkBlock, free_slots, one_per_time
-from .models import ACTIVE_STATUSES, Absence, Appointment, ProfessionalProfile, WorkingHours
+from .models import ACTIVE_STATUSES, Absence, Appointment, HeldStatus, HeldTime, ProfessionalProfile, WorkingHours
 
 AVAILABILITY = "availability"
 # What the free-time search and the "find a time" page read: a change to any of it
@@ -38,6 +38,7 @@ generations.watch(
             "buffer_after_minutes",
         ),
         Absence: ("user_id", "starts_at", "ends_at"),
+        HeldTime: ("professional_id", "status", "starts_at", "ends_at"),
         WorkingHours: None,
         Service: None,
         ProfessionalProfile: ("user_id", "languages"),
@@ -123,9 +124,17 @@ def _minutes(count: int) -> timedelta:
 
 
 def load_busy(
-    professional_ids: list[int], start: datetime, end: datetime, ignore_appointment: int | None = None
+    professional_ids: list[int],
+    start: datetime,
+    end: datetime,
+    ignore_appointment: int | None = None,
+    ignore_hold: int | None = None,
 ) -> list[Busy]:
-    """Appointments and absences of these professionals that touch [start, end]."""
+    """Appointments, absences and times held for a family (earlier-time offers) that touch [start, end].
+
+    An open hold stays busy until the scheduled job marks it expired, a few minutes at most
+    after its ``expires_at``: the family's link refuses it from that moment on.
+    """
     appointments = select(
         Appointment.professional_id,
         Appointment.starts_at,
@@ -148,6 +157,24 @@ def load_busy(
         Absence.user_id.in_(professional_ids), Absence.starts_at < end + _MARGIN, Absence.ends_at > start - _MARGIN
     )
     busy.extend(Busy(pid, starts, ends) for pid, starts, ends in db.session.execute(absences))
+    holds = select(
+        HeldTime.professional_id,
+        HeldTime.starts_at,
+        HeldTime.ends_at,
+        HeldTime.buffer_before_minutes,
+        HeldTime.buffer_after_minutes,
+    ).where(
+        HeldTime.professional_id.in_(professional_ids),
+        HeldTime.status == HeldStatus.OPEN,
+        HeldTime.starts_at < end + _MARGIN,
+        HeldTime.ends_at > start - _MARGIN,
+    )
+    if ignore_hold is not None:
+        holds = holds.where(HeldTime.id != ignore_hold)
+    busy.extend(
+        Busy(pid, starts, ends, _minutes(before), _minutes(after))
+        for pid, starts, ends, before, after in db.session.execute(holds)
+    )
     return busy
 
 
@@ -179,9 +206,17 @@ class SlotQuery:
 
 
 def find_slots(
-    query: SlotQuery, first_day: date, last_day: date, now: datetime, ignore_appointment: int | None = None
+    query: SlotQuery,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    ignore_appointment: int | None = None,
+    ignore_hold: int | None = None,
 ) -> list[Slot]:
-    """Free slots matching ``query``; with no professional named, one per time and centre."""
+    """Free slots matching ``query``; with no professional named, one per time and centre.
+
+    ``ignore_appointment`` (the one being moved) and ``ignore_hold`` (the offer being taken) do not count as busy.
+    """
     professionals = professionals_for(query.service, query.language, query.professional_id)
     if not professionals or query.mode not in query.service.modes:
         return []
@@ -192,7 +227,7 @@ def find_slots(
     slots = free_slots(
         rules_for(query.service, query.family),
         load_blocks(ids, centre_id),
-        load_busy(ids, start, end, ignore_appointment),
+        load_busy(ids, start, end, ignore_appointment, ignore_hold),
         first_day,
         last_day,
         now,

@@ -5,8 +5,9 @@ several app servers, or when one run overlaps the next): running it twice
 does no more than running it once. A job that fails does not stop the others;
 ``run-jobs`` then exits non-zero so systemd records the failure.
 
-Jobs: ``send-reminders`` (reminder emails), ``notify-staff`` (email notices to staff about sent
-questionnaires) and ``purge`` (retention).
+Jobs: ``send-reminders`` (reminders by email and text message), ``offer-earlier-times`` (the
+earlier-time waiting list), ``notify-staff`` (email notices to staff about sent questionnaires)
+and ``purge`` (retention).
 
 Like a view, each job is the outer level of its work: the functions it calls
 flush, and the job commits once they are done (or rolls back when one fails).
@@ -48,6 +49,17 @@ def send_reminders(now: datetime) -> JobResult:
     return JobResult(f"Reminders sent: {sent}, failed (will be retried): {failed}", ok=not failed)
 
 
+def offer_earlier_times(now: datetime) -> JobResult:
+    """Offer freed times to families waiting for an earlier one; let expired offers go to the next family."""
+    from blueprints.booking.jobs import offer_earlier_times as offer
+
+    offered, unreached = offer(now)
+    return JobResult(
+        f"Earlier times offered: {offered}, families not reached by email or text message: {unreached}",
+        ok=not unreached,
+    )
+
+
 def notify_staff(now: datetime) -> JobResult:
     """Email staff that answers have arrived, and remind team addresses of unacknowledged urgent flags."""
     from blueprints.staff.jobs import send_due_notices
@@ -71,6 +83,7 @@ def purge_old_data(now: datetime) -> JobResult:
 
 SCHEDULED_JOBS: tuple[Job, ...] = (
     Job("send-reminders", send_reminders),
+    Job("offer-earlier-times", offer_earlier_times),
     Job("notify-staff", notify_staff),
     Job("purge", purge_old_data),
 )

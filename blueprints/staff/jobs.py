@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import has_request_context
 from sqlalchemy import delete, update
 
 from core import mail
-from core.database import begin_write
+from core.database import begin_outer_write
 from extensions import db
 
 from . import notices
@@ -31,15 +30,9 @@ class Delivery:
     dropped: int = 0
 
 
-def _start_write() -> None:
-    # A request has just committed its own work and begins every transaction with the lock.
-    if not has_request_context():
-        begin_write(db.session)
-
-
 def _claim(notice_id: int, now: datetime) -> bool:
     """Mark one notice as sent, unless another run already did; True when this run owns it."""
-    _start_write()
+    begin_outer_write(db.session)
     claimed = db.session.execute(
         update(StaffNotice).where(StaffNotice.id == notice_id, StaffNotice.sent_at.is_(None)).values(sent_at=now)
     ).rowcount
@@ -49,7 +42,7 @@ def _claim(notice_id: int, now: datetime) -> bool:
 
 def _release(notice_id: int, now: datetime) -> None:
     """Give a claim back after sending failed, counting the failure, so a later run tries again."""
-    _start_write()
+    begin_outer_write(db.session)
     db.session.execute(
         update(StaffNotice)
         .where(StaffNotice.id == notice_id, StaffNotice.sent_at == now)
@@ -60,7 +53,7 @@ def _release(notice_id: int, now: datetime) -> None:
 
 def _drop(notice_id: int) -> None:
     """Forget a notice that is no longer true (the flag was acknowledged, the emails were turned off)."""
-    _start_write()
+    begin_outer_write(db.session)
     db.session.execute(delete(StaffNotice).where(StaffNotice.id == notice_id, StaffNotice.sent_at.is_(None)))
     db.session.commit()
 
@@ -89,7 +82,7 @@ def deliver(notice_ids: list[int], now: datetime) -> Delivery:
 
 def send_due_notices(now: datetime) -> Delivery:
     """The scheduled job: add the reminders that are due, then send every notice not sent yet."""
-    _start_write()
+    begin_outer_write(db.session)
     notices.add_due_reminders(now)
     db.session.commit()
     return deliver(notices.due_notice_ids(), now)

@@ -16,11 +16,19 @@ from sqlalchemy import update
 
 from blueprints.auth.models import StaffRole, User
 from blueprints.booking import appointments
-from blueprints.booking.models import Absence, Appointment, ProfessionalProfile, WorkingHours
+from blueprints.booking.models import (
+    Absence,
+    Appointment,
+    EarlierTimeRequest,
+    HeldTime,
+    ProfessionalProfile,
+    WorkingHours,
+)
 from blueprints.booking.time_search import AVAILABILITY, decode_slot
 from blueprints.organisation.models import Centre, Service
 from core import generations, timeutil
 from core.timeutil import HELSINKI, local_to_utc
+from core.tokens import new_reference
 from extensions import db as _db
 from tests.support.helpers import next_week, tables_read_by
 
@@ -169,6 +177,7 @@ CHANGES = {
     User: "user",
     StaffRole: "role",
     Centre: "centre",
+    HeldTime: "hold",
 }
 
 
@@ -194,6 +203,28 @@ def test_each_model_the_page_reads_raises_the_generation(client, db, world, chan
         professional.set_roles({"reception"})
     elif change == "centre":
         db.session.get(Centre, world.centre_id).name_sv = "Nytt namn"
+    elif change == "hold":  # an earlier time held for a family hides it from everyone else
+        value = slots_on(client, next_week(f"/book/{world.service_slug}"))[0]
+        booked = appointments.book(
+            db.session.get(Service, world.service_id), decode_slot(value), FAMILY, timeutil.utcnow()
+        )
+        day = booked.starts_at.date()
+        wish = EarlierTimeRequest(appointment_id=booked.id, service_id=world.service_id, first_day=day, last_day=day)
+        db.session.add(wish)
+        db.session.commit()
+        before = generations.current(AVAILABILITY)
+        db.session.add(
+            HeldTime(
+                request_id=wish.id,
+                professional_id=professional.id,
+                centre_id=world.centre_id,
+                mode="in_person",
+                starts_at=booked.starts_at - timedelta(hours=2),
+                ends_at=booked.starts_at - timedelta(hours=1),
+                expires_at=booked.starts_at - timedelta(hours=3),
+                reference=new_reference(),
+            )
+        )
     db.session.commit()
     assert generations.current(AVAILABILITY) == before + 1
 

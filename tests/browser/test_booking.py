@@ -1,6 +1,7 @@
 """A parent books, moves and cancels in the browser; the professional follows it in the agenda."""
 
 import re
+from datetime import time, timedelta
 
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -227,3 +228,62 @@ def test_keyboard_and_phone_users_move_through_weeks_and_days_and_keep_what_they
     parent.check(other)
     expect(page.get_by_label(TEXTS[other]["name"])).to_have_value("Anna Lindholm")
     expect(page.get_by_label(TEXTS[other]["email"])).to_have_value("anna@example.com")
+
+
+EARLIER = {
+    "sv": {
+        "ask": "Be om en tidigare tid",
+        "mornings": "Förmiddagar (före kl. 12)",
+        "join": "Ställ dig i kö till en tidigare tid",
+        "in_line": "Du står nu i kö till en tidigare tid.",
+        "take": "Ta den tidigare tiden",
+        "moved": "Din tid har flyttats till den tidigare tiden.",
+    },
+    "fi": {
+        "ask": "Pyydä aiempaa aikaa",
+        "mornings": "Aamupäivisin (ennen klo 12)",
+        "join": "Jonota aiempaa aikaa",
+        "in_line": "Jonotat nyt aiempaa aikaa.",
+        "take": "Otan aiemman ajan",
+        "moved": "Aikasi on siirretty aiempaan aikaan.",
+    },
+}
+
+
+def test_a_parent_on_a_phone_waits_for_an_earlier_time_and_takes_it(new_ui, world, db, mailbox, language):
+    """A parent asks for an earlier morning; when one frees up they get the link by email and take it."""
+    from blueprints.booking import appointments
+    from core.timeutil import to_local
+    from tests.support.booking import book_at, fill_morning
+
+    texts = EARLIER[language]
+    day, taken = fill_morning(db, world)
+    mine = book_at(db, world, day + timedelta(days=1), time(14), "Anna Lindholm", "anna@example.com", language=language)
+    parent = new_ui(width=360)
+    page = parent.page
+    parent.goto(f"/book/manage/{appointments.manage_token(mine)}")
+    page.get_by_role("link", name=texts["ask"]).click()
+    parent.check()
+    # Only the taken morning's day: other days of this world are free around the clock.
+    page.locator("#first_day").fill(day.isoformat())
+    page.locator("#last_day").fill(day.isoformat())
+    page.get_by_label(texts["mornings"]).check()
+    page.get_by_role("button", name=texts["join"]).click()
+    parent.check()
+    expect(page.locator(".flashes")).to_contain_text(texts["in_line"])
+
+    # The family at 9 cancels; the time is held for this parent, who gets the link by email.
+    other = new_ui()
+    cancel_path = f"/book/manage/{appointments.manage_token(taken[1])}/cancel"
+    other.goto(cancel_path)
+    other.page.locator("form button.button-danger").click()
+    other.check()
+    [offer] = [m for m in mailbox.to("anna@example.com")]
+    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
+    parent.goto(link.group(1))
+    page.get_by_role("button", name=texts["take"]).click()
+    parent.check()
+    expect(page.locator(".flashes")).to_contain_text(texts["moved"])
+    db.session.rollback()  # see what the server committed
+    assert to_local(db.session.get(type(mine), mine.id).starts_at).hour == 9
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

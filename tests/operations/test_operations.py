@@ -72,8 +72,11 @@ def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, m
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "send-reminders: Reminders sent: 1, failed (will be retried): 0"
-    assert lines[1] == "notify-staff: Staff notices sent: 0, failed (will be retried): 0, no longer needed: 0"
-    assert lines[2].startswith("purge: Deleted: appointments: 0, ") and len(lines) == 3
+    assert lines[1] == (
+        "offer-earlier-times: Earlier times offered: 0, families not reached by email or text message: 0"
+    )
+    assert lines[2] == "notify-staff: Staff notices sent: 0, failed (will be retried): 0, no longer needed: 0"
+    assert lines[3].startswith("purge: Deleted: appointments: 0, ") and len(lines) == 4
     again = runner.invoke(args=["run-jobs"])  # idempotent: nothing is sent twice
     assert again.output.splitlines()[0] == "send-reminders: Reminders sent: 0, failed (will be retried): 0"
 

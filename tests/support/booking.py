@@ -1,17 +1,19 @@
 """Booking scenarios that tests of several features share: a fixed Monday, booking over HTTP
-as a family does, and a booking a reminder becomes due for at a fixed clock."""
+as a family does, a booking a reminder becomes due for at a fixed clock, and a taken morning for the
+earlier-time waiting list."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from blueprints.booking import appointments
 from blueprints.booking.appointments import FamilyDetails
-from blueprints.booking.models import Appointment
+from blueprints.booking.models import Absence, Appointment
 from blueprints.booking.time_search import SlotChoice, SlotQuery, find_slots
 from blueprints.organisation.models import Service
-from core.timeutil import to_local
+from core.holidays import is_holiday
+from core.timeutil import local_to_utc, to_local, utcnow
 from tests.support.helpers import next_week
 
 MONDAY = date(2026, 11, 30)
@@ -55,3 +57,44 @@ def book_within(db, world, hours: float) -> Appointment:
     appointment = appointments.book(service, choice, REMINDER_FAMILY, REMINDER_NOW)
     db.session.commit()
     return appointment
+
+
+# --- The earlier-time waiting list ------------------------------------------------------
+
+MORNING_TIMES = (time(8), time(9), time(10))
+
+
+def coming_working_day() -> date:
+    """A weekday that is no public holiday, a few days ahead, whatever day the test runs on."""
+    today = to_local(utcnow()).date()
+    days = (today + timedelta(days=k) for k in range(3, 30))
+    return next(day for day in days if day.weekday() < 5 and not is_holiday(day))
+
+
+def block(db, world, day: date, start: time, end: time) -> None:
+    """The professional is away from ``start`` to ``end`` on ``day``."""
+    pid = world.professional.id
+    db.session.add(
+        Absence(user_id=pid, starts_at=local_to_utc(day, start), ends_at=local_to_utc(day, end), created_by_id=pid)
+    )
+    db.session.commit()
+
+
+def book_at(
+    db, world, day: date, at: time, name: str, email: str = "", sms: bool = False, language: str = "sv"
+) -> Appointment:
+    """``name``'s family books ``at`` on ``day``, in ``language``."""
+    service = db.session.get(Service, world.service_id)
+    choice = SlotChoice("in_person", world.professional.id, world.centre_id, local_to_utc(day, at))
+    details = FamilyDetails(name, email, "+358401234567", "", None, language, "", language, sms)
+    appointment = appointments.book(service, choice, details, utcnow())
+    db.session.commit()
+    return appointment
+
+
+def fill_morning(db, world) -> tuple[date, list[Appointment]]:
+    """On a coming working day the morning is taken: away until 8 and from 11, families booked at 8, 9 and 10."""
+    day = coming_working_day()
+    block(db, world, day, time(0), time(8))
+    block(db, world, day, time(11), time(12))
+    return day, [book_at(db, world, day, at, f"Family {at.hour}") for at in MORNING_TIMES]

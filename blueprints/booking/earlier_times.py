@@ -1,0 +1,298 @@
+"""The earlier-time waiting list: families with a booked appointment ask for an earlier time within a window.
+
+When a time that fits frees up (a cancellation, new working hours, an offer declined or
+expired), the family first in line is offered it and the time is *held* for them
+(``HeldTime``) for ``EARLIER_TIME_HOLD_HOURS``: the free-time search counts an open hold
+as busy, so nobody else is shown it. Taking the offer moves the appointment in the same
+transaction that closes the hold; declining or letting it expire puts the family back in
+line (never offered that time again) and the time goes to the next family.
+
+Concurrency is guarded as booking is: the professional's row is locked (PostgreSQL; a
+request or job holds SQLite's write lock), a wish is claimed with a conditional UPDATE
+from "waiting" to "offered", an offer is decided with a conditional UPDATE from "open",
+and a unique index allows one open hold per professional and start time.
+
+These functions flush and never commit; ``jobs.offer_earlier_times`` and the views do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.timeutil import to_local
+from core.tokens import make_token, new_reference, reference_from_token
+from extensions import db
+
+from .appointments import BookingError, SlotUnavailable, family_can_change, lock_professional, move
+from .free_times import Slot
+from .models import (
+    OPEN_EARLIER_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    EarlierTimeRequest,
+    EarlierTimeStatus,
+    HeldStatus,
+    HeldTime,
+)
+from .time_search import SlotChoice, SlotQuery, find_slots
+
+OFFER_PURPOSE = "earlier-time-offer"
+PARTS_OF_DAY = ("any", "morning", "afternoon")
+# Mornings end at noon; afternoons start there.
+NOON = time(12)
+
+
+class OfferUnavailable(BookingError):
+    """An offer that can no longer be taken or declined: ``reason`` is "decided", "expired" or "taken"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_request(appointment: Appointment) -> EarlierTimeRequest | None:
+    """The appointment's wish for an earlier time that is still in line or holding a time, if any."""
+    return db.session.scalar(
+        select(EarlierTimeRequest).where(
+            EarlierTimeRequest.appointment_id == appointment.id,
+            EarlierTimeRequest.status.in_(OPEN_EARLIER_STATUSES),
+        )
+    )
+
+
+def open_offer(request: EarlierTimeRequest | None) -> HeldTime | None:
+    """The time held for this wish right now, if any."""
+    if request is None:
+        return None
+    return next((held for held in request.offers if held.status == HeldStatus.OPEN), None)
+
+
+def ask(
+    appointment: Appointment,
+    first_day: date,
+    last_day: date,
+    weekdays: Iterable[int],
+    part_of_day: str,
+    now: datetime,
+) -> EarlierTimeRequest:
+    """Put the family in line for an earlier time, or change the window of the wish they have (keeping
+    their place). Flushes; the caller commits."""
+    if not family_can_change(appointment, now):
+        raise SlotUnavailable()
+    days = " ".join(str(day) for day in sorted(set(weekdays)))
+    request = open_request(appointment)
+    if request is None:
+        request = EarlierTimeRequest(appointment_id=appointment.id, service_id=appointment.service_id, created_at=now)
+        request.status = EarlierTimeStatus.WAITING
+        db.session.add(request)
+    request.first_day, request.last_day = first_day, last_day
+    request.weekdays, request.part_of_day = days, part_of_day
+    db.session.flush()
+    return request
+
+
+def withdraw(request: EarlierTimeRequest, now: datetime, status: EarlierTimeStatus = EarlierTimeStatus.WITHDRAWN):
+    """End a wish (the family stopped waiting, or it can no longer be met); a time held for it is let go."""
+    for held in request.offers:
+        if held.status == HeldStatus.OPEN:
+            held.status, held.decided_at = HeldStatus.WITHDRAWN, now
+    request.status, request.ended_at = status, now
+    db.session.flush()
+
+
+def still_in_line(request: EarlierTimeRequest, now: datetime) -> bool:
+    """Whether the wish can still be met: the appointment is booked and changeable, the window not over."""
+    return family_can_change(request.appointment, now) and request.last_day >= to_local(now).date()
+
+
+def fits(request: EarlierTimeRequest, starts_at: datetime) -> bool:
+    """Whether a time falls in the wish's days, weekdays and part of day, and before the appointment."""
+    local = to_local(starts_at)
+    if not request.first_day <= local.date() <= request.last_day or starts_at >= request.appointment.starts_at:
+        return False
+    if local.weekday() not in request.weekday_numbers:
+        return False
+    return request.part_of_day == "any" or (request.part_of_day == "morning") == (local.time() < NOON)
+
+
+def candidate_for(request: EarlierTimeRequest, now: datetime) -> Slot | None:
+    """The earliest free time that fits the wish and was not offered to this family before."""
+    appointment = request.appointment
+    first_day = max(request.first_day, to_local(now).date())
+    last_day = min(request.last_day, to_local(appointment.starts_at).date())
+    if first_day > last_day:
+        return None
+    centre_id = appointment.centre_id if appointment.mode == "in_person" else None
+    query = SlotQuery(appointment.service, appointment.mode, centre_id, appointment.language)
+    offered_before = {(held.professional_id, held.starts_at) for held in request.offers}
+    for slot in find_slots(query, first_day, last_day, now):
+        if slot.starts_at >= appointment.starts_at:
+            return None
+        if fits(request, slot.starts_at) and (slot.professional_id, slot.starts_at) not in offered_before:
+            return slot
+    return None
+
+
+def hold(request: EarlierTimeRequest, slot: Slot, now: datetime) -> HeldTime:
+    """Hold ``slot`` for the family of ``request``. Flushes; the caller commits, then tells the family.
+
+    Raises ``OfferUnavailable("taken")`` when another run claimed the wish or the time first.
+    """
+    lock_professional(slot.professional_id)
+    claimed = db.session.execute(
+        update(EarlierTimeRequest)
+        .where(EarlierTimeRequest.id == request.id, EarlierTimeRequest.status == EarlierTimeStatus.WAITING)
+        .values(status=EarlierTimeStatus.OFFERED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise OfferUnavailable("taken")
+    db.session.refresh(request)
+    appointment = request.appointment
+    # Checked again under the lock: the search above may have read before another booking.
+    day = to_local(slot.starts_at).date()
+    query = SlotQuery(appointment.service, appointment.mode, slot.centre_id, professional_id=slot.professional_id)
+    if slot not in find_slots(query, day, day, now):
+        raise OfferUnavailable("taken")
+    service = appointment.service
+    held = HeldTime(
+        request_id=request.id,
+        professional_id=slot.professional_id,
+        centre_id=slot.centre_id,
+        mode=appointment.mode,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        buffer_before_minutes=service.buffer_before_minutes,
+        buffer_after_minutes=service.buffer_after_minutes,
+        status=HeldStatus.OPEN,
+        expires_at=hold_until(slot.starts_at, now),
+        created_at=now,
+        reference=new_reference(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(held)
+    except IntegrityError as error:
+        raise OfferUnavailable("taken") from error
+    return held
+
+
+def hold_until(starts_at: datetime, now: datetime) -> datetime:
+    """Until when a time is held: ``EARLIER_TIME_HOLD_HOURS``, but ending an hour before the time at the latest."""
+    hours = timedelta(hours=int(current_app.config["EARLIER_TIME_HOLD_HOURS"]))
+    return max(now, min(now + hours, starts_at - timedelta(hours=1)))
+
+
+def offer_token(held: HeldTime) -> str:
+    """The secret token of the family's link to an offer."""
+    return make_token(OFFER_PURPOSE, held.reference)
+
+
+def offer_for_token(token: str) -> HeldTime | None:
+    """The offer a link points at, or None for an unknown or forged link."""
+    reference = reference_from_token(OFFER_PURPOSE, token)
+    if reference is None:
+        return None
+    return db.session.scalar(select(HeldTime).where(HeldTime.reference == reference))
+
+
+def _decide(held: HeldTime, status: HeldStatus, now: datetime) -> None:
+    """Close an open offer once: a second click, a second tab or the expiry job finds it decided."""
+    if held.status == HeldStatus.OPEN and held.expires_at <= now:
+        raise OfferUnavailable("expired")
+    decided = db.session.execute(
+        update(HeldTime)
+        .where(HeldTime.id == held.id, HeldTime.status == HeldStatus.OPEN, HeldTime.expires_at > now)
+        .values(status=status, decided_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(held)
+    if decided != 1:
+        raise OfferUnavailable("expired" if held.status == HeldStatus.EXPIRED else "decided")
+
+
+def accept(held: HeldTime, now: datetime) -> Appointment:
+    """Take an offered time: the appointment moves to it in the same transaction. Flushes; the caller commits.
+
+    Raises ``OfferUnavailable`` when the offer was decided or has expired; ``ChangeNotAllowed`` or
+    ``SlotUnavailable`` from moving (the caller rolls back, so the offer stays as it was).
+    """
+    lock_professional(held.professional_id)
+    _decide(held, HeldStatus.ACCEPTED, now)
+    request = held.request
+    appointment = request.appointment
+    choice = SlotChoice(held.mode, held.professional_id, held.centre_id, held.starts_at)
+    move(appointment, choice, now, held=held.id)
+    request.status, request.ended_at = EarlierTimeStatus.MOVED, now
+    db.session.flush()
+    return appointment
+
+
+def decline(held: HeldTime, now: datetime) -> None:
+    """Keep the current time: the family goes back in line, and the time goes to the next family."""
+    _decide(held, HeldStatus.DECLINED, now)
+    request = held.request
+    if request.status == EarlierTimeStatus.OFFERED:
+        request.status = EarlierTimeStatus.WAITING
+    db.session.flush()
+
+
+def expire_holds(now: datetime) -> int:
+    """Let go of the times held past their expiry; their families go back in line. Returns how many."""
+    expired = list(
+        db.session.scalars(
+            select(HeldTime)
+            .where(HeldTime.status == HeldStatus.OPEN, HeldTime.expires_at <= now)
+            .with_for_update(of=HeldTime)  # not the joined professional and centre: PostgreSQL refuses outer joins
+        )
+    )
+    for held in expired:
+        held.status, held.decided_at = HeldStatus.EXPIRED, now
+        if held.request.status == EarlierTimeStatus.OFFERED:
+            held.request.status = EarlierTimeStatus.WAITING
+    db.session.flush()
+    return len(expired)
+
+
+def end_what_cannot_be_met(now: datetime) -> int:
+    """End the wishes whose appointment was cancelled, moved past changing, or whose window is over."""
+    ended = 0
+    for request in db.session.scalars(
+        select(EarlierTimeRequest).where(EarlierTimeRequest.status.in_(OPEN_EARLIER_STATUSES))
+    ):
+        if not still_in_line(request, now):
+            withdraw(request, now, EarlierTimeStatus.ENDED)
+            ended += 1
+    return ended
+
+
+def waiting_in_line() -> list[int]:
+    """Ids of the wishes waiting for a time, first come first."""
+    return list(
+        db.session.scalars(
+            select(EarlierTimeRequest.id)
+            .where(EarlierTimeRequest.status == EarlierTimeStatus.WAITING)
+            .order_by(EarlierTimeRequest.created_at, EarlierTimeRequest.id)
+        )
+    )
+
+
+def line_for_service(service_id: int) -> list[EarlierTimeRequest]:
+    """A service's open wishes in line order, for staff."""
+    return list(
+        db.session.scalars(
+            select(EarlierTimeRequest)
+            .join(Appointment, Appointment.id == EarlierTimeRequest.appointment_id)
+            .where(
+                EarlierTimeRequest.service_id == service_id,
+                EarlierTimeRequest.status.in_(OPEN_EARLIER_STATUSES),
+                Appointment.status == AppointmentStatus.BOOKED,
+            )
+            .order_by(EarlierTimeRequest.created_at, EarlierTimeRequest.id)
+        )
+    )
