@@ -286,7 +286,7 @@ class AbsenceForm(FlaskForm):
 
 def weekday_choices() -> list[SelectChoice]:
     """Monday to Sunday in the current language, as checkbox choices with values 0-6."""
-    names = get_day_names("wide", locale=str(get_locale()))
+    names = get_day_names("wide", context="stand-alone", locale=str(get_locale()))
     return [SelectChoice(str(day), names[day].capitalize()) for day in range(7)]
 
 
