@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from config import LANGUAGES
 from core.i18n import LANGUAGE_NAMES
+from core.phone import is_mobile
 from core.timeutil import FIRST_DAY, LAST_DAY
 
 
@@ -84,3 +85,26 @@ def reachable(form, message) -> bool:
         return True
     form.guardian_email.errors = list(form.guardian_email.errors) + [message]
     return False
+
+
+def refuse_field(field, message) -> bool:
+    """Put ``message`` on ``field`` and fail a form's validation (for checks across fields in ``validate``)."""
+    field.errors = list(field.errors) + [message]
+    return False
+
+
+def sms_choice_fits(form) -> bool:
+    """When a family asks for text messages (``sms_wanted``), ``guardian_phone`` must be a mobile number.
+
+    Forms that offer the choice have ``sms_offered`` set by the view; without it the choice is dropped.
+    """
+    if not getattr(form, "sms_offered", False):
+        form.sms_wanted.data = False
+    if not form.sms_wanted.data or form.guardian_phone.errors or is_mobile(form.guardian_phone.data):
+        return True
+    message = (
+        _l("Give your mobile phone number for the text messages.")
+        if not (form.guardian_phone.data or "").strip()
+        else _l("Text messages can only be sent to a mobile phone number.")
+    )
+    return refuse_field(form.guardian_phone, message)

@@ -53,6 +53,19 @@ class Attachment:
     mimetype: str  # e.g. "text/calendar; method=REQUEST"
 
 
+@dataclass(frozen=True)
+class Notified:
+    """How a notice reached a family: by email, by text message, both or neither."""
+
+    emailed: bool
+    texted: bool
+
+    @property
+    def reached(self) -> bool:
+        """Whether the family got the notice some way."""
+        return self.emailed or self.texted
+
+
 @dataclass
 class Email:
     """An email ready to send."""

@@ -380,3 +380,18 @@ def send_sms(recipient: str, text: str, purpose: str) -> SmsMessage | None:
             "Text message %s (%s) failed after %s attempt(s): %s", record.id, purpose, delivery.attempts, delivery.error
         )
     return record
+
+
+def send_family_text(recipient: str, text: str, purpose: str) -> bool:
+    """Send a family a text message as ``send_sms`` does; True when it went. Call after the commit, then commit
+    the record.
+
+    A number that cannot take text messages (an old row typed before numbers were checked) is
+    logged and counts as not sent, like a gateway's failure: the family still has the email.
+    """
+    try:
+        record = send_sms(recipient, text, purpose)
+    except SmsRefused:
+        current_app.logger.warning("A text message (%s) was refused before sending: the number or text", purpose)
+        return False
+    return record is not None and record.status == SENT

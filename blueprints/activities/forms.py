@@ -19,7 +19,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
+from core.forms import (
+    CheckboxesField,
+    DayField,
+    email_address,
+    language_choices,
+    reachable,
+    sms_choice_fits,
+    text_field,
+    tidy_text,
+)
 from core.phone import phone_number
 from core.timeutil import to_local, utcnow
 
@@ -97,6 +106,7 @@ class RegistrationForm(PartyForm):
         ],
     )
     guardian_phone = StringField(_l("Mobile phone number"), validators=[Optional(), phone_number])
+    sms_wanted = BooleanField(_l("Also tell me about my place by text message"))
     language = RadioField(
         _l("Language of our emails"),
         choices=language_choices(),
@@ -104,7 +114,14 @@ class RegistrationForm(PartyForm):
     )
 
     # The order of the page, for the error summary: PartyForm's fields were declared first.
-    PAGE_ORDER = ("guardian_name", "guardian_email", "guardian_phone", "adults", "children", "language")
+    PAGE_ORDER = ("guardian_name", "guardian_email", "guardian_phone", "sms_wanted", "adults", "children", "language")
+    # Set by the view: whether text messages can be sent (SMS_BACKEND is not "disabled").
+    sms_offered: bool = False
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also: text messages need a mobile number."""
+        valid = super().validate(extra_validators)
+        return sms_choice_fits(self) and valid
 
     def __iter__(self):
         """The fields in the order the page shows them."""

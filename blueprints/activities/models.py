@@ -213,8 +213,11 @@ class Registration(db.Model):
     children: Mapped[int] = mapped_column(default=0)
     guardian_name: Mapped[str] = mapped_column(String(200))
     guardian_email: Mapped[str] = mapped_column(String(254), default="")
+    # E.164 (core.phone) for numbers given since migration 0017; older rows as typed.
     guardian_phone: Mapped[str] = mapped_column(String(40), default="")
-    # The language the family registered in: their emails come in it.
+    # The family asked for text messages about their place too (to guardian_phone).
+    sms_wanted: Mapped[bool] = mapped_column(default=False)
+    # The language the family registered in: their emails and text messages come in it.
     language: Mapped[str] = mapped_column(String(2))
     # Public part of the family's manage link (core.tokens): the link itself is signed.
     reference: Mapped[str] = mapped_column(String(32), unique=True)

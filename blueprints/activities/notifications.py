@@ -1,4 +1,4 @@
-"""Emails to families about their registrations, in the language they registered in, with a calendar file.
+"""Emails (with a calendar file) and text messages to families about their registrations, in their language.
 
 Always sent after the transaction that caused them has committed, so a
 failing mail server never undoes a registration or a promotion.
@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from core import mail
 from core.calendar_files import email_attachment, single_event_file
 from core.i18n import clock, localized, long_date, pick
+from core.mail import Notified
+from core.sms import send_family_text
 from core.timeutil import utcnow
 
 from ..auth.models import User
@@ -66,15 +68,20 @@ def calendar_file(registration: Registration, description: str = "") -> bytes:
 
 
 def notify(registration: Registration, kind: str, had_place: bool = False, message: str = "") -> bool:
-    """Email the family about their registration; False when there is no address or sending failed.
+    """Email the family about their registration, and text them if they asked for that; whether the email went.
 
     ``had_place`` tells, for the kinds that end a registration, whether the
     family's calendar holds the date (then a cancelling .ics is attached).
     """
+    return _notify(registration, kind, had_place, message).emailed
+
+
+def _notify(registration: Registration, kind: str, had_place: bool, message: str) -> Notified:
     if kind not in KINDS:
         raise ValueError(kind)
+    texted = registration.sms_wanted and kind in SMS_TEXTS and _text(registration, kind)
     if not registration.guardian_email:
-        return False
+        return Notified(emailed=False, texted=texted)
     ending = kind in ENDING_KINDS
     confirmed = registration.status == RegistrationStatus.CONFIRMED
     with force_locale(registration.language):
@@ -108,7 +115,38 @@ def notify(registration: Registration, kind: str, had_place: bool = False, messa
             html=render_template("activities/email/registration.html", **context),
             attachments=attachments,
         )
-    return mail.send(email)
+    return Notified(emailed=mail.send(email), texted=texted)
+
+
+# What a text message says, per kind of notice: the time and a link, never the activity (its name can tell
+# a health matter: a group for parents of premature babies), the family or a staff member's message.
+SMS_TEXTS = {
+    "confirmed": lambda when: _("Famnen: you have a place at a family centre activity %(when)s.", when=when),
+    "promoted": lambda when: _(
+        "Famnen: a place freed up: you now have a place at a family centre activity %(when)s.", when=when
+    ),
+    "changed": lambda when: _(
+        "Famnen: your registration for a family centre activity %(when)s has changed.", when=when
+    ),
+    "cancelled_by_staff": lambda when: _(
+        "Famnen: your registration for a family centre activity %(when)s has been cancelled.", when=when
+    ),
+    "date_cancelled": lambda when: _("Famnen: the family centre activity %(when)s has been cancelled.", when=when),
+    "date_changed": lambda when: _(
+        "Famnen: the family centre activity you registered for has a new time: %(when)s.", when=when
+    ),
+    "message": lambda when: _("Famnen: the family centre has a message about the activity %(when)s.", when=when),
+}
+
+
+def _text(registration: Registration, kind: str) -> bool:
+    """Send the family the text message for ``kind``, with a link to their registration, in their language."""
+    with force_locale(registration.language):
+        starts_at = registration.date.starts_at
+        when = f"{long_date(starts_at)} {clock(starts_at)}"
+        url = mail.external_url("activities.manage", token=manage_token(registration), lang=registration.language)
+        text = SMS_TEXTS[kind](when) + " " + _("Details: %(url)s", url=url)
+    return send_family_text(registration.guardian_phone, text, f"activity-{kind.replace('_', '-')}")
 
 
 def notify_all(registrations: list[Registration], kind: str, message: str = "") -> list[Registration]:
@@ -116,7 +154,7 @@ def notify_all(registrations: list[Registration], kind: str, message: str = "") 
     unreached = []
     for registration in registrations:
         had_place = registration.status == RegistrationStatus.CONFIRMED
-        if not notify(registration, kind, had_place=had_place, message=message):
+        if not _notify(registration, kind, had_place, message).reached:
             unreached.append(registration)
     return unreached
 

@@ -88,6 +88,7 @@ class Guardian:
     email: str
     phone: str
     language: str
+    sms_wanted: bool = False
 
 
 def manage_token(registration: Registration) -> str:
@@ -248,6 +249,7 @@ def register(
         guardian_name=guardian.name,
         guardian_email=guardian.email,
         guardian_phone=guardian.phone,
+        sms_wanted=guardian.sms_wanted,
         language=guardian.language,
         reference=new_reference(),
         registered_by_id=registered_by.id if registered_by else None,

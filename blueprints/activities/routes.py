@@ -22,6 +22,7 @@ from core.i18n import LANGUAGE_NAMES, current_language, localized
 from core.mail import external_url
 from core.phone import normalise_phone
 from core.rendering import wants_fragment
+from core.sms import sms_enabled
 from core.timeutil import monday_of, to_local, utcnow, week_asked
 from core.views import form_status, render_form
 from extensions import db
@@ -192,6 +193,7 @@ def guardian_from(form: RegistrationForm) -> Guardian:
         email=(form.guardian_email.data or "").strip().lower(),
         phone=normalise_phone(form.guardian_phone.data or ""),
         language=form.language.data,
+        sms_wanted=bool(form.sms_wanted.data),
     )
 
 
@@ -254,6 +256,7 @@ def date_page(date_id: int):
     """One date of an activity, with the registration form while registration is open."""
     activity_date = _published_date(date_id)
     form = RegistrationForm()
+    form.sms_offered = sms_enabled()
     if not form.is_submitted():
         form.language.data = current_language()
     status = None

@@ -19,6 +19,7 @@ from core.i18n import language_list, localized
 from core.ids import parse_id
 from core.phone import display_phone
 from core.rendering import wants_fragment
+from core.sms import sms_enabled
 from core.timeutil import local_to_utc, to_local, utcnow
 from core.views import form_status, render_form
 from extensions import db
@@ -511,6 +512,7 @@ def register(date_id: int):
     """Register a family who phoned or came to the desk (also after the online deadline)."""
     activity_date = _date(date_id)
     form = PhoneRegistrationForm()
+    form.sms_offered = sms_enabled()
     if not form.is_submitted():
         form.language.data = (
             "fi"

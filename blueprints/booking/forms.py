@@ -26,7 +26,17 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from core.forms import CheckboxesField, DayField, email_address, language_choices, reachable, text_field, tidy_text
+from core.forms import (
+    CheckboxesField,
+    DayField,
+    email_address,
+    language_choices,
+    reachable,
+    refuse_field,
+    sms_choice_fits,
+    text_field,
+    tidy_text,
+)
 from core.i18n import time_range
 from core.phone import is_mobile, phone_number
 
@@ -115,28 +125,17 @@ class DetailsForm(FlaskForm):
                 if not phone
                 else _l("Give a mobile phone number: the professional calls you on it.")
             )
-            return _refuse(self.guardian_phone, message)
+            return refuse_field(self.guardian_phone, message)
         if self.visit_mode == "video" and not email and not (self.sms_offered and mobile):
             message = (
                 _l("A video appointment needs an email address or a mobile number, where we send the link to the call.")
                 if self.sms_offered
                 else _l("A video appointment needs an email address, where we send the link to the call.")
             )
-            return _refuse(self.guardian_email, message)
-        if self.sms_wanted.data and not mobile:
-            message = (
-                _l("Give your mobile phone number for the text messages.")
-                if not phone
-                else _l("Text messages can only be sent to a mobile phone number.")
-            )
-            return _refuse(self.guardian_phone, message)
+            return refuse_field(self.guardian_email, message)
+        if not sms_choice_fits(self):
+            return False
         return reachable(self, _l("Give an email address or a phone number, so we can reach you."))
-
-
-def _refuse(field, message) -> bool:
-    """Put ``message`` on ``field`` and fail the form's validation."""
-    field.errors = list(field.errors) + [message]
-    return False
 
 
 def age_choices() -> list[SelectChoice]:
@@ -324,9 +323,9 @@ class EarlierTimeForm(FlaskForm):
         if first is None or last is None or self.today is None or self.appointment_day is None:
             return valid
         if last < self.today:
-            return _refuse(self.last_day, _l("The last day has already passed. Choose days from today on."))
+            return refuse_field(self.last_day, _l("The last day has already passed. Choose days from today on."))
         if first > self.appointment_day:
-            return _refuse(self.first_day, _l("Choose days before your current appointment."))
+            return refuse_field(self.first_day, _l("Choose days before your current appointment."))
         if last < first:
-            return _refuse(self.last_day, _l("The last day must be on or after the first day."))
+            return refuse_field(self.last_day, _l("The last day must be on or after the first day."))
         return valid

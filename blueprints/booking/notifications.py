@@ -5,7 +5,6 @@ Emails bring a calendar file; text messages say only the time and link to the ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, flash, render_template
@@ -13,10 +12,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 
-from core import mail, sms
+from core import mail
 from core.calendar_files import email_attachment, single_event_file
 from core.i18n import clock, date_and_time, localized, long_date, pick
+from core.mail import Notified
 from core.phone import display_phone
+from core.sms import send_family_text
 from core.timeutil import utcnow
 from extensions import db
 
@@ -75,19 +76,6 @@ def calendar_file(appointment: Appointment, description: str = "") -> bytes:
     return single_event_file(calendar_event(appointment, description))
 
 
-@dataclass(frozen=True)
-class Notified:
-    """How a notice reached the family: by email, by text message, both or neither."""
-
-    emailed: bool
-    texted: bool
-
-    @property
-    def reached(self) -> bool:
-        """Whether the family got the notice some way."""
-        return self.emailed or self.texted
-
-
 def deadline_ahead(appointment: Appointment, now: datetime) -> datetime | None:
     """The moment until which the family can still change the appointment online, or None once it has passed.
 
@@ -113,8 +101,8 @@ def notify_family(appointment: Appointment, kind: str) -> Notified:
         )
         deadline = deadline_ahead(appointment, now)
         emailed = bool(appointment.guardian_email) and _email(appointment, kind, manage_url, deadline, cancelled)
-        texted = appointment.sms_wanted and _send_text(
-            appointment, text_message(appointment, kind, manage_url, deadline), SMS_PURPOSES[kind]
+        texted = appointment.sms_wanted and send_family_text(
+            appointment.guardian_phone, text_message(appointment, kind, manage_url, deadline), SMS_PURPOSES[kind]
         )
     return Notified(emailed=emailed, texted=texted)
 
@@ -191,15 +179,6 @@ def text_message(appointment: Appointment, kind: str, manage_url: str, deadline:
     return text + " " + _("Details: %(url)s To change it, call %(phone)s.", url=manage_url, phone=phone)
 
 
-def _send_text(appointment: Appointment, text: str, purpose: str) -> bool:
-    try:
-        record = sms.send_sms(appointment.guardian_phone, text, purpose)
-    except sms.SmsRefused:
-        current_app.logger.warning("Appointment %s: its number cannot take text messages", appointment.id)
-        return False
-    return record is not None and record.status == sms.SENT
-
-
 def notify_offer(held: HeldTime) -> Notified:
     """Tell the family an earlier time is held for them: when, until when, and the link to take it.
 
@@ -222,8 +201,8 @@ def notify_offer(held: HeldTime) -> Notified:
                     text=render_template("booking/email/earlier_offer.txt", **context),
                 )
             )
-        texted = appointment.sms_wanted and _send_text(
-            appointment,
+        texted = appointment.sms_wanted and send_family_text(
+            appointment.guardian_phone,
             _(
                 "Famnen: an earlier family centre appointment is free, %(when)s. It is kept for you until "
                 "%(until)s. Take it or keep your time: %(url)s",

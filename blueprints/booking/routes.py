@@ -10,6 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from core.access import public
 from core.forms import EmptyForm
+from core.mail import Notified
 from core.timeutil import to_local, utcnow
 from core.views import render_form
 from extensions import db
@@ -21,7 +22,7 @@ from .details_step import chosen_slot, details_step
 from .forms import EarlierTimeForm, weekday_choices
 from .jobs import offer_earlier_times
 from .models import Appointment, HeldStatus
-from .notifications import Notified, appointment_place, flash_notified, notify_family
+from .notifications import appointment_place, flash_notified, notify_family
 from .time_search import services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")

@@ -961,3 +961,27 @@ def test_demo_data_has_a_term_of_activities_and_is_idempotent(runner, db):
         )
         > 0
     )
+
+
+def test_families_who_ask_get_text_messages_about_their_place_that_name_no_activity(app, client, centre, http):
+    full = make_date(make_activity(centre.id, capacity=3, title_sv="Stödgrupp för föräldrar till för tidigt födda"))
+    page = client.get(f"/activities/dates/{full.id}").text
+    assert "Berätta om min plats också som textmeddelande" in page
+
+    assert register(client, full, sms_wanted="y", guardian_phone="").status_code == 422  # no number to text
+    landline = register(client, full, sms_wanted="y", guardian_phone="09 310 1691")
+    assert "Textmeddelanden kan bara skickas till ett mobilnummer." in landline.text
+
+    first = register(client, full, sms_wanted="y")  # 3 people: the date is full
+    waiting = register(other_client(app, client), full, sms_wanted="y", guardian_email="b@example.com", adults="1")
+    assert first.status_code == waiting.status_code == 302
+    [confirmed] = [r.form["text"] for r in http.requests]
+    assert confirmed.startswith("Famnen: du har en plats i en verksamhet på familjecentret")
+    assert "/activities/registration/" in confirmed and "lang=sv" in confirmed
+    assert "Stödgrupp" not in confirmed and "tidigt födda" not in confirmed and "Anna" not in confirmed
+
+    # The first family cancels; the one waiting (who asked for texts) is told of the place by text too.
+    manage = first.headers["Location"]
+    client.submit(manage + "/cancel", token_from=manage)
+    promoted = http.requests[-1]
+    assert promoted.form["text"].startswith("Famnen: en plats blev ledig") and "Stödgrupp" not in promoted.form["text"]
