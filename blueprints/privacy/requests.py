@@ -28,7 +28,7 @@ from ..activities.registration import cancel, forget_contact_details
 from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
-from ..booking.models import Appointment
+from ..booking.models import Appointment, EarlierTimeRequest
 from ..questionnaires import answering
 from ..questionnaires.cases import drop_orphan_guardians
 from ..questionnaires.models import Child, Response, Visit
@@ -173,6 +173,32 @@ def _moment(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def earlier_time_wishes(appointment: Appointment) -> list[EarlierTimeRequest]:
+    """The family's wishes for an earlier time for this appointment, oldest first."""
+    return list(
+        db.session.scalars(
+            select(EarlierTimeRequest)
+            .where(EarlierTimeRequest.appointment_id == appointment.id)
+            .order_by(EarlierTimeRequest.id)
+        )
+    )
+
+
+def _wish(wish: EarlierTimeRequest) -> dict[str, Any]:
+    return {
+        "first_day": wish.first_day.isoformat(),
+        "last_day": wish.last_day.isoformat(),
+        "weekdays": list(wish.weekday_numbers),
+        "part_of_day": wish.part_of_day,
+        "status": wish.status.value,
+        "asked": _moment(wish.created_at),
+        "times_offered": [
+            {"starts": _moment(held.starts_at), "kept_until": _moment(held.expires_at), "answer": held.status.value}
+            for held in wish.offers
+        ],
+    }
+
+
 def export(found: Found, language: str) -> dict[str, Any]:
     """Everything found, as plain data for a JSON file (texts in ``language``)."""
     responses = []
@@ -215,8 +241,11 @@ def export(found: Found, language: str) -> dict[str, Any]:
                 "child_first_name": a.child_first_name,
                 "child_age_years": a.child_age_years,
                 "language": a.language,
+                "family_language": a.written_language,
+                "text_messages": a.sms_wanted,
                 "message": a.message,
                 "booked": _moment(a.created_at),
+                "earlier_time_wishes": [_wish(wish) for wish in earlier_time_wishes(a)],
             }
             for a in found.appointments
         ],

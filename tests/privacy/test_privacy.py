@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from blueprints.activities import figures
 from blueprints.activities.models import Attendance, Registration, RegistrationStatus
 from blueprints.audit.models import AuditEntry
-from blueprints.booking.models import Appointment
+from blueprints.booking import earlier_times
+from blueprints.booking.models import Appointment, EarlierTimeRequest
 from blueprints.privacy.requests import Search, find, phone_digits, views_of
 from blueprints.questionnaires.models import Child, Visit
 from core.timeutil import to_local, utcnow
@@ -275,3 +276,18 @@ def test_audit_entries_are_told_in_the_readers_language(app, language, what, bas
         assert (what_was_done(entry), on_what_basis(entry.basis)) == (what, basis)
         # A code from a newer version is still shown, as it was stored, rather than hidden.
         assert what_was_done(AuditEntry(action="archive", subject="letter:1")) == "archive: letter:1"
+
+
+def test_a_wish_for_an_earlier_time_is_exported_and_erased_with_its_appointment(admin, db, family_data):
+    appointment = db.session.scalar(select(Appointment))
+    day = to_local(appointment.starts_at).date()
+    earlier_times.ask(appointment, day, day, [0, 1, 2, 3, 4], "morning", utcnow())
+    db.session.commit()
+    query = {"email": "anna@example.com"}
+    data = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)
+    [exported] = data["appointments"]
+    assert exported["earlier_time_wishes"][0]["part_of_day"] == "morning"
+    assert exported["earlier_time_wishes"][0]["status"] == "waiting" and exported["text_messages"] is False
+    admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(EarlierTimeRequest)) == 0
