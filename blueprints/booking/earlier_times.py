@@ -65,6 +65,20 @@ def open_request(appointment: Appointment) -> EarlierTimeRequest | None:
     )
 
 
+def waiting_for_earlier(appointment_ids: list[int]) -> set[int]:
+    """Which of these appointments' families are in line for an earlier time (shown on the agenda)."""
+    if not appointment_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(EarlierTimeRequest.appointment_id).where(
+                EarlierTimeRequest.appointment_id.in_(appointment_ids),
+                EarlierTimeRequest.status.in_(OPEN_EARLIER_STATUSES),
+            )
+        )
+    )
+
+
 def open_offer(request: EarlierTimeRequest | None) -> HeldTime | None:
     """The time held for this wish right now, if any."""
     if request is None:

@@ -100,6 +100,7 @@ def agenda():
     step = timedelta(days=7 if view == "week" else 1)
     days = schedule(professional_id, first, last)
     _log_shown([appointment for agenda_day in days for appointment in agenda_day.appointments], "view")
+    shown_ids = [appointment.id for agenda_day in days for appointment in agenda_day.appointments]
     page = render_page_or_fragment(
         "booking/staff/agenda.html",
         "booking/staff/_agenda.html",
@@ -114,9 +115,8 @@ def agenda():
         now=utcnow(),
         form=EmptyForm(),
         my_children=linkable_children(current_staff()),
-        screenings=screenings_leading_to(
-            [appointment.id for agenda_day in days for appointment in agenda_day.appointments]
-        ),
+        screenings=screenings_leading_to(shown_ids),
+        waiting_earlier=earlier_times.waiting_for_earlier(shown_ids),
     )
     db.session.commit()  # the audit entries of the appointments shown
     return page

@@ -24,6 +24,7 @@ from blueprints.organisation.models import Service
 from core import timeutil
 from core.timeutil import to_local, utcnow
 from tests.support.booking import MORNING_TIMES, book_at, fill_morning
+from tests.support.helpers import sign_in
 from tests.support.live import Browser, GunicornServer, at_once
 
 
@@ -74,6 +75,14 @@ def test_a_freed_time_is_held_for_the_family_first_in_line_who_takes_it(client, 
     assert ask_for_mornings(client, later, day).status_code == 302
     assert open_holds(db) == []  # nothing fits yet
     assert "Du står i kö till en tidigare tid" in client.get(manage_path(later)).text
+    # The professional sees it on the agenda, and the line on its own page.
+    nurse = client.application.test_client()
+    nurse.html_checker = client.html_checker
+    sign_in(nurse, client.application, world.professional)
+    later_day = to_local(later.starts_at).date().isoformat()
+    assert "Familjen tar gärna en tidigare tid" in nurse.get(f"/staff/agenda?day={later_day}").text
+    line = nurse.get("/staff/earlier-times").text
+    assert "Anna Lindholm" in line and "Kö till tidigare tider" in line
 
     cancel(client, nine)  # 9.00 frees up
     [held] = open_holds(db)
