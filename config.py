@@ -120,6 +120,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RETENTION_REGISTRATION_MONTHS": 12,
         # Anonymous self-service answers: days after they were started.
         "RETENTION_SELF_SERVICE_DAYS": 30,
+        # A family with no booking who waited for a time: their details go this many days after the last day
+        # they waited for (a booked time keeps its appointment's retention).
+        "RETENTION_WAITING_DAYS": 30,
         # The audit log of views of client data: the Client Data Act (703/2023) asks for years.
         "RETENTION_AUDIT_MONTHS": 144,
         # Sign-in attempts and old staff sessions: days.

@@ -108,3 +108,15 @@ def sms_choice_fits(form) -> bool:
         else _l("Text messages can only be sent to a mobile phone number.")
     )
     return refuse_field(form.guardian_phone, message)
+
+
+class PageOrder:
+    """A form mixin: the fields (and so the error summary) follow ``PAGE_ORDER``, the order of the page, where a
+    form built from several classes would list a base class's fields first."""
+
+    PAGE_ORDER: tuple[str, ...] = ()
+
+    def __iter__(self):
+        """The fields in the order the page shows them (others, such as the CSRF token, first)."""
+        place = {name: index for index, name in enumerate(self.PAGE_ORDER)}
+        return iter(sorted(self._fields.values(), key=lambda field: place.get(field.name, -1)))

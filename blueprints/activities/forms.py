@@ -22,6 +22,7 @@ from wtforms.widgets import TextInput
 from core.forms import (
     CheckboxesField,
     DayField,
+    PageOrder,
     email_address,
     language_choices,
     reachable,
@@ -85,7 +86,7 @@ class PartyForm(FlaskForm):
     children = _count(_l("Children"), 0, MAX_PARTY_MEMBERS, 0, _l("Enter how many children come (0 if none)."))
 
 
-class RegistrationForm(PartyForm):
+class RegistrationForm(PageOrder, PartyForm):
     """A family registers for a date: who they are, how to reach them and how many come."""
 
     guardian_name = StringField(
@@ -113,7 +114,6 @@ class RegistrationForm(PartyForm):
         validators=[InputRequired(message=_l("Choose the language of our emails."))],
     )
 
-    # The order of the page, for the error summary: PartyForm's fields were declared first.
     PAGE_ORDER = ("guardian_name", "guardian_email", "guardian_phone", "sms_wanted", "adults", "children", "language")
     # Set by the view: whether text messages can be sent (SMS_BACKEND is not "disabled").
     sms_offered: bool = False
@@ -122,11 +122,6 @@ class RegistrationForm(PartyForm):
         """Also: text messages need a mobile number."""
         valid = super().validate(extra_validators)
         return sms_choice_fits(self) and valid
-
-    def __iter__(self):
-        """The fields in the order the page shows them."""
-        place = {name: index for index, name in enumerate(self.PAGE_ORDER)}
-        return iter(sorted(self._fields.values(), key=lambda field: place.get(field.name, -1)))
 
 
 class PhoneRegistrationForm(RegistrationForm):

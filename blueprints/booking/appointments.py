@@ -130,11 +130,19 @@ def _meeting_link(professional_id: int, mode: str) -> str:
 
 
 def book(
-    service: Service, choice: SlotChoice, details: FamilyDetails, now: datetime, booked_by: User | None = None
+    service: Service,
+    choice: SlotChoice,
+    details: FamilyDetails,
+    now: datetime,
+    booked_by: User | None = None,
+    held: int | None = None,
 ) -> Appointment:
-    """Book the chosen slot for a family, or raise ``SlotUnavailable``. Flushes; the caller commits."""
+    """Book the chosen slot for a family, or raise ``SlotUnavailable``. Flushes; the caller commits.
+
+    ``held`` is the id of the waiting-list offer holding that slot for this family.
+    """
     lock_professional(choice.professional_id)
-    slot = _verified_slot(service, choice, now, family=booked_by is None)
+    slot = _verified_slot(service, choice, now, family=booked_by is None, held=held)
     appointment = Appointment(
         service_id=service.id,
         professional_id=slot.professional_id,

@@ -1,11 +1,13 @@
-"""The earlier-time waiting list: families with a booked appointment ask for an earlier time within a window.
+"""The earlier-time waiting list: families ask to be offered a time within a window, an earlier one for their
+booked appointment, or any time that fits when nothing fits their search now and they have no booking.
 
 When a time that fits frees up (a cancellation, new working hours, an offer declined or
 expired), the family first in line is offered it and the time is *held* for them
 (``HeldTime``) for ``EARLIER_TIME_HOLD_HOURS``: the free-time search counts an open hold
 as busy, so nobody else is shown it. Taking the offer moves the appointment in the same
 transaction that closes the hold; declining or letting it expire puts the family back in
-line (never offered that time again) and the time goes to the next family.
+line (never offered that time again) and the time goes to the next family. A family with no
+booking gave their contact details when they got in line; taking the offer books the time.
 
 Concurrency is guarded as booking is: the professional's row is locked (PostgreSQL; a
 request or job holds SQLite's write lock), a wish is claimed with a conditional UPDATE
@@ -17,18 +19,27 @@ These functions flush and never commit; ``jobs.offer_earlier_times`` and the vie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.timeutil import to_local
 from core.tokens import make_token, new_reference, reference_from_token
 from extensions import db
 
-from .appointments import BookingError, SlotUnavailable, family_can_change, lock_professional, move
+from ..organisation.models import Service
+from .appointments import (
+    BookingError,
+    FamilyDetails,
+    SlotUnavailable,
+    book,
+    family_can_change,
+    lock_professional,
+    move,
+)
 from .free_times import Slot
 from .models import (
     OPEN_EARLIER_STATUSES,
@@ -45,6 +56,22 @@ OFFER_PURPOSE = "earlier-time-offer"
 PARTS_OF_DAY = ("any", "morning", "afternoon")
 # Mornings end at noon; afternoons start there.
 NOON = time(12)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a family could come: from ``first_day`` to ``last_day`` (Helsinki days), on these weekdays
+    (Monday = 0), in this part of the day ("any", "morning" or "afternoon")."""
+
+    first_day: date
+    last_day: date
+    weekdays: tuple[int, ...]
+    part_of_day: str
+
+    @property
+    def weekday_text(self) -> str:
+        """The weekdays as stored: space-separated numbers."""
+        return " ".join(str(day) for day in sorted(set(self.weekdays)))
 
 
 class OfferUnavailable(BookingError):
@@ -86,26 +113,18 @@ def open_offer(request: EarlierTimeRequest | None) -> HeldTime | None:
     return next((held for held in request.offers if held.status == HeldStatus.OPEN), None)
 
 
-def ask(
-    appointment: Appointment,
-    first_day: date,
-    last_day: date,
-    weekdays: Iterable[int],
-    part_of_day: str,
-    now: datetime,
-) -> EarlierTimeRequest:
+def ask(appointment: Appointment, window: Window, now: datetime) -> EarlierTimeRequest:
     """Put the family in line for an earlier time, or change the window of the wish they have (keeping
     their place). Flushes; the caller commits."""
     if not family_can_change(appointment, now):
         raise SlotUnavailable()
-    days = " ".join(str(day) for day in sorted(set(weekdays)))
     request = open_request(appointment)
     if request is None:
         request = EarlierTimeRequest(appointment_id=appointment.id, service_id=appointment.service_id, created_at=now)
         request.status = EarlierTimeStatus.WAITING
         db.session.add(request)
-    request.first_day, request.last_day = first_day, last_day
-    request.weekdays, request.part_of_day = days, part_of_day
+    request.first_day, request.last_day = window.first_day, window.last_day
+    request.weekdays, request.part_of_day = window.weekday_text, window.part_of_day
     db.session.flush()
     return request
 
@@ -120,14 +139,18 @@ def withdraw(request: EarlierTimeRequest, now: datetime, status: EarlierTimeStat
 
 
 def still_in_line(request: EarlierTimeRequest, now: datetime) -> bool:
-    """Whether the wish can still be met: the appointment is booked and changeable, the window not over."""
-    return family_can_change(request.appointment, now) and request.last_day >= to_local(now).date()
+    """Whether the wish can still be met: the window is not over, and an appointment to move is still changeable."""
+    if request.last_day < to_local(now).date():
+        return False
+    return request.appointment is None or family_can_change(request.appointment, now)
 
 
 def fits(request: EarlierTimeRequest, starts_at: datetime) -> bool:
     """Whether a time falls in the wish's days, weekdays and part of day, and before the appointment."""
     local = to_local(starts_at)
-    if not request.first_day <= local.date() <= request.last_day or starts_at >= request.appointment.starts_at:
+    if not request.first_day <= local.date() <= request.last_day:
+        return False
+    if request.appointment is not None and starts_at >= request.appointment.starts_at:
         return False
     if local.weekday() not in request.weekday_numbers:
         return False
@@ -136,20 +159,29 @@ def fits(request: EarlierTimeRequest, starts_at: datetime) -> bool:
 
 def candidate_for(request: EarlierTimeRequest, now: datetime) -> Slot | None:
     """The earliest free time that fits the wish and was not offered to this family before."""
-    appointment = request.appointment
     first_day = max(request.first_day, to_local(now).date())
-    last_day = min(request.last_day, to_local(appointment.starts_at).date())
+    last_day = request.last_day
+    if request.appointment is not None:
+        last_day = min(last_day, to_local(request.appointment.starts_at).date())
     if first_day > last_day:
         return None
-    centre_id = appointment.centre_id if appointment.mode == "in_person" else None
-    query = SlotQuery(appointment.service, appointment.mode, centre_id, appointment.language)
     offered_before = {(held.professional_id, held.starts_at) for held in request.offers}
-    for slot in find_slots(query, first_day, last_day, now):
-        if slot.starts_at >= appointment.starts_at:
-            return None
+    for slot in find_slots(search_of(request), first_day, last_day, now):
         if fits(request, slot.starts_at) and (slot.professional_id, slot.starts_at) not in offered_before:
             return slot
     return None
+
+
+def search_of(request: EarlierTimeRequest) -> SlotQuery:
+    """The free-time search a wish stands for: the appointment's service, mode, centre and language, or the
+    family's own search when they have no booking."""
+    appointment = request.appointment
+    if appointment is not None:
+        centre_id = appointment.centre_id if appointment.mode == "in_person" else None
+        return SlotQuery(appointment.service, appointment.mode, centre_id, appointment.language)
+    service = db.session.get(Service, request.service_id)
+    centre_id = request.centre_id if request.mode == "in_person" else None
+    return SlotQuery(service, request.mode, centre_id, request.language or None)
 
 
 def hold(request: EarlierTimeRequest, slot: Slot, now: datetime) -> HeldTime:
@@ -167,18 +199,18 @@ def hold(request: EarlierTimeRequest, slot: Slot, now: datetime) -> HeldTime:
     if claimed != 1:
         raise OfferUnavailable("taken")
     db.session.refresh(request)
-    appointment = request.appointment
+    search = search_of(request)
     # Checked again under the lock: the search above may have read before another booking.
     day = to_local(slot.starts_at).date()
-    query = SlotQuery(appointment.service, appointment.mode, slot.centre_id, professional_id=slot.professional_id)
+    query = SlotQuery(search.service, search.mode, slot.centre_id, professional_id=slot.professional_id)
     if slot not in find_slots(query, day, day, now):
         raise OfferUnavailable("taken")
-    service = appointment.service
+    service = search.service
     held = HeldTime(
         request_id=request.id,
         professional_id=slot.professional_id,
         centre_id=slot.centre_id,
-        mode=appointment.mode,
+        mode=search.mode,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
         buffer_before_minutes=service.buffer_before_minutes,
@@ -239,12 +271,75 @@ def accept(held: HeldTime, now: datetime) -> Appointment:
     lock_professional(held.professional_id)
     _decide(held, HeldStatus.ACCEPTED, now)
     request = held.request
-    appointment = request.appointment
     choice = SlotChoice(held.mode, held.professional_id, held.centre_id, held.starts_at)
-    move(appointment, choice, now, held=held.id)
+    if request.appointment is not None:
+        appointment = request.appointment
+        move(appointment, choice, now, held=held.id)
+    else:  # a family with no booking books the time
+        service = db.session.get(Service, request.service_id)
+        appointment = book(service, choice, details_of(request), now, held=held.id)
+        request.appointment_id = appointment.id
     request.status, request.ended_at = EarlierTimeStatus.MOVED, now
     db.session.flush()
     return appointment
+
+
+def details_of(request: EarlierTimeRequest) -> FamilyDetails:
+    """The booking details a family with no booking gave when they got in line."""
+    return FamilyDetails(
+        guardian_name=request.guardian_name,
+        guardian_email=request.guardian_email,
+        guardian_phone=request.guardian_phone,
+        child_first_name="",
+        child_age_years=None,
+        language=request.language or request.written_language,
+        message="",
+        family_language=request.family_language,
+        sms_wanted=request.sms_wanted,
+    )
+
+
+def join_line(
+    service: Service, search: SlotQuery, family: FamilyDetails, window: Window, now: datetime
+) -> EarlierTimeRequest:
+    """Put a family with no booking in line for a time that fits their search. Flushes; the caller commits."""
+    request = EarlierTimeRequest(
+        service_id=service.id,
+        first_day=window.first_day,
+        last_day=window.last_day,
+        weekdays=window.weekday_text,
+        part_of_day=window.part_of_day,
+        status=EarlierTimeStatus.WAITING,
+        created_at=now,
+        guardian_name=family.guardian_name,
+        guardian_email=family.guardian_email,
+        guardian_phone=family.guardian_phone,
+        sms_wanted=family.sms_wanted,
+        family_language=family.family_language,
+        language=family.language,
+        mode=search.mode,
+        centre_id=search.centre_id,
+        reference=new_reference(),
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+WISH_PURPOSE = "time-wish"
+
+
+def wish_token(request: EarlierTimeRequest) -> str:
+    """The secret token of the link to a wish of a family with no booking."""
+    return make_token(WISH_PURPOSE, request.reference or "")
+
+
+def wish_for_token(token: str) -> EarlierTimeRequest | None:
+    """The wish a link points at, or None for an unknown or forged link."""
+    reference = reference_from_token(WISH_PURPOSE, token)
+    if reference is None:
+        return None
+    return db.session.scalar(select(EarlierTimeRequest).where(EarlierTimeRequest.reference == reference))
 
 
 def decline(held: HeldTime, now: datetime) -> None:
@@ -301,11 +396,11 @@ def line_for_service(service_id: int) -> list[EarlierTimeRequest]:
     return list(
         db.session.scalars(
             select(EarlierTimeRequest)
-            .join(Appointment, Appointment.id == EarlierTimeRequest.appointment_id)
+            .outerjoin(Appointment, Appointment.id == EarlierTimeRequest.appointment_id)
             .where(
                 EarlierTimeRequest.service_id == service_id,
                 EarlierTimeRequest.status.in_(OPEN_EARLIER_STATUSES),
-                Appointment.status == AppointmentStatus.BOOKED,
+                or_(EarlierTimeRequest.appointment_id.is_(None), Appointment.status == AppointmentStatus.BOOKED),
             )
             .order_by(EarlierTimeRequest.created_at, EarlierTimeRequest.id)
         )

@@ -29,6 +29,7 @@ from wtforms.validators import URL, InputRequired, Length, Optional, ValidationE
 from core.forms import (
     CheckboxesField,
     DayField,
+    PageOrder,
     email_address,
     language_choices,
     reachable,
@@ -40,6 +41,7 @@ from core.forms import (
 from core.i18n import time_range
 from core.phone import is_mobile, phone_number
 
+from .earlier_times import Window
 from .models import Absence
 
 MAX_MESSAGE = 500
@@ -312,20 +314,70 @@ class EarlierTimeForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose a part of the day."))],
     )
 
-    # Set by the view: the window must lie between today and the day of the current appointment.
+    # Set by the view: the window must lie between today and the latest day (of the current appointment,
+    # or as far ahead as the service can be booked).
     today: date | None = None
-    appointment_day: date | None = None
+    latest_day: date | None = None
+    too_late = _l("Choose days before your current appointment.")
 
     def validate(self, extra_validators=None) -> bool:
-        """Also: the window is not in the past, ends by the appointment's day, and starts before it ends."""
+        """Also: the window is not in the past, starts by the latest day, and starts before it ends."""
         valid = super().validate(extra_validators)
         first, last = self.first_day.data, self.last_day.data
-        if first is None or last is None or self.today is None or self.appointment_day is None:
+        if first is None or last is None or self.today is None or self.latest_day is None:
             return valid
         if last < self.today:
             return refuse_field(self.last_day, _l("The last day has already passed. Choose days from today on."))
-        if first > self.appointment_day:
-            return refuse_field(self.first_day, _l("Choose days before your current appointment."))
+        if first > self.latest_day:
+            return refuse_field(self.first_day, self.too_late)
         if last < first:
             return refuse_field(self.last_day, _l("The last day must be on or after the first day."))
         return valid
+
+    def window(self) -> Window:
+        """The window a valid form asks for, within today and the latest day."""
+        return Window(
+            max(self.first_day.data, self.today),
+            min(self.last_day.data, self.latest_day),
+            tuple(int(day) for day in self.weekdays.data),
+            self.part_of_day.data,
+        )
+
+
+class WaitForm(PageOrder, EarlierTimeForm):
+    """A family with no booking asks to be told when a time that suits them frees up: who they are, how to reach
+    them, and which days and times suit."""
+
+    PAGE_ORDER = (
+        "guardian_name",
+        "guardian_email",
+        "guardian_phone",
+        "sms_wanted",
+        "family_language",
+        "first_day",
+        "last_day",
+        "weekdays",
+        "part_of_day",
+    )
+    too_late = _l("Times cannot be booked that far ahead yet. Choose earlier days.")
+
+    guardian_name = DetailsForm.guardian_name
+    guardian_email = DetailsForm.guardian_email
+    guardian_phone = DetailsForm.guardian_phone
+    sms_wanted = BooleanField(_l("Tell me by text message"))
+    family_language = SelectField(_l("Language of our emails and text messages to you"), validators=[Optional()])
+
+    # Set by the view: whether text messages can be sent.
+    sms_offered: bool = False
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also: there is a way to tell the family, an email address or a mobile number for text messages."""
+        valid = super().validate(extra_validators) and sms_choice_fits(self)
+        if not valid or (self.guardian_email.data or "").strip() or self.sms_wanted.data:
+            return valid
+        message = (
+            _l("Give an email address, or a mobile number and choose text messages, so we can tell you.")
+            if self.sms_offered
+            else _l("Give an email address, so we can tell you.")
+        )
+        return refuse_field(self.guardian_email, message)

@@ -199,8 +199,20 @@ class EarlierTimeRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    # The booked appointment to move; None for a family with no booking yet, waiting for any time
+    # (then the fields below say whom to tell and what they searched for).
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    guardian_name: Mapped[str] = mapped_column(String(200), default="")
+    guardian_email: Mapped[str] = mapped_column(String(254), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(40), default="")
+    sms_wanted: Mapped[bool] = mapped_column(default=False)
+    family_language: Mapped[str] = mapped_column(String(2), default="")
+    language: Mapped[str] = mapped_column(String(2), default="")
+    mode: Mapped[str] = mapped_column(String(20), default="")
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
+    # Public part of the wish's own link (core.tokens), for families with no booking.
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     # The window, in Helsinki days, and the weekdays (Monday = 0, space-separated) and part of day wanted.
     first_day: Mapped[date]
     last_day: Mapped[date]
@@ -213,8 +225,21 @@ class EarlierTimeRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    appointment: Mapped[Appointment] = relationship()
+    appointment: Mapped[Appointment | None] = relationship()
     offers: Mapped[list[HeldTime]] = relationship(back_populates="request", order_by="HeldTime.id")
+
+    @property
+    def family(self) -> Appointment | EarlierTimeRequest:
+        """Whom to tell and in which language: the appointment's family, or the details given with the wish.
+
+        Both have guardian_name, guardian_email, guardian_phone, sms_wanted and written_language.
+        """
+        return self.appointment if self.appointment is not None else self
+
+    @property
+    def written_language(self) -> str:
+        """The language of messages to a family with no booking."""
+        return self.family_language or self.language
 
     @property
     def weekday_numbers(self) -> tuple[int, ...]:

@@ -23,7 +23,7 @@ from extensions import db
 
 from . import earlier_times, ics
 from .appointments import changeable_until, manage_token
-from .models import Appointment, AppointmentStatus, HeldTime, ProfessionalProfile
+from .models import Appointment, AppointmentStatus, EarlierTimeRequest, HeldTime, ProfessionalProfile
 
 KINDS = ("booked", "moved", "cancelled_by_family", "cancelled_by_staff", "reminder")
 # The code word each kind of notice leaves in the text-message records.
@@ -180,36 +180,69 @@ def text_message(appointment: Appointment, kind: str, manage_url: str, deadline:
 
 
 def notify_offer(held: HeldTime) -> Notified:
-    """Tell the family an earlier time is held for them: when, until when, and the link to take it.
+    """Tell the family a time is held for them: when, until when, and the link to take it.
 
+    An earlier time for a booked appointment, or a time for a family with no booking yet.
     Call after committing the hold; the text message's record is flushed, for the caller to commit.
     """
-    appointment = held.request.appointment
-    with force_locale(appointment.written_language):
-        offer_url = mail.external_url(
-            "booking.earlier_offer", token=earlier_times.offer_token(held), lang=appointment.written_language
+    request = held.request
+    family = request.family
+    with force_locale(family.written_language):
+        url = mail.external_url(
+            "booking.earlier_offer", token=earlier_times.offer_token(held), lang=family.written_language
         )
         when = f"{long_date(held.starts_at)} {clock(held.starts_at)}"
         until = date_and_time(held.expires_at)
-        emailed = False
-        if appointment.guardian_email:
-            context = {"appointment": appointment, "held": held, "offer_url": offer_url, "when": when, "until": until}
-            emailed = mail.send(
-                mail.Email(
-                    to=appointment.guardian_email,
-                    subject=_("An earlier time is free: %(when)s", when=when),
-                    text=render_template("booking/email/earlier_offer.txt", **context),
-                )
-            )
-        texted = appointment.sms_wanted and send_family_text(
-            appointment.guardian_phone,
+        booked = request.appointment is not None
+        subject = (
+            _("An earlier time is free: %(when)s", when=when)
+            if booked
+            else _("A time is free for you: %(when)s", when=when)
+        )
+        text = (
             _(
                 "Famnen: an earlier family centre appointment is free, %(when)s. It is kept for you until "
                 "%(until)s. Take it or keep your time: %(url)s",
                 when=when,
                 until=until,
-                url=offer_url,
-            ),
-            "earlier-offer",
+                url=url,
+            )
+            if booked
+            else _(
+                "Famnen: a family centre appointment is free, %(when)s. It is kept for you until %(until)s. "
+                "Book it or let it go: %(url)s",
+                when=when,
+                until=until,
+                url=url,
+            )
         )
+        context = {"request": request, "family": family, "held": held, "offer_url": url, "until": until}
+        return _tell(family, subject, "booking/email/earlier_offer.txt", context, text, "earlier-offer")
+
+
+def notify_in_line(request: EarlierTimeRequest) -> Notified:
+    """Confirm to a family with no booking that they are in line, with the link to their wish (to stop waiting)."""
+    with force_locale(request.written_language):
+        url = mail.external_url("booking.wish", token=earlier_times.wish_token(request), lang=request.written_language)
+        text = _("Famnen: you are in line for a family centre appointment. See or stop waiting: %(url)s", url=url)
+        context = {"request": request, "family": request, "wish_url": url}
+        subject = _("You are in line for a time")
+        # A text message only when there is no email address to confirm to.
+        return _tell(
+            request,
+            subject,
+            "booking/email/in_line.txt",
+            context,
+            text if not request.guardian_email else "",
+            "in-line",
+        )
+
+
+def _tell(family, subject: str, template: str, context: dict, text: str, purpose: str) -> Notified:
+    """Email ``family`` (rendered from ``template``) and, if they asked for text messages and ``text`` is given,
+    text them; in the current language."""
+    emailed = bool(family.guardian_email) and mail.send(
+        mail.Email(to=family.guardian_email, subject=subject, text=render_template(template, **context))
+    )
+    texted = bool(text) and family.sms_wanted and send_family_text(family.guardian_phone, text, purpose)
     return Notified(emailed=emailed, texted=texted)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from extensions import db
 
 from ..auth.models import StaffRole, User
-from .models import Appointment, WorkingHours
+from ..organisation.models import Service
+from .models import Appointment, EarlierTimeRequest, WorkingHours
 
 # The audit log's basis of a refused appointment or agenda.
 REFUSED = "not their agenda or family centre"
@@ -58,3 +59,16 @@ def access_basis(user: User, professional_id: int) -> str:
     if user.has_role("admin"):
         return "administrator"
     return "reception at the family centre"
+
+
+def can_see_wish(user: User, wish: EarlierTimeRequest) -> bool:
+    """Whether ``user`` sees a family's wish on the waiting list: as they would its appointment, or for a family
+    with no booking, administrators, the service's professionals and reception at the centre asked for."""
+    if wish.appointment is not None:
+        return can_manage(user, wish.appointment)
+    if user.has_role("admin"):
+        return True
+    service = db.session.get(Service, wish.service_id)
+    if user.has_role("professional") and any(person.id == user.id for person in service.professionals):
+        return True
+    return user.has_role("reception") and (wish.centre_id is None or wish.centre_id in centre_ids(user))

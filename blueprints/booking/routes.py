@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -9,20 +11,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from core.access import public
-from core.forms import EmptyForm
+from core.forms import EmptyForm, language_choices
+from core.i18n import current_language
 from core.mail import Notified
+from core.phone import normalise_phone
+from core.rendering import url_with
+from core.sms import sms_enabled
 from core.timeutil import to_local, utcnow
 from core.views import render_form
 from extensions import db
 
-from ..organisation.models import Service
+from ..organisation.models import Centre, Service
 from . import appointments, earlier_times, notifications, times_page
-from .appointments import ChangeNotAllowed, SlotUnavailable
+from .appointments import ChangeNotAllowed, FamilyDetails, SlotUnavailable
 from .details_step import chosen_slot, details_step
-from .forms import EarlierTimeForm, weekday_choices
+from .forms import EarlierTimeForm, WaitForm, weekday_choices
 from .jobs import offer_earlier_times
-from .models import Appointment, HeldStatus
-from .notifications import appointment_place, flash_notified, notify_family
+from .models import OPEN_EARLIER_STATUSES, Appointment, HeldStatus
+from .notifications import appointment_place, flash_notified, notify_family, notify_in_line
 from .time_search import services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")
@@ -58,6 +64,7 @@ def times(slug: str):
         back_text=_("All services"),
         slot_action=url_for("booking.details", slug=service.slug),
         times_url=url_for("booking.times", slug=service.slug),
+        wait_url=url_for("booking.wait", slug=service.slug),
     )
 
 
@@ -239,22 +246,15 @@ def earlier(token: str):
     form = EarlierTimeForm()
     form.weekdays.choices = weekday_choices()
     form.today = to_local(now).date()
-    form.appointment_day = to_local(appointment.starts_at).date()
+    form.latest_day = to_local(appointment.starts_at).date()
     if not form.is_submitted():
         form.first_day.data = max(wish.first_day, form.today) if wish else form.today
-        form.last_day.data = wish.last_day if wish else form.appointment_day
+        form.last_day.data = wish.last_day if wish else form.latest_day
         form.weekdays.data = [str(day) for day in (wish.weekday_numbers if wish else range(5))]
     if form.validate_on_submit():
-        earlier_times.ask(
-            appointment,
-            max(form.first_day.data, form.today),
-            min(form.last_day.data, form.appointment_day),
-            [int(day) for day in form.weekdays.data],
-            form.part_of_day.data,
-            now,
-        )
+        earlier_times.ask(appointment, form.window(), now)
         db.session.commit()
-        offered, _unreached = offer_earlier_times(now)
+        offer_earlier_times(now)  # a time that fits may be free already
         flash(
             _("You are now in line for an earlier time. We tell you by email or text message when one frees up."),
             "success",
@@ -289,19 +289,23 @@ def _offer_link_invalid(error: OfferLinkInvalid):
 @bp.route("/offer/<token>", methods=["GET", "POST"])
 @public
 def earlier_offer(token: str):
-    """An earlier time held for the family: take it (the appointment moves) or keep the current time."""
+    """A time held for the family: take it (their appointment moves, or the time is booked) or let it go."""
     held = earlier_times.offer_for_token(token)
     if held is None:
         raise OfferLinkInvalid()
-    appointment = held.request.appointment
+    wish = held.request
+    appointment = wish.appointment  # None: a family with no booking yet
     now = utcnow()
-    manage_url = url_for("booking.manage", token=appointments.manage_token(appointment))
+    back_url = (
+        url_for("booking.manage", token=appointments.manage_token(appointment))
+        if appointment is not None
+        else url_for("booking.wish", token=earlier_times.wish_token(wish))
+    )
     if request.method == "POST" and EmptyForm().validate_on_submit():
         take = request.form.get("decision") == "take"
         try:
-            if take:
-                earlier_times.accept(held, now)
-            else:
+            taken = earlier_times.accept(held, now) if take else None
+            if not take:
                 earlier_times.decline(held, now)
         except earlier_times.OfferUnavailable as refused:
             db.session.rollback()
@@ -309,26 +313,111 @@ def earlier_offer(token: str):
             return redirect(url_for("booking.earlier_offer", token=token))
         except (ChangeNotAllowed, SlotUnavailable):
             db.session.rollback()
-            flash(_("The earlier time can no longer be taken here. Call us to move your appointment."), "error")
+            flash(_("The time can no longer be taken here. Call us to book it."), "error")
             return redirect(url_for("booking.earlier_offer", token=token))
         db.session.commit()
-        if take:
-            notified = notify_family(appointment, "moved")
+        if taken is not None:
+            notified = notify_family(taken, "moved" if appointment is not None else "booked")
             db.session.commit()  # the text message's record
-        offer_earlier_times(now)  # the freed time (or the declined one) goes to the next family
-        if take:
-            return _to_manage_page(appointment, _("Your appointment has been moved to the earlier time."), notified)
-        flash(_("You keep your current time and stay in line for an earlier one."), "success")
-        return redirect(manage_url)
-    open_now = held.status == HeldStatus.OPEN and held.expires_at > now
+        offer_earlier_times(now)  # the freed time (or the one let go) goes to the next family
+        if taken is not None:
+            message = (
+                _("Your appointment has been moved to the earlier time.")
+                if appointment is not None
+                else _("Your appointment is booked.")
+            )
+            return _to_manage_page(taken, message, notified)
+        flash(
+            _("You keep your current time and stay in line for an earlier one.")
+            if appointment is not None
+            else _("You let the time go and stay in line."),
+            "success",
+        )
+        return redirect(back_url)
     return render_template(
         "booking/earlier_offer.html",
         held=held,
         appointment=appointment,
         token=token,
-        open_now=open_now,
-        manage_url=manage_url,
-        place=appointment_place(appointment),
+        open_now=held.status == HeldStatus.OPEN and held.expires_at > now,
+        back_url=back_url,
+        place=appointment_place(held),
+        service=db.session.get(Service, wish.service_id),
+    )
+
+
+@bp.route("/<slug>/wait", methods=["GET", "POST"])
+@public
+def wait(slug: str):
+    """No time that suits: a family with no booking gets in line to be told when one frees up."""
+    service = service_or_404(slug)
+    _times_form, search = times_page.build_form(service, family=True)
+    now = utcnow()
+    form = WaitForm()
+    form.weekdays.choices = weekday_choices()
+    form.family_language.choices = language_choices()
+    form.sms_offered = sms_enabled()
+    form.today = to_local(now).date()
+    form.latest_day = form.today + timedelta(days=service.max_days_ahead)
+    if not form.is_submitted():
+        form.first_day.data, form.last_day.data = form.today, min(form.latest_day, form.today + timedelta(days=28))
+        form.weekdays.data = [str(day) for day in range(5)]
+        form.family_language.data = current_language()
+    if form.validate_on_submit():
+        family = FamilyDetails(
+            guardian_name=form.guardian_name.data.strip(),
+            guardian_email=(form.guardian_email.data or "").strip().lower(),
+            guardian_phone=normalise_phone(form.guardian_phone.data or ""),
+            child_first_name="",
+            child_age_years=None,
+            language=search.language or "",
+            message="",
+            family_language=form.family_language.data or current_language(),
+            sms_wanted=bool(form.sms_wanted.data),
+        )
+        wish = earlier_times.join_line(service, search, family, form.window(), now)
+        db.session.commit()
+        notify_in_line(wish)
+        db.session.commit()  # the text message's record
+        offer_earlier_times(now)  # a time may have freed up meanwhile
+        flash(_("You are now in line. We tell you when a time that suits you frees up."), "success")
+        return redirect(url_for("booking.wish", token=earlier_times.wish_token(wish)))
+    return render_form(
+        "booking/wait.html",
+        form,
+        service=service,
+        search=search,
+        place=times_page.place_label(
+            search.mode, db.session.get(Centre, search.centre_id) if search.centre_id else None
+        ),
+        back_url=url_with(url_for("booking.times", slug=service.slug)),
+    )
+
+
+@bp.route("/wait/<token>", methods=["GET", "POST"])
+@public
+def wish(token: str):
+    """A family's place in line when they have no booking: what they wait for, a time held for them, stop waiting."""
+    found = earlier_times.wish_for_token(token)
+    if found is None:
+        raise OfferLinkInvalid()
+    now = utcnow()
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        if found.status in OPEN_EARLIER_STATUSES:
+            earlier_times.withdraw(found, now)
+            db.session.commit()
+            offer_earlier_times(now)  # a time held for this family goes to the next one
+            flash(_("You are no longer waiting for a time."), "success")
+        return redirect(url_for("booking.wish", token=token))
+    offer = earlier_times.open_offer(found)
+    return render_template(
+        "booking/wish.html",
+        wish=found,
+        token=token,
+        service=db.session.get(Service, found.service_id),
+        offer=offer if offer is not None and offer.expires_at > now else None,
+        offer_token=earlier_times.offer_token(offer) if offer is not None else None,
+        manage_token=appointments.manage_token(found.appointment) if found.appointment is not None else None,
     )
 
 

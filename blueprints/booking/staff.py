@@ -456,11 +456,14 @@ def earlier_times_list():
     lines = []
     shown = []
     for service in services:
-        wishes = [w for w in earlier_times.line_for_service(service.id) if permissions.can_manage(me, w.appointment)]
+        wishes = [w for w in earlier_times.line_for_service(service.id) if permissions.can_see_wish(me, w)]
         if wishes:
             lines.append((service, [(wish, earlier_times.open_offer(wish)) for wish in wishes]))
-            shown.extend(wish.appointment for wish in wishes)
+            shown.extend(wish.appointment for wish in wishes if wish.appointment is not None)
     _log_shown(shown, "view")
+    no_booking = [wish for _service, wishes in lines for wish, _offer in wishes if wish.appointment is None]
+    if no_booking:
+        record_each(me, [(None, f"time-wish:{wish.id}") for wish in no_booking], "view", "earlier-time waiting list")
     page = render_template("booking/staff/earlier_times.html", lines=lines)
     db.session.commit()  # the audit entries
     return page

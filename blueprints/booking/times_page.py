@@ -295,6 +295,7 @@ def render_times(
     times_url: str,
     slot_method: str = "get",
     moving=None,
+    wait_url: str | None = None,
 ):
     """The "find a time" page (or, for htmx, its week of slots) for any of the flows that use it.
 
@@ -319,6 +320,7 @@ def render_times(
             slot_action=slot_action,
             slot_method=slot_method,
             times_url=times_url,
+            wait_url=wait_url,
         )
         return Markup(html), valid_until
 
@@ -331,6 +333,7 @@ def render_times(
             is_fragment,
             slot_action,
             times_url,
+            wait_url,
         )
         body = generations.cached(AVAILABILITY, key, now, render)
     else:

@@ -28,7 +28,7 @@ from ..activities.models import ActivityDate, Registration
 from ..activities.registration import forget_contact_details, identifies_someone
 from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
-from ..booking.models import Appointment
+from ..booking.models import Appointment, EarlierTimeRequest
 from ..questionnaires.models import Child, Guardian, Guardianship, Response, Visit
 
 
@@ -61,6 +61,14 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
     )
     return [
         ("appointments", Appointment, Appointment.ends_at < now - _months("RETENTION_APPOINTMENT_MONTHS")),
+        (
+            "waiting without a booking",
+            EarlierTimeRequest,
+            and_(
+                EarlierTimeRequest.appointment_id.is_(None),
+                EarlierTimeRequest.last_day < (now - _days("RETENTION_WAITING_DAYS")).date(),
+            ),
+        ),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),
         (

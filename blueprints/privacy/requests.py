@@ -29,6 +29,7 @@ from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
 from ..booking.models import Appointment, EarlierTimeRequest
+from ..organisation.models import Service
 from ..questionnaires import answering
 from ..questionnaires.cases import drop_orphan_guardians
 from ..questionnaires.models import Child, Response, Visit
@@ -66,6 +67,8 @@ class Found:
     registrations: list[Registration] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
+    # Places on the waiting list of families with no booking (their own contact details).
+    time_wishes: list[EarlierTimeRequest] = field(default_factory=list)
 
     @property
     def responses(self) -> list[Response]:
@@ -80,7 +83,7 @@ class Found:
     @property
     def nothing(self) -> bool:
         """Whether nothing at all was found."""
-        return not (self.appointments or self.registrations or self.children or self.visits)
+        return not (self.appointments or self.registrations or self.children or self.visits or self.time_wishes)
 
 
 def find(search: Search) -> Found:
@@ -119,6 +122,7 @@ def find(search: Search) -> Found:
     )
     found.children = children
     found.visits = sorted(visits, key=lambda v: v.created_at)
+    found.time_wishes = [wish for wish in _by_contact(EarlierTimeRequest, search) if wish.appointment_id is None]
     return found
 
 
@@ -130,7 +134,7 @@ def _and_linked(model: type[Appointment] | type[Registration], rows: list, child
     return rows + [row for row in linked if row not in rows]
 
 
-def _by_contact(model: type[Appointment] | type[Registration], search: Search) -> list:
+def _by_contact(model: type[Appointment] | type[Registration] | type[EarlierTimeRequest], search: Search) -> list:
     """The rows of ``model`` whose guardian has the email address or phone number searched for."""
     rows = []
     if search.email:
@@ -158,6 +162,7 @@ def views_of(found: Found) -> list[AuditEntry]:
         [f"appointment:{a.id}" for a in found.appointments]
         + [f"registration:{r.id}" for r in found.registrations]
         + [f"visit:{v.id}" for v in found.visits]
+        + [f"time-wish:{w.id}" for w in found.time_wishes]
     )
     conditions = []
     if found.child_ids:
@@ -249,6 +254,18 @@ def export(found: Found, language: str) -> dict[str, Any]:
             }
             for a in found.appointments
         ],
+        "waiting_for_a_time": [
+            {
+                "service": localized(db.session.get(Service, w.service_id), "name", language),
+                "guardian_name": w.guardian_name,
+                "guardian_email": w.guardian_email,
+                "guardian_phone": w.guardian_phone,
+                "text_messages": w.sms_wanted,
+                "family_language": w.written_language,
+                **_wish(w),
+            }
+            for w in found.time_wishes
+        ],
         "group_activities": [
             {
                 "activity": localized(r.date.activity, "title", language),
@@ -318,6 +335,7 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
     """
     counts = {
         "appointments": len(found.appointments),
+        "time_wishes": len(found.time_wishes),
         "registrations": len(found.registrations),
         "questionnaires": len(found.responses),
         "children": len(found.children),
@@ -332,7 +350,10 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
     appointment_ids = [a.id for a in found.appointments]
     visit_ids = [v.id for v in found.visits]
     child_ids = found.child_ids
+    wish_ids = [w.id for w in found.time_wishes]
     db.session.expunge_all()
+    if wish_ids:
+        db.session.execute(delete(EarlierTimeRequest).where(EarlierTimeRequest.id.in_(wish_ids)))
     if appointment_ids:
         db.session.execute(delete(Appointment).where(Appointment.id.in_(appointment_ids)))
     if visit_ids:

@@ -13,7 +13,7 @@ import json
 from datetime import time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -141,6 +141,15 @@ def erase_data():
         ),
         "success",
     )
+    if counts["time_wishes"]:
+        flash(
+            ngettext(
+                "Also erased: %(num)d place in line for a time.",
+                "Also erased: %(num)d places in line for a time.",
+                counts["time_wishes"],
+            ),
+            "success",
+        )
     return redirect(url_for("privacy.data_requests", **query))
 
 

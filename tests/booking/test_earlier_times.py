@@ -23,7 +23,7 @@ from blueprints.booking.time_search import SlotQuery, find_slots
 from blueprints.organisation.models import Service
 from core import timeutil
 from core.timeutil import to_local, utcnow
-from tests.support.booking import MORNING_TIMES, book_at, fill_morning
+from tests.support.booking import MORNING_TIMES, book_at, coming_working_day, fill_morning
 from tests.support.helpers import sign_in
 from tests.support.live import Browser, GunicornServer, at_once
 
@@ -230,3 +230,63 @@ def test_simultaneous_cancellations_and_acceptances_hold_and_move_each_time_once
     assert len(active_starts) == len(set(active_starts))  # no time booked twice
     assert db.session.get(User, world.professional.id) is not None
     assert not re.search("Traceback", "".join(body for _, body in answers))
+
+
+def join_line(client, world, day: date, **changes):
+    """A family with no booking asks, through the form, to be told of a morning time on ``day``."""
+    path = f"/book/{world.service_slug}/wait?mode=in_person"
+    fields = {
+        "guardian_name": "Nora Nybörjare",
+        "guardian_email": "nora@example.com",
+        "guardian_phone": "040 765 4321",
+        "family_language": "sv",
+        "first_day": day.isoformat(),
+        "last_day": day.isoformat(),
+        "weekdays": list("0123456"),
+        "part_of_day": "morning",
+        **changes,
+    }
+    return client.submit(path, fields, token_from=path)
+
+
+def test_a_family_with_no_booking_waits_and_books_a_freed_time(client, db, world, full_morning, mailbox):
+    day, (_eight, nine, _ten) = full_morning
+    times = client.get(f"/book/{world.service_slug}").text
+    assert "Ingen tid som passar dig?" in times and f"/book/{world.service_slug}/wait" in times
+
+    joined = join_line(client, world, day)
+    assert joined.status_code == 302 and "/book/wait/" in joined.headers["Location"]
+    wish_page = client.get(joined.headers["Location"]).text
+    assert "Du står nu i kö." in wish_page and "Sluta vänta" in wish_page
+    [in_line] = mailbox.to("nora@example.com")
+    assert in_line["Subject"] == "Du står i kö till en tid"
+    assert open_holds(db) == []
+
+    cancel(client, nine)
+    [held] = open_holds(db)
+    assert to_local(held.starts_at).time() == time(9) and held.request.appointment_id is None
+    offer = mailbox.to("nora@example.com")[-1]
+    assert offer["Subject"].startswith("En tid är ledig åt dig")
+    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
+    page = client.get(link.group(1)).text
+    assert "Boka den här tiden" in page and "Nora Nybörjare" in page
+    booked = client.submit(link.group(1), {"decision": "take"}, token_from=link.group(1))
+    assert booked.status_code == 302 and "/book/manage/" in booked.headers["Location"]
+    db.session.expire_all()
+    appointment = db.session.scalar(select(Appointment).where(Appointment.guardian_email == "nora@example.com"))
+    assert to_local(appointment.starts_at).time() == time(9) and appointment.guardian_phone == "+358407654321"
+    assert mailbox.to("nora@example.com")[-1]["Subject"].startswith("Tiden är bokad")
+    assert "Du har bokat en tid." in client.get(joined.headers["Location"]).text
+
+
+def test_waiting_without_a_booking_needs_a_way_to_be_told_and_days_that_can_be_booked(app, client, db, world):
+    day = coming_working_day()
+    no_contact = join_line(client, world, day, guardian_email="", guardian_phone="")
+    assert no_contact.status_code == 422
+    assert "Ge en e-postadress, eller ett mobilnummer och välj textmeddelanden" in no_contact.text
+    too_far = day + timedelta(days=400)
+    refused = join_line(client, world, day, first_day=too_far.isoformat(), last_day=too_far.isoformat())
+    assert refused.status_code == 422 and "Tider kan inte bokas så långt fram ännu." in refused.text
+    # A mobile number and text messages will do instead of an email address.
+    assert join_line(client, world, day, guardian_email="", sms_wanted="y").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(EarlierTimeRequest)) == 1

@@ -281,7 +281,7 @@ def test_audit_entries_are_told_in_the_readers_language(app, language, what, bas
 def test_a_wish_for_an_earlier_time_is_exported_and_erased_with_its_appointment(admin, db, family_data):
     appointment = db.session.scalar(select(Appointment))
     day = to_local(appointment.starts_at).date()
-    earlier_times.ask(appointment, day, day, [0, 1, 2, 3, 4], "morning", utcnow())
+    earlier_times.ask(appointment, earlier_times.Window(day, day, (0, 1, 2, 3, 4), "morning"), utcnow())
     db.session.commit()
     query = {"email": "anna@example.com"}
     data = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)
@@ -290,4 +290,30 @@ def test_a_wish_for_an_earlier_time_is_exported_and_erased_with_its_appointment(
     assert exported["earlier_time_wishes"][0]["status"] == "waiting" and exported["text_messages"] is False
     admin.submit("/admin/data-requests/erase", {**query, "confirm": "radera"}, token_from="/admin/data-requests")
     db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(EarlierTimeRequest)) == 0
+
+
+def test_a_family_waiting_without_a_booking_is_found_exported_and_erased(admin, db, family_centre):
+    from blueprints.booking.appointments import FamilyDetails
+    from blueprints.booking.time_search import SlotQuery
+    from blueprints.organisation.models import Service
+
+    service = db.session.get(Service, family_centre["world"].service_id)
+    details = FamilyDetails("Nora Nybörjare", "nora@example.com", "+358407654321", "", None, "sv", "", "sv", True)
+    today = to_local(utcnow()).date()
+    window = earlier_times.Window(today, today + timedelta(days=7), (0, 1), "any")
+    earlier_times.join_line(service, SlotQuery(service, "phone"), details, window, utcnow())
+    db.session.commit()
+    query = {"phone": "040 765 4321"}
+    assert "Nora" in admin.get("/admin/data-requests", query_string=query).text
+    data = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)
+    [waiting] = data["waiting_for_a_time"]
+    assert waiting["guardian_email"] == "nora@example.com" and waiting["text_messages"] is True
+    done = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "radera"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
+    assert "Också raderat: 1 plats i kön till en tid." in done.text
     assert db.session.scalar(select(func.count()).select_from(EarlierTimeRequest)) == 0
