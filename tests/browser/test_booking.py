@@ -287,3 +287,59 @@ def test_a_parent_on_a_phone_waits_for_an_earlier_time_and_takes_it(new_ui, worl
     db.session.rollback()  # see what the server committed
     assert to_local(db.session.get(type(mine), mine.id).starts_at).hour == 9
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+WAITING = {
+    "sv": {
+        "wait": "Meddela mig när en blir ledig",
+        "name": "Ditt namn",
+        "email": "E-postadress",
+        "join": "Ställ dig i kö",
+        "in_line": "Du står nu i kö.",
+        "book": "Boka den här tiden",
+        "booked": "Din tid är bokad.",
+    },
+    "fi": {
+        "wait": "Kerro minulle, kun sellainen vapautuu",
+        "name": "Nimesi",
+        "email": "Sähköpostiosoite",
+        "join": "Jonota",
+        "in_line": "Olet nyt jonossa.",
+        "book": "Varaan tämän ajan",
+        "booked": "Aikasi on varattu.",
+    },
+}
+
+
+def test_a_parent_with_no_booking_gets_in_line_and_books_the_freed_time(new_ui, world, db, mailbox, language):
+    """No time suits: the parent gets in line from the times page; a morning time frees up and they book it."""
+    from blueprints.booking import appointments
+    from tests.support.booking import fill_morning
+
+    texts = WAITING[language]
+    day, taken = fill_morning(db, world)
+    parent = new_ui(width=360)
+    page = parent.page
+    parent.goto(f"/book/{world.service_slug}")
+    page.get_by_role("link", name=texts["wait"]).click()
+    parent.check()
+    page.get_by_label(texts["name"]).fill("Nora Nybörjare")
+    page.get_by_label(texts["email"]).fill("nora@example.com")
+    page.locator("#first_day").fill(day.isoformat())
+    page.locator("#last_day").fill(day.isoformat())
+    page.get_by_label(EARLIER[language]["mornings"]).check()
+    page.get_by_role("button", name=texts["join"]).click()
+    parent.check()
+    expect(page.locator(".flashes")).to_contain_text(texts["in_line"])
+
+    other = new_ui()
+    other.goto(f"/book/manage/{appointments.manage_token(taken[0])}/cancel")
+    other.page.locator("form button.button-danger").click()
+    other.check()
+    offer = mailbox.to("nora@example.com")[-1]
+    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
+    parent.goto(link.group(1))
+    page.get_by_role("button", name=texts["book"]).click()
+    parent.check()
+    expect(page.locator(".flashes")).to_contain_text(texts["booked"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
