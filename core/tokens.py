@@ -15,6 +15,10 @@ import hmac
 import secrets
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from extensions import db
 
 
 def new_reference() -> str:
@@ -39,3 +43,12 @@ def reference_from_token(purpose: str, token: str) -> str | None:
     if not reference or not signature or len(token) > 100:
         return None
     return reference if hmac.compare_digest(signature, _signature(purpose, reference)) else None
+
+
+def row_for_token(reference_column: InstrumentedAttribute, purpose: str, token: str):
+    """The row whose ``reference_column`` holds the reference of a token signed for ``purpose``; None for an
+    unknown or forged link."""
+    reference = reference_from_token(purpose, token)
+    if reference is None:
+        return None
+    return db.session.scalar(select(reference_column.class_).where(reference_column == reference))

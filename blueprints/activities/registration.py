@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 
-from core.tokens import make_token, new_reference, reference_from_token
+from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
 from ..auth.models import User
@@ -98,10 +98,7 @@ def manage_token(registration: Registration) -> str:
 
 def registration_for_token(token: str) -> Registration | None:
     """The registration a manage link points at, or None for an unknown or forged link."""
-    reference = reference_from_token(MANAGE_PURPOSE, token)
-    if reference is None:
-        return None
-    return db.session.scalar(select(Registration).where(Registration.reference == reference))
+    return row_for_token(Registration.reference, MANAGE_PURPOSE, token)
 
 
 def closes_at(date: ActivityDate) -> datetime:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.timeutil import to_local
-from core.tokens import make_token, new_reference, reference_from_token
+from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
 from ..auth.models import User
@@ -67,10 +67,7 @@ def manage_token(appointment: Appointment) -> str:
 
 def appointment_for_token(token: str) -> Appointment | None:
     """The appointment a manage link points at, or None for an unknown or forged link."""
-    reference = reference_from_token(MANAGE_PURPOSE, token)
-    if reference is None:
-        return None
-    return db.session.scalar(select(Appointment).where(Appointment.reference == reference))
+    return row_for_token(Appointment.reference, MANAGE_PURPOSE, token)
 
 
 def lock_professional(professional_id: int) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.timeutil import to_local
-from core.tokens import make_token, new_reference, reference_from_token
+from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
 from ..organisation.models import Service
@@ -241,10 +241,7 @@ def offer_token(held: HeldTime) -> str:
 
 def offer_for_token(token: str) -> HeldTime | None:
     """The offer a link points at, or None for an unknown or forged link."""
-    reference = reference_from_token(OFFER_PURPOSE, token)
-    if reference is None:
-        return None
-    return db.session.scalar(select(HeldTime).where(HeldTime.reference == reference))
+    return row_for_token(HeldTime.reference, OFFER_PURPOSE, token)
 
 
 def _decide(held: HeldTime, status: HeldStatus, now: datetime) -> None:
@@ -336,10 +333,7 @@ def wish_token(request: EarlierTimeRequest) -> str:
 
 def wish_for_token(token: str) -> EarlierTimeRequest | None:
     """The wish a link points at, or None for an unknown or forged link."""
-    reference = reference_from_token(WISH_PURPOSE, token)
-    if reference is None:
-        return None
-    return db.session.scalar(select(EarlierTimeRequest).where(EarlierTimeRequest.reference == reference))
+    return row_for_token(EarlierTimeRequest.reference, WISH_PURPOSE, token)
 
 
 def decline(held: HeldTime, now: datetime) -> None:

@@ -93,7 +93,7 @@ def _to_manage_page(appointment: Appointment, message: str, notified: Notified):
 
 
 class LinkInvalid(Exception):
-    """A manage link that points at no appointment."""
+    """A family's link (an appointment, an offer, a place in line) that points at nothing."""
 
 
 @bp.errorhandler(LinkInvalid)
@@ -277,22 +277,13 @@ def earlier_stop(token: str):
     return redirect(url_for("booking.manage", token=token))
 
 
-class OfferLinkInvalid(Exception):
-    """An offer link that points at no offer."""
-
-
-@bp.errorhandler(OfferLinkInvalid)
-def _offer_link_invalid(error: OfferLinkInvalid):
-    return render_template("booking/link_invalid.html"), 404
-
-
 @bp.route("/offer/<token>", methods=["GET", "POST"])
 @public
 def earlier_offer(token: str):
     """A time held for the family: take it (their appointment moves, or the time is booked) or let it go."""
     held = earlier_times.offer_for_token(token)
     if held is None:
-        raise OfferLinkInvalid()
+        raise LinkInvalid()
     wish = held.request
     appointment = wish.appointment  # None: a family with no booking yet
     now = utcnow()
@@ -400,7 +391,7 @@ def wish(token: str):
     """A family's place in line when they have no booking: what they wait for, a time held for them, stop waiting."""
     found = earlier_times.wish_for_token(token)
     if found is None:
-        raise OfferLinkInvalid()
+        raise LinkInvalid()
     now = utcnow()
     if request.method == "POST" and EmptyForm().validate_on_submit():
         if found.status in OPEN_EARLIER_STATUSES:

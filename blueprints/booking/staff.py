@@ -17,7 +17,7 @@ from core.mail import external_url
 from core.phone import display_phone
 from core.rendering import render_page_or_fragment, wants_fragment
 from core.timeutil import local_days, local_to_utc, parse_day, to_local, utcnow
-from core.tokens import make_token, new_reference, reference_from_token
+from core.tokens import make_token, new_reference, row_for_token
 from core.views import render_form
 from extensions import db
 
@@ -419,12 +419,7 @@ def calendar():
 @public
 def calendar_feed(token: str):
     """A professional's appointments as a calendar feed: service and time, names only if chosen."""
-    reference = reference_from_token(FEED_PURPOSE, token)
-    profile = (
-        db.session.scalar(select(ProfessionalProfile).where(ProfessionalProfile.calendar_reference == reference))
-        if reference
-        else None
-    )
+    profile = row_for_token(ProfessionalProfile.calendar_reference, FEED_PURPOSE, token)
     if profile is None:
         abort(404)
     now = utcnow()

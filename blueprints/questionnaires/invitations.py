@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from core.tokens import make_token, new_reference, reference_from_token
+from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
 from ..auth.models import User
@@ -178,8 +178,7 @@ def visit_token(visit: Visit) -> str:
 
 def visit_for_token(token: str) -> Visit | None:
     """The visit a family's link points at, or None for an unknown or forged link."""
-    reference = reference_from_token(VISIT_PURPOSE, token)
-    return db.session.scalar(select(Visit).where(Visit.reference == reference)) if reference else None
+    return row_for_token(Visit.reference, VISIT_PURPOSE, token)
 
 
 def response_token(response: Response) -> str:
@@ -189,8 +188,7 @@ def response_token(response: Response) -> str:
 
 def response_for_token(token: str) -> Response | None:
     """The response a questionnaire's pages point at, or None for an unknown or forged link."""
-    reference = reference_from_token(RESPONSE_PURPOSE, token)
-    return db.session.scalar(select(Response).where(Response.reference == reference)) if reference else None
+    return row_for_token(Response.reference, RESPONSE_PURPOSE, token)
 
 
 def status(response: Response, now: datetime) -> Status:
