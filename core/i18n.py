@@ -185,9 +185,14 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"{date_and_time(start)}–{date_and_time(end)}"
 
 
+def day_and_time(moment: datetime) -> str:
+    """A date with its weekday and a time of day, e.g. "tisdag 3 december 2026 9.30"."""
+    return f"{long_date(moment)} {clock(moment)}"
+
+
 def day_and_hours(start: datetime, end: datetime) -> str:
     """A date with its weekday and the hours on it, e.g. "tisdag 3 december 2026 9.30–10.15"."""
-    return f"{long_date(start)} {clock(start)}–{clock(end)}"
+    return f"{day_and_time(start)}–{clock(end)}"
 
 
 def init_app(app: Flask) -> None:
@@ -214,6 +219,7 @@ def init_app(app: Flask) -> None:
         short_date=short_date,
         long_date=long_date,
         weekday_and_day=weekday_and_day,
+        day_and_time=day_and_time,
         clock=clock,
         date_and_time=date_and_time,
     )

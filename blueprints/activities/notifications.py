@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from core import mail
 from core.calendar_files import email_attachment, single_event_file
-from core.i18n import clock, localized, long_date, pick
+from core.i18n import day_and_time, localized, pick
 from core.mail import Notified
 from core.sms import send_family_text
 from core.timeutil import utcnow
@@ -46,7 +46,7 @@ def _subject(kind: str, registration: Registration) -> str:
     activity_date = registration.date
     values = {
         "title": localized(activity_date.activity, "title"),
-        "when": f"{long_date(activity_date.starts_at)} {clock(activity_date.starts_at)}",
+        "when": day_and_time(activity_date.starts_at),
     }
     subjects = {
         "confirmed": _("Registration confirmed: %(title)s, %(when)s", **values),
@@ -143,7 +143,7 @@ def _text(registration: Registration, kind: str) -> bool:
     """Send the family the text message for ``kind``, with a link to their registration, in their language."""
     with force_locale(registration.language):
         starts_at = registration.date.starts_at
-        when = f"{long_date(starts_at)} {clock(starts_at)}"
+        when = day_and_time(starts_at)
         url = mail.external_url("activities.manage", token=manage_token(registration), lang=registration.language)
         text = SMS_TEXTS[kind](when) + " " + _("Details: %(url)s", url=url)
     return send_family_text(registration.guardian_phone, text, f"activity-{kind.replace('_', '-')}")

@@ -14,7 +14,7 @@ from icalendar import Event
 
 from core import mail
 from core.calendar_files import email_attachment, single_event_file
-from core.i18n import clock, date_and_time, localized, long_date, pick
+from core.i18n import date_and_time, day_and_time, localized, pick
 from core.mail import Notified
 from core.phone import display_phone
 from core.sms import send_family_text
@@ -37,7 +37,7 @@ SMS_PURPOSES = {
 
 
 def _subject(kind: str, appointment: Appointment) -> str:
-    when = f"{long_date(appointment.starts_at)} {clock(appointment.starts_at)}"
+    when = day_and_time(appointment.starts_at)
     service = localized(appointment.service, "name")
     subjects = {
         "booked": _("Appointment booked: %(service)s, %(when)s", service=service, when=when),
@@ -150,7 +150,7 @@ def text_message(appointment: Appointment, kind: str, manage_url: str, deadline:
     A text message may be read by anyone who sees the phone, so it says "family centre
     appointment" whatever the service is (a psychologist's name would tell a health matter).
     """
-    when = f"{long_date(appointment.starts_at)} {clock(appointment.starts_at)}"
+    when = day_and_time(appointment.starts_at)
     phone = current_app.config["SUPPORT_PHONE"]
     if kind == "booked":
         text = _("Famnen: your family centre appointment is booked for %(when)s.", when=when)
@@ -191,7 +191,7 @@ def notify_offer(held: HeldTime) -> Notified:
         url = mail.external_url(
             "booking.earlier_offer", token=earlier_times.offer_token(held), lang=family.written_language
         )
-        when = f"{long_date(held.starts_at)} {clock(held.starts_at)}"
+        when = day_and_time(held.starts_at)
         until = date_and_time(held.expires_at)
         booked = request.appointment is not None
         subject = (
