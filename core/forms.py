@@ -83,8 +83,7 @@ def reachable(form, message) -> bool:
     """
     if (form.guardian_email.data or "").strip() or (form.guardian_phone.data or "").strip():
         return True
-    form.guardian_email.errors = list(form.guardian_email.errors) + [message]
-    return False
+    return refuse_field(form.guardian_email, message)
 
 
 def refuse_field(field, message) -> bool:

@@ -26,6 +26,7 @@ from core.forms import (
     email_address,
     language_choices,
     reachable,
+    refuse_field,
     sms_choice_fits,
     text_field,
     tidy_text,
@@ -219,7 +220,7 @@ class ActivityForm(FlaskForm):
         elif self.meeting_url.data and not self.meeting_url.data.startswith("https://") and not self.meeting_url.errors:
             problems.append((self.meeting_url, _l("Enter a full address starting with https://.")))
         for field, message in problems:
-            field.errors = list(field.errors) + [message]
+            refuse_field(field, message)
         return valid and not problems
 
 

@@ -17,7 +17,7 @@ from config import LANGUAGES
 from core import generations
 from core.access import public
 from core.calendar_files import FEED_AHEAD, FEED_PAST, feed
-from core.forms import EmptyForm
+from core.forms import EmptyForm, refuse_field
 from core.i18n import LANGUAGE_NAMES, current_language, localized
 from core.mail import external_url
 from core.phone import normalise_phone
@@ -205,7 +205,7 @@ def party_from(form: PartyForm) -> Party:
 def explain_refusal(form, error: RegistrationClosed | NotEnoughPlaces) -> None:
     """Put the reason a registration was refused on the form, where the error summary shows it."""
     if isinstance(error, NotEnoughPlaces):
-        form.adults.errors = list(form.adults.errors) + [not_enough_places_message(error)]
+        refuse_field(form.adults, not_enough_places_message(error))
     else:
         form.form_errors.append(str(CLOSED_MESSAGES[error.reason]))
 

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.access import current_staff, staff
 from core.downloads import attachment_headers, csv_cell
-from core.forms import EmptyForm
+from core.forms import EmptyForm, refuse_field
 from core.i18n import language_list, localized
 from core.ids import parse_id
 from core.phone import display_phone
@@ -207,7 +207,7 @@ def edit(activity_id: int | None = None):
             )
         return redirect(url_for("activities_staff.activity", activity_id=saved.id))
     if form.is_submitted() and not form.centre.data and not none_allowed:
-        form.centre.errors = list(form.centre.errors) + [_("Choose the family centre.")]
+        refuse_field(form.centre, _("Choose the family centre."))
     return render_form("activities/staff/activity_form.html", form, activity=activity)
 
 

@@ -37,6 +37,7 @@ from .appointments import (
     SlotUnavailable,
     book,
     family_can_change,
+    is_bookable,
     lock_professional,
     move,
 )
@@ -53,7 +54,6 @@ from .models import (
 from .time_search import SlotChoice, SlotQuery, find_slots
 
 OFFER_PURPOSE = "earlier-time-offer"
-PARTS_OF_DAY = ("any", "morning", "afternoon")
 # Mornings end at noon; afternoons start there.
 NOON = time(12)
 
@@ -111,6 +111,12 @@ def open_offer(request: EarlierTimeRequest | None) -> HeldTime | None:
     if request is None:
         return None
     return next((held for held in request.offers if held.status == HeldStatus.OPEN), None)
+
+
+def offer_on_hold(request: EarlierTimeRequest | None, now: datetime) -> HeldTime | None:
+    """The time held for this wish that the family can still take (the job may not have let an expired one go)."""
+    held = open_offer(request)
+    return held if held is not None and held.expires_at > now else None
 
 
 def ask(appointment: Appointment, window: Window, now: datetime) -> EarlierTimeRequest:
@@ -200,12 +206,10 @@ def hold(request: EarlierTimeRequest, slot: Slot, now: datetime) -> HeldTime:
         raise OfferUnavailable("taken")
     db.session.refresh(request)
     search = search_of(request)
-    # Checked again under the lock: the search above may have read before another booking.
-    day = to_local(slot.starts_at).date()
-    query = SlotQuery(search.service, search.mode, slot.centre_id, professional_id=slot.professional_id)
-    if slot not in find_slots(query, day, day, now):
-        raise OfferUnavailable("taken")
     service = search.service
+    # Checked again under the lock: the search above may have read before another booking.
+    if not is_bookable(service, SlotChoice(search.mode, slot.professional_id, slot.centre_id, slot.starts_at), now):
+        raise OfferUnavailable("taken")
     held = HeldTime(
         request_id=request.id,
         professional_id=slot.professional_id,

@@ -108,8 +108,6 @@ class DetailsForm(FlaskForm):
         A family who gives a mobile number and no email address gets text messages, so that the
         confirmation reaches them.
         """
-        if not self.sms_offered:
-            self.sms_wanted.data = False
         valid = super().validate(extra_validators)
         return self._contact_fits_visit() and valid
 

@@ -95,7 +95,16 @@ class AppointmentStatus(enum.StrEnum):
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
 
 
-class Appointment(db.Model):
+class WrittenToFamily:
+    """Rows with ``language`` (of the visit) and ``family_language`` (the family's own, may be empty)."""
+
+    @property
+    def written_language(self) -> str:
+        """The language emails, text messages and links to the family are in."""
+        return self.family_language or self.language
+
+
+class Appointment(WrittenToFamily, db.Model):
     """A booked appointment of a family with a professional."""
 
     __tablename__ = "appointment"
@@ -165,11 +174,6 @@ class Appointment(db.Model):
         """Whether the appointment still holds its time."""
         return self.status in ACTIVE_STATUSES
 
-    @property
-    def written_language(self) -> str:
-        """The language emails, text messages and links to the family are in."""
-        return self.family_language or self.language
-
 
 class EarlierTimeStatus(enum.StrEnum):
     """Where a family's wish for an earlier time stands."""
@@ -185,7 +189,7 @@ class EarlierTimeStatus(enum.StrEnum):
 OPEN_EARLIER_STATUSES = (EarlierTimeStatus.WAITING, EarlierTimeStatus.OFFERED)
 
 
-class EarlierTimeRequest(db.Model):
+class EarlierTimeRequest(WrittenToFamily, db.Model):
     """A family's wish to be offered an earlier time for their booked appointment, within a window."""
 
     __tablename__ = "earlier_time_request"
@@ -235,11 +239,6 @@ class EarlierTimeRequest(db.Model):
         Both have guardian_name, guardian_email, guardian_phone, sms_wanted and written_language.
         """
         return self.appointment if self.appointment is not None else self
-
-    @property
-    def written_language(self) -> str:
-        """The language of messages to a family with no booking."""
-        return self.family_language or self.language
 
     @property
     def weekday_numbers(self) -> tuple[int, ...]:

@@ -115,11 +115,11 @@ def manage(token: str):
     appointment = _appointment_or_404(token)
     now = utcnow()
     wish = earlier_times.open_request(appointment)
-    offer = earlier_times.open_offer(wish)
+    offer = earlier_times.offer_on_hold(wish, now)
     return render_template(
         "booking/manage.html",
         wish=wish,
-        offer=offer if offer is not None and offer.expires_at > now else None,
+        offer=offer,
         offer_token=earlier_times.offer_token(offer) if offer is not None else None,
         appointment=appointment,
         token=token,
@@ -400,13 +400,13 @@ def wish(token: str):
             offer_earlier_times(now)  # a time held for this family goes to the next one
             flash(_("You are no longer waiting for a time."), "success")
         return redirect(url_for("booking.wish", token=token))
-    offer = earlier_times.open_offer(found)
+    offer = earlier_times.offer_on_hold(found, now)
     return render_template(
         "booking/wish.html",
         wish=found,
         token=token,
         service=db.session.get(Service, found.service_id),
-        offer=offer if offer is not None and offer.expires_at > now else None,
+        offer=offer,
         offer_token=earlier_times.offer_token(offer) if offer is not None else None,
         manage_token=appointments.manage_token(found.appointment) if found.appointment is not None else None,
     )
