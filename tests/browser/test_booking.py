@@ -250,6 +250,26 @@ EARLIER = {
 }
 
 
+def choose_the_taken_morning(page, day, mornings: str) -> None:
+    """Fill a waiting form's window with only ``day``'s mornings (other days of this world are free)."""
+    page.locator("#first_day").fill(day.isoformat())
+    page.locator("#last_day").fill(day.isoformat())
+    page.get_by_label(mornings).check()
+
+
+def free_up_and_open_the_offer(new_ui, parent, mailbox, freed, email: str) -> None:
+    """Another family cancels ``freed`` in a browser of their own; ``parent`` opens the offer the email links to."""
+    from blueprints.booking import appointments
+
+    other = new_ui()
+    other.goto(f"/book/manage/{appointments.manage_token(freed)}/cancel")
+    other.page.locator("form button.button-danger").click()
+    other.check()
+    offer = mailbox.to(email)[-1]
+    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
+    parent.goto(link.group(1))
+
+
 def test_a_parent_on_a_phone_waits_for_an_earlier_time_and_takes_it(new_ui, world, db, mailbox, language):
     """A parent asks for an earlier morning; when one frees up they get the link by email and take it."""
     from blueprints.booking import appointments
@@ -264,23 +284,14 @@ def test_a_parent_on_a_phone_waits_for_an_earlier_time_and_takes_it(new_ui, worl
     parent.goto(f"/book/manage/{appointments.manage_token(mine)}")
     page.get_by_role("link", name=texts["ask"]).click()
     parent.check()
-    # Only the taken morning's day: other days of this world are free around the clock.
-    page.locator("#first_day").fill(day.isoformat())
-    page.locator("#last_day").fill(day.isoformat())
-    page.get_by_label(texts["mornings"]).check()
+    choose_the_taken_morning(page, day, texts["mornings"])
     page.get_by_role("button", name=texts["join"]).click()
     parent.check()
     expect(page.locator(".flashes")).to_contain_text(texts["in_line"])
 
-    # The family at 9 cancels; the time is held for this parent, who gets the link by email.
-    other = new_ui()
-    cancel_path = f"/book/manage/{appointments.manage_token(taken[1])}/cancel"
-    other.goto(cancel_path)
-    other.page.locator("form button.button-danger").click()
-    other.check()
-    [offer] = [m for m in mailbox.to("anna@example.com")]
-    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
-    parent.goto(link.group(1))
+    # The family at 9 cancels; the time is held for this parent, who gets the link by email (the only one).
+    free_up_and_open_the_offer(new_ui, parent, mailbox, taken[1], "anna@example.com")
+    assert len(mailbox.to("anna@example.com")) == 1
     page.get_by_role("button", name=texts["take"]).click()
     parent.check()
     expect(page.locator(".flashes")).to_contain_text(texts["moved"])
@@ -313,7 +324,6 @@ WAITING = {
 
 def test_a_parent_with_no_booking_gets_in_line_and_books_the_freed_time(new_ui, world, db, mailbox, language):
     """No time suits: the parent gets in line from the times page; a morning time frees up and they book it."""
-    from blueprints.booking import appointments
     from tests.support.booking import fill_morning
 
     texts = WAITING[language]
@@ -325,20 +335,12 @@ def test_a_parent_with_no_booking_gets_in_line_and_books_the_freed_time(new_ui, 
     parent.check()
     page.get_by_label(texts["name"]).fill("Nora Nybörjare")
     page.get_by_label(texts["email"]).fill("nora@example.com")
-    page.locator("#first_day").fill(day.isoformat())
-    page.locator("#last_day").fill(day.isoformat())
-    page.get_by_label(EARLIER[language]["mornings"]).check()
+    choose_the_taken_morning(page, day, EARLIER[language]["mornings"])
     page.get_by_role("button", name=texts["join"]).click()
     parent.check()
     expect(page.locator(".flashes")).to_contain_text(texts["in_line"])
 
-    other = new_ui()
-    other.goto(f"/book/manage/{appointments.manage_token(taken[0])}/cancel")
-    other.page.locator("form button.button-danger").click()
-    other.check()
-    offer = mailbox.to("nora@example.com")[-1]
-    link = re.search(r"http://localhost(/book/offer/\S+)", offer.get_body(preferencelist=("plain",)).get_content())
-    parent.goto(link.group(1))
+    free_up_and_open_the_offer(new_ui, parent, mailbox, taken[0], "nora@example.com")
     page.get_by_role("button", name=texts["book"]).click()
     parent.check()
     expect(page.locator(".flashes")).to_contain_text(texts["booked"])
