@@ -20,6 +20,8 @@ from blueprints.auth.routes import bp as auth_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.booking.staff import bp as booking_staff_bp
+from blueprints.chat.routes import bp as chat_bp
+from blueprints.chat.staff import bp as chat_staff_bp
 from blueprints.demo.commands import register_commands as demo_commands
 from blueprints.operations.commands import register_commands as operations_commands
 from blueprints.operations.routes import bp as operations_bp
@@ -41,11 +43,13 @@ BLUEPRINTS = (
     public_bp,
     booking_bp,
     activities_bp,
+    chat_bp,
     questionnaires_bp,
     auth_bp,
     staff_bp,
     booking_staff_bp,
     activities_staff_bp,
+    chat_staff_bp,
     questionnaires_staff_bp,
     reports_bp,
     admin_bp,

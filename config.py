@@ -56,6 +56,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MUNICIPALITY_LOGO": "",
         "SUPPORT_EMAIL": "familjecenter@example.fi",
         "SUPPORT_PHONE": "+358 19 000 0000",
+        # The crisis line shown on the chat pages next to 112, per language (MIELI's crisis helpline).
+        "CRISIS_PHONE": {"sv": "09 2525 0112", "fi": "09 2525 0111", "en": "09 2525 0116"},
         # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
         # MAIL_OUTBOX_DIR instead of being sent; that is the default outside
         # production, so a demo never mails real addresses by accident.
@@ -123,6 +125,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # A family with no booking who waited for a time: their details go this many days after the last day
         # they waited for (a booked time keeps its appointment's retention).
         "RETENTION_WAITING_DAYS": 30,
+        # Chat conversations (with their messages): days after they ended.
+        "RETENTION_CHAT_DAYS": 90,
         # The audit log of views of client data: the Client Data Act (703/2023) asks for years.
         "RETENTION_AUDIT_MONTHS": 144,
         # Sign-in attempts and old staff sessions: days.

@@ -42,6 +42,8 @@ SUBJECTS = {
     "registration": _l("group activity registration"),
     "audit-log": _l("the audit log"),
     "data-request": _l("data request"),
+    "chat": _l("chat conversation"),
+    "chat-queue": _l("a chat channel's queue"),
 }
 BASES = {
     "own appointments": _l("their own appointments"),
@@ -55,6 +57,8 @@ BASES = {
     "does not manage the activity": _l("does not manage the group activity"),
     "administration of the audit log": _l("administration of the audit log"),
     "data request": _l("answering a data request"),
+    "answers the chat channel": _l("answers the chat channel"),
+    "does not answer the chat channel": _l("does not answer the chat channel"),
 }
 SHARED_CASE = re.compile(r"case shared by (?P<name>.+) on (?P<day>\d{4}-\d{2}-\d{2})")
 

@@ -11,6 +11,7 @@ from blueprints.activities.demo import seed_activities
 from blueprints.auth.demo import print_demo_sign_ins, seed_staff
 from blueprints.auth.models import User
 from blueprints.booking.demo import seed_booking
+from blueprints.chat.demo import seed_chat
 from blueprints.organisation.demo import seed_organisation
 from blueprints.questionnaires.demo import seed_questionnaires
 from extensions import db
@@ -30,7 +31,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
         created = seed_organisation() + seed_staff()
         db.session.commit()
         created += seed_booking() + seed_questionnaires()
-        created += seed_activities()
+        created += seed_activities() + seed_chat()
         click.echo(f"Demo data ready ({created} new records).")
     print_demo_sign_ins()
 

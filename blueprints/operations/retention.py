@@ -29,6 +29,7 @@ from ..activities.registration import forget_contact_details, identifies_someone
 from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment, EarlierTimeRequest
+from ..chat.models import Conversation
 from ..questionnaires.models import Child, Guardian, Guardianship, Response, Visit
 
 
@@ -68,6 +69,12 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
                 EarlierTimeRequest.appointment_id.is_(None),
                 EarlierTimeRequest.last_day < (now - _days("RETENTION_WAITING_DAYS")).date(),
             ),
+        ),
+        # A chat goes with its messages that long after it ended (or began, when nobody ended it).
+        (
+            "chat conversations",
+            Conversation,
+            func.coalesce(Conversation.ended_at, Conversation.created_at) < now - _days("RETENTION_CHAT_DAYS"),
         ),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),

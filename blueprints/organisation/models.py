@@ -59,19 +59,24 @@ class Centre(db.Model):
     )
 
 
-class Service(db.Model):
-    """A service families can use, such as the child health clinic or speech therapy."""
+class NamedAndDescribed:
+    """The name and description families read, in Swedish, Finnish and English (shown with ``localized``)."""
 
-    __tablename__ = "service"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
     name_sv: Mapped[str] = mapped_column(String(200))
     name_fi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_fi: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class Service(NamedAndDescribed, db.Model):
+    """A service families can use, such as the child health clinic or speech therapy."""
+
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     # How the service is given; at least one is on.
     in_person: Mapped[bool] = mapped_column(default=True)

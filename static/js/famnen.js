@@ -7,7 +7,9 @@
    - keeps what a family typed into a form marked data-keep-typed in this tab (sessionStorage)
      until the form is sent, so switching the language or reloading does not empty it;
    - announces failed htmx requests in the page's live region (WCAG 4.1.3);
-   - shows "print" buttons (data-print), which need a script to open the print dialog. */
+   - shows "print" buttons (data-print), which need a script to open the print dialog;
+   - keeps a chat's long-polling request (data-chat-poller) going through dropped connections and
+     server restarts, and puts the focus back in the message box after a message was sent. */
 (function () {
   "use strict";
 
@@ -150,7 +152,49 @@
     if (!focusErrorSummary(event.target)) { focusNewContent(event); }
   });
 
-  document.addEventListener("htmx:sendError", function () {
-    announce(document.body.getAttribute("data-offline-message"));
+  function isPoller(element) {
+    return Boolean(element && element.hasAttribute && element.hasAttribute("data-chat-poller"));
+  }
+
+  // A chat's waiting request that failed is asked again after a pause that grows to half a minute;
+  // the browser says once that the connection dropped, and once that it is back.
+  var pollerFailures = 0;
+  function retryPoller(poller) {
+    pollerFailures += 1;
+    if (pollerFailures === 1) { announce(document.body.getAttribute("data-offline-message")); }
+    window.setTimeout(function () {
+      if (document.body.contains(poller)) { htmx.trigger(poller, "chat-retry"); }
+    }, Math.min(30000, 1000 * Math.pow(2, pollerFailures)));
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isPoller(event.detail.elt)) { return; }
+    if (event.detail.xhr.status >= 500) {
+      event.detail.shouldSwap = false;
+      retryPoller(event.detail.elt);
+    } else if (event.detail.xhr.status < 300 && pollerFailures) {
+      pollerFailures = 0;
+      announce(document.body.getAttribute("data-online-message"));
+    }
+  });
+
+  document.addEventListener("htmx:timeout", function (event) {
+    if (isPoller(event.detail.elt)) { retryPoller(event.detail.elt); }
+  });
+
+  // A message sent: the fresh message box replaced the old one, so the focus goes back into it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var form = document.getElementById("message-form");
+    if (form && event.detail.elt && event.detail.elt.id === "message-form" && !form.querySelector("[aria-invalid]")) {
+      form.querySelector("[data-chat-input]").focus();
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isPoller(event.detail.elt)) {
+      retryPoller(event.detail.elt);
+    } else {
+      announce(document.body.getAttribute("data-offline-message"));
+    }
   });
 }());

@@ -18,7 +18,27 @@ FRAGMENT_PAGE = (
 FRAGMENT_PARENTS = {"<li": ("<ul>", "</ul>"), "<tr": ("<table><tbody>", "</tbody></table>")}
 
 
-OUT_OF_BAND = re.compile(r"<div data-hx-swap-oob=[^>]*>.*?</div>", re.DOTALL)
+OUT_OF_BAND_START = "<div data-hx-swap-oob="
+DIV_TAG = re.compile(r"<div[\s>]|</div>")
+
+
+def split_out_of_band(markup: str) -> tuple[str, str]:
+    """The fragment without its out-of-band ``<div>`` parts, and those parts (each up to its own closing tag,
+    whatever ``<div>`` elements it holds)."""
+    main, parts = [], []
+    position = 0
+    while (start := markup.find(OUT_OF_BAND_START, position)) != -1:
+        main.append(markup[position:start])
+        depth, end = 0, len(markup)
+        for tag in DIV_TAG.finditer(markup, start):
+            depth += -1 if tag.group(0) == "</div>" else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        parts.append(markup[start:end])
+        position = end
+    main.append(markup[position:])
+    return "".join(main), "".join(parts)
 
 
 def as_document(markup: str) -> str:
@@ -29,8 +49,7 @@ def as_document(markup: str) -> str:
     """
     if markup.lstrip().lower().startswith("<!doctype"):
         return markup
-    out_of_band = "".join(OUT_OF_BAND.findall(markup))
-    main = OUT_OF_BAND.sub("", markup)
+    main, out_of_band = split_out_of_band(markup)
     opening, closing = FRAGMENT_PARENTS.get(main.lstrip()[:3], ("", ""))
     return FRAGMENT_PAGE.format(opening + main + closing + out_of_band)
 

@@ -23,7 +23,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 class GunicornServer:
     """Famnen under gunicorn with several worker processes, configured through the environment."""
 
-    def __init__(self, database_url: str, outbox: Path, workers: int = 4) -> None:
+    def __init__(self, database_url: str, outbox: Path, workers: int = 4, threads: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {
@@ -45,6 +45,8 @@ class GunicornServer:
                 "gunicorn",
                 "--workers",
                 str(workers),
+                # Threads as in production (deploy/gunicorn.conf.py), where chats wait for news in threads.
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "app:create_app()",
@@ -70,8 +72,16 @@ class Browser:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+
+    def set_cookie(self, name: str, value: str) -> None:
+        """Hold a cookie for the server, as if it had set it (a session made by the test)."""
+        host = urllib.parse.urlsplit(self.base_url).hostname
+        self.jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
         )
 
     def get(self, path: str) -> tuple[int, str]:

@@ -1,0 +1,1 @@
+"""Ask the family centre: live chat channels where families talk with a professional."""

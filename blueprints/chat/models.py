@@ -1,0 +1,144 @@
+"""Chat channels, their opening hours, conversations and the messages in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, time
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.database import UTCDateTime, value_enum
+from core.timeutil import utcnow
+from extensions import db
+
+from ..auth.models import User
+from ..organisation.models import NamedAndDescribed
+
+# The professionals who answer a channel: they see its queue and its conversations.
+chat_channel_professional = Table(
+    "chat_channel_professional",
+    db.metadata,
+    Column("channel_id", ForeignKey("chat_channel.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ChatChannel(NamedAndDescribed, db.Model):
+    """A chat families can open, such as the child health clinic's chat, with its own hours and team."""
+
+    __tablename__ = "chat_channel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The languages a family can chat in, space-separated ("sv fi").
+    languages: Mapped[str] = mapped_column(String(20), default="sv fi")
+    # How many conversations one professional holds at once, and how many families may wait.
+    max_per_professional: Mapped[int] = mapped_column(default=3)
+    max_queue: Mapped[int] = mapped_column(default=10)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    professionals: Mapped[list[User]] = relationship(
+        secondary=chat_channel_professional, lazy="selectin", order_by="User.name"
+    )
+    hours: Mapped[list[ChatHours]] = relationship(
+        back_populates="channel",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="(ChatHours.weekday, ChatHours.start_time)",
+    )
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The languages offered, in the order the administrator gave them."""
+        return tuple(self.languages.split())
+
+
+class ChatHours(db.Model):
+    """One weekly opening of a channel, in Helsinki time (closed on public holidays)."""
+
+    __tablename__ = "chat_hours"
+    __table_args__ = (
+        CheckConstraint("start_time < end_time", name="start_before_end"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_in_week"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("chat_channel.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # Monday = 0
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+
+    channel: Mapped[ChatChannel] = relationship(back_populates="hours")
+
+
+class ConversationStatus(enum.StrEnum):
+    """Where a conversation is."""
+
+    QUEUED = "queued"  # waiting for a professional
+    ACTIVE = "active"  # a professional has picked it up
+    ENDED = "ended"  # nobody can write to it any more
+
+
+class Conversation(db.Model):
+    """One family's chat on a channel, from the queue to its end. The family is known by a nickname only."""
+
+    __tablename__ = "chat_conversation"
+    __table_args__ = (Index("ix_chat_conversation_channel_status", "channel_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Public part of the family's link (core.tokens); the link only opens in the browser holding the key.
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    # SHA-256 of the secret kept in the family's browser session.
+    browser_key_hash: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("chat_channel.id"))
+    nickname: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[ConversationStatus] = mapped_column(
+        value_enum(ConversationStatus), default=ConversationStatus.QUEUED
+    )
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    channel: Mapped[ChatChannel] = relationship(lazy="joined")
+    professional: Mapped[User | None] = relationship(lazy="joined")
+    messages: Mapped[list[ChatMessage]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True, order_by="ChatMessage.id"
+    )
+
+
+class MessageKind(enum.StrEnum):
+    """Who wrote a message, or which event it records."""
+
+    FAMILY = "family"
+    STAFF = "staff"
+    JOINED = "joined"  # a professional picked the conversation up
+    ENDED_BY_FAMILY = "ended_by_family"
+    ENDED_BY_STAFF = "ended_by_staff"
+
+
+class ChatMessage(db.Model):
+    """A message or an event in a conversation. The id orders everything and is what browsers ask after."""
+
+    __tablename__ = "chat_message"
+    __table_args__ = (
+        # A send repeated after a lost connection carries the same key and is stored once.
+        UniqueConstraint("conversation_id", "client_key", name="uq_chat_message_client_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("chat_conversation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MessageKind] = mapped_column(value_enum(MessageKind))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    # The professional's name as it was, so a closed account does not blank the transcript.
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    client_key: Mapped[str | None] = mapped_column(String(40))
+    # The message changed a channel's queue (a family joined it, a chat was picked up or ended): waiting
+    # families' places and the professionals' queue pages are woken for it, not for every message.
+    queue_event: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")

@@ -1,0 +1,232 @@
+"""Chat: a family queues anonymously, a professional of the channel picks up, they write; nobody else gets in."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from blueprints.audit.models import AuditEntry
+from blueprints.chat import conversations, hours
+from blueprints.chat.conversations import ChatRefused
+from blueprints.chat.models import ChatMessage, Conversation, ConversationStatus
+from extensions import db as _db
+from tests.support.helpers import make_staff, sign_in
+
+CONVERSATION_LINK = re.compile(r"/chat/c/([^/?#]+)")
+
+
+def start_chat(client, slug="radgivningens-chatt", nickname="Anna", topic="Min son sover dåligt.", language="sv"):
+    """Join the queue through the channel page; return the conversation's token."""
+    response = client.submit(
+        f"/chat/{slug}", {"nickname": nickname, "language": language, "topic": topic}, token_from=f"/chat/{slug}"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return CONVERSATION_LINK.search(response.headers["Location"]).group(1)
+
+
+def send(client, path, body, client_key="k1", **headers):
+    """Send a message from a conversation page's form."""
+    return client.submit(path + "/send", {"body": body, "client_key": client_key}, token_from=path, headers=headers)
+
+
+def test_the_channel_is_open_on_its_hours_and_closed_on_holidays(channel):
+    assert hours.opening_at(channel, datetime(2026, 12, 9, 8, 0, tzinfo=UTC)) is not None  # Wed 10.00
+    assert hours.opening_at(channel, datetime(2026, 12, 9, 13, 0, tzinfo=UTC)) is None  # Wed 15.00, closed
+    assert hours.opening_at(channel, datetime(2026, 12, 12, 8, 0, tzinfo=UTC)) is None  # Saturday
+    # Independence Day, a Sunday in 2026; Christmas Eve is a Thursday and closed too.
+    assert hours.opening_at(channel, datetime(2026, 12, 24, 8, 0, tzinfo=UTC)) is None
+    after_christmas = hours.next_opening(channel, datetime(2026, 12, 23, 14, 0, tzinfo=UTC))
+    assert after_christmas.day.isoformat() == "2026-12-28"  # Monday after Boxing Day
+
+
+def test_front_page_and_channel_list_say_whether_the_chat_is_open(client, channel, open_clock):
+    assert "Rådgivningens chatt" in client.get("/?lang=sv").get_data(as_text=True)
+    page = client.get("/chat/?lang=fi").get_data(as_text=True)
+    assert "Neuvolan chat" in page and "Avoinna nyt" in page and 'href="tel:112"' in page
+    open_clock.at(datetime(2026, 12, 9, 14, 0, tzinfo=UTC))  # 16.00
+    page = client.get("/chat/radgivningens-chatt?lang=sv").get_data(as_text=True)
+    assert "Stängt nu" in page and "Öppnar" in page
+    assert 'name="topic"' not in page  # no form to queue with while closed
+
+
+def test_a_family_queues_and_only_their_browser_opens_the_chat(app, client, channel):
+    token = start_chat(client)
+    page = client.get(f"/chat/c/{token}?lang=sv")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Du är nummer 1 i kön." in text and "Min son sover dåligt." in text
+    assert 'role="log"' in text
+
+    other_browser = app.test_client()
+    refused = other_browser.get(f"/chat/c/{token}?lang=sv")
+    assert refused.status_code == 404
+    assert "Min son" not in refused.get_data(as_text=True)
+    forged = client.get(f"/chat/c/{token[:-3]}abc")
+    assert forged.status_code == 404
+
+
+def test_queue_places_and_a_full_queue(client, channel, app):
+    channel.max_queue = 2
+    _db.session.commit()
+    start_chat(client, nickname="Anna")
+    second = app.test_client()
+    token = start_chat(second, nickname="Bo")
+    assert "nummer 2" in second.get(f"/chat/c/{token}?lang=sv").get_data(as_text=True)
+    third = app.test_client()
+    refused = third.submit(
+        "/chat/radgivningens-chatt",
+        {"nickname": "Cia", "language": "sv", "topic": "Hej"},
+        token_from="/chat/radgivningens-chatt",
+    )
+    assert refused.status_code == 409
+    assert "kön är full" in refused.get_data(as_text=True)
+    assert _db.session.scalar(select(Conversation).where(Conversation.nickname == "Cia")) is None
+
+
+def test_a_closed_channel_refuses_a_start_sent_anyway(client, channel, open_clock):
+    token = client.csrf_token("/chat/radgivningens-chatt")
+    open_clock.at(datetime(2026, 12, 9, 16, 0, tzinfo=UTC))
+    refused = client.post(
+        "/chat/radgivningens-chatt?lang=sv",
+        data={"csrf_token": token, "nickname": "Anna", "language": "sv", "topic": "Hej"},
+    )
+    assert refused.status_code == 409
+    assert "Chatten är stängd just nu" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("", "Fyll i det här fältet."), ("x" * 2001, "Högst 2000 tecken.")],
+)
+def test_an_empty_or_oversized_message_is_refused_and_kept(client, channel, body, message):
+    token = start_chat(client)
+    path = f"/chat/c/{token}"
+    refused = send(client, path, body)
+    assert refused.status_code == 422
+    assert message in refused.get_data(as_text=True)
+    if body:
+        assert body in refused.get_data(as_text=True)  # what was typed is shown back
+    assert _db.session.scalar(select(ChatMessage).where(ChatMessage.body == body)) is None
+
+
+def test_markup_is_shown_as_text_and_links_are_safe(client, channel):
+    token = start_chat(client)
+    path = f"/chat/c/{token}"
+    send(client, path, '<script>alert(1)</script> se https://thl.fi/neuvola. och <a href="javascript:x">klick</a>')
+    page = client.get(path).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="https://thl.fi/neuvola" rel="nofollow noopener noreferrer">https://thl.fi/neuvola</a>.' in page
+    assert 'href="javascript' not in page
+
+
+def test_a_send_repeated_after_a_lost_connection_is_stored_once(client, channel):
+    token = start_chat(client)
+    path = f"/chat/c/{token}"
+    for _attempt in range(2):
+        assert send(client, path, "Är det normalt?", client_key="same-key").status_code == 302
+    assert len(_db.session.scalars(select(ChatMessage).where(ChatMessage.body == "Är det normalt?")).all()) == 1
+
+
+def test_a_flood_of_messages_is_slowed_down(client, channel):
+    token = start_chat(client)
+    path = f"/chat/c/{token}"
+    for number in range(conversations.FAMILY_BURST - 1):  # the first message was the topic
+        assert send(client, path, f"meddelande {number}", client_key=f"k{number}").status_code == 302
+    refused = send(client, path, "ett till", client_key="one-more")
+    assert refused.status_code == 422
+    assert "snabbare än vi hinner läsa" in refused.get_data(as_text=True)
+
+
+def test_a_professional_of_the_channel_picks_up_and_they_chat(app, client, channel, world):
+    token = start_chat(client)
+    family_path = f"/chat/c/{token}"
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    queue = nurse.get("/staff/chat/?lang=sv").get_data(as_text=True)
+    assert "Anna" in queue and "Min son sover dåligt." in queue and "1 i kön" in queue
+    chat = _db.session.scalar(select(Conversation))
+    assert nurse.submit(f"/staff/chat/{chat.id}/pick-up", token_from="/staff/chat/").status_code == 302
+    assert "Du chattar med Sara Nyström." in client.get(family_path + "?lang=sv").get_data(as_text=True)
+
+    staff_path = f"/staff/chat/{chat.id}"
+    assert send(nurse, staff_path, "Hej Anna! Hur gammal är han?", client_key="n1").status_code == 302
+    news = client.get(f"{family_path}/updates?after=0&state=queued.1", headers={"HX-Request": "true"})
+    text = news.get_data(as_text=True)
+    assert "Hej Anna! Hur gammal är han?" in text and "Sara Nyström" in text
+    last = max(message.id for message in _db.session.scalars(select(ChatMessage)))
+    # Asked again after the last message, with the state it shows: nothing is sent twice.
+    again = client.get(f"{family_path}/updates?after={last}&state=active.0", headers={"HX-Request": "true"})
+    assert "Hej Anna" not in again.get_data(as_text=True)
+    assert f"after={last}" in again.get_data(as_text=True)
+
+    views = _db.session.scalars(select(AuditEntry).where(AuditEntry.subject == f"chat:{chat.id}")).all()
+    assert {entry.action for entry in views} >= {"list", "view"}
+
+    assert nurse.submit(f"{staff_path}/end", token_from=staff_path).status_code == 302
+    ended = client.get(family_path + "?lang=sv").get_data(as_text=True)
+    assert "Chatten har avslutats." in ended and "Ladda ner samtalet" in ended
+    assert send(client, family_path, "Tack!", client_key="late").status_code == 422
+    transcript = client.get(f"{family_path}/transcript?lang=sv")
+    assert transcript.mimetype == "text/plain"
+    lines = transcript.get_data(as_text=True)
+    assert "Du: Min son sover dåligt." in lines and "Sara Nyström: Hej Anna! Hur gammal är han?" in lines
+
+
+def test_colleagues_outside_the_channel_are_refused_and_logged(app, client, channel):
+    token = start_chat(client)
+    assert token
+    outsider_login = make_staff({"professional"}, email="other@famnen.example", name="Olle Other")
+    outsider = app.test_client()
+    sign_in(outsider, app, outsider_login)
+    chat = _db.session.scalar(select(Conversation))
+    assert "Anna" not in outsider.get("/staff/chat/").get_data(as_text=True)
+    assert outsider.get(f"/staff/chat/{chat.id}").status_code == 403
+    assert outsider.submit(f"/staff/chat/{chat.id}/pick-up", token_from="/staff/chat/").status_code == 403
+    denied = _db.session.scalars(select(AuditEntry).where(AuditEntry.action == "denied")).all()
+    assert len(denied) == 2
+    assert _db.session.get(Conversation, chat.id).status == ConversationStatus.QUEUED
+
+
+def test_two_colleagues_cannot_pick_up_the_same_chat(db, channel, world, client):
+    start_chat(client)
+    colleague = make_staff({"professional"}, email="kim@famnen.example", name="Kim Colleague")
+    from blueprints.auth.models import User
+
+    channel.professionals.append(db.session.get(User, colleague.id))
+    db.session.commit()
+    chat = db.session.scalar(select(Conversation))
+    conversations.pick_up(chat, db.session.get(User, world.professional.id))
+    with pytest.raises(ChatRefused) as refused:
+        conversations.pick_up(chat, db.session.get(User, colleague.id))
+    assert refused.value.reason == "taken"
+    assert chat.professional_id == world.professional.id
+
+
+def test_the_staff_header_counts_waiting_families(app, client, channel, world):
+    start_chat(client)
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    assert "1 i kön" in nurse.get("/staff/?lang=sv").get_data(as_text=True)
+
+
+def test_purge_deletes_chats_with_their_messages_after_the_retention_period(app, db, client, channel):
+    from datetime import timedelta
+
+    from blueprints.operations.retention import purge
+
+    start_chat(client)
+    chat = db.session.scalar(select(Conversation))
+    conversations.end(chat)
+    db.session.commit()
+    days = app.config["RETENTION_CHAT_DAYS"]
+    purge(chat.ended_at + timedelta(days=days - 1))
+    db.session.commit()
+    assert db.session.scalar(select(Conversation)) is not None
+    purge(chat.ended_at + timedelta(days=days, minutes=1))
+    db.session.commit()
+    assert db.session.scalar(select(Conversation)) is None
+    assert db.session.scalar(select(ChatMessage)) is None
