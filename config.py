@@ -58,6 +58,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SUPPORT_PHONE": "+358 19 000 0000",
         # The crisis line shown on the chat pages next to 112, per language (MIELI's crisis helpline).
         "CRISIS_PHONE": {"sv": "09 2525 0112", "fi": "09 2525 0111", "en": "09 2525 0116"},
+        # How many chats one network address may start in an hour (a school or library shares one).
+        "CHAT_STARTS_PER_ADDRESS_HOUR": 10,
         # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
         # MAIL_OUTBOX_DIR instead of being sent; that is the default outside
         # production, so a demo never mails real addresses by accident.

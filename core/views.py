@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_wtf import FlaskForm
 
 INVALID_SUBMISSION = 422
@@ -24,3 +24,8 @@ def render_form(template: str, form: FlaskForm, *, status: int | None = None, **
     content: 409 when the time was taken meanwhile, 429 while sign-ins are throttled.
     """
     return render_template(template, form=form, **context), status or form_status(form)
+
+
+def client_address() -> str:
+    """The browser's network address, as the trusted proxy (PROXY_COUNT) reported it."""
+    return request.remote_addr or "unknown"

@@ -8,9 +8,17 @@ GUNICORN_CMD_ARGS win over these.
 # app servers, listen on the private network address instead (docs/deployment.md).
 bind = "127.0.0.1:8000"
 
-# Two or three workers per core; each handles one request at a time. Every worker
-# keeps a small database connection pool of its own.
-workers = 3
+# Two workers, each with a pool of threads. A chat window keeps one request open while it
+# waits for the next message (long polling, up to 25 s; docs/chat.md): that request holds a
+# thread but no database connection, so a worker needs many threads and few connections.
+# 2 x 100 threads serve about 200 open chat windows besides ordinary pages; every worker keeps
+# a small database connection pool of its own (config.py). Threads share one Python
+# interpreter, so CPU-heavy work (PDFs) still runs one at a time per worker: add workers, not
+# threads, for that.
+workers = 2
+worker_class = "gthread"
+threads = 100
+# A request may take this long before its worker is replaced; a long poll answers after 25 s.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5

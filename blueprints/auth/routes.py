@@ -15,7 +15,7 @@ from core.access import ALL_STAFF, PUBLIC, declared_access, public, safe_next_ur
 from core.forms import EmptyForm
 from core.i18n import current_language, pick
 from core.qr import qr_svg
-from core.views import render_form
+from core.views import client_address, render_form
 from extensions import db, login_manager
 
 from . import accounts
@@ -68,10 +68,6 @@ def _require_password_change():
     return None
 
 
-def _client_address() -> str:
-    return request.remote_addr or "unknown"
-
-
 def _wait_message(wait: timedelta) -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return ngettext(
@@ -103,7 +99,7 @@ def sign_in():
     form = SignInForm()
     status = None
     if form.validate_on_submit():
-        outcome = accounts.verify_password_step(form.email.data, form.password.data, _client_address())
+        outcome = accounts.verify_password_step(form.email.data, form.password.data, client_address())
         db.session.commit()
         if outcome.wait:
             form.form_errors.append(_wait_message(outcome.wait))
@@ -128,7 +124,7 @@ def _code_step(template: str, extra_context=lambda user: {}):
     form = CodeForm()
     status = None
     if form.validate_on_submit():
-        outcome = accounts.verify_code_step(user.id, form.code.data, _client_address())
+        outcome = accounts.verify_code_step(user.id, form.code.data, client_address())
         if outcome.wait:
             form.code.errors.append(_wait_message(outcome.wait))
             status = 429

@@ -16,11 +16,13 @@ is stored once. These functions flush and never commit; the views do.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -72,6 +74,23 @@ def conversation_for(token: str, browser_keys: dict[str, str]) -> Conversation |
     return conversation
 
 
+def going_on(channel: ChatChannel, browser_keys: dict[str, str]) -> Conversation | None:
+    """The chat this browser has waiting or open on the channel, if any."""
+    if not browser_keys:
+        return None
+    candidates = db.session.scalars(
+        select(Conversation).where(
+            Conversation.reference.in_(list(browser_keys)),
+            Conversation.channel_id == channel.id,
+            Conversation.status.in_([ConversationStatus.QUEUED, ConversationStatus.ACTIVE]),
+        )
+    )
+    for conversation in candidates:
+        if secrets.compare_digest(key_hash(browser_keys[conversation.reference]), conversation.browser_key_hash):
+            return conversation
+    return None
+
+
 def _lock_channel(channel: ChatChannel) -> None:
     """Serialise starts and pick-ups on one channel (PostgreSQL; a request holds SQLite's write lock already)."""
     db.session.execute(select(ChatChannel.id).where(ChatChannel.id == channel.id).with_for_update())
@@ -86,21 +105,39 @@ def queue_length(channel: ChatChannel) -> int:
     )
 
 
-def start(channel: ChatChannel, nickname: str, language: str, topic: str) -> tuple[Conversation, str]:
+def address_hash(address: str) -> str:
+    """What is kept of the network address that starts a chat: an HMAC under the secret key, enough to count starts."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def starts_from(started_from: str, since: datetime) -> int:
+    """How many chats were started from one (hashed) address since ``since``."""
+    return db.session.scalar(
+        select(func.count(Conversation.id)).where(
+            Conversation.started_from == started_from, Conversation.created_at > since
+        )
+    )
+
+
+def start(channel: ChatChannel, nickname: str, language: str, topic: str, address: str) -> tuple[Conversation, str]:
     """Put a family in the channel's queue with their first message; return the conversation and the browser's key.
 
-    Refused when the channel is closed now or its queue is full.
+    Refused when the channel is closed now, its queue is full, or ``address`` started too many chats lately.
     """
     now = utcnow()
     if not channel.active or opening_at(channel, now) is None:
         raise ChatRefused("closed")
     _lock_channel(channel)
+    started_from = address_hash(address)
+    if starts_from(started_from, now - timedelta(hours=1)) >= current_app.config["CHAT_STARTS_PER_ADDRESS_HOUR"]:
+        raise ChatRefused("too_many_starts")
     if queue_length(channel) >= channel.max_queue:
         raise ChatRefused("queue_full")
     browser_key = secrets.token_urlsafe(24)
     conversation = Conversation(
         reference=new_reference(),
         browser_key_hash=key_hash(browser_key),
+        started_from=started_from,
         channel=channel,
         nickname=nickname,
         language=language,

@@ -91,6 +91,8 @@ class Conversation(db.Model):
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     # SHA-256 of the secret kept in the family's browser session.
     browser_key_hash: Mapped[str] = mapped_column(String(64))
+    # A keyed hash of the network address that started the chat, for the start limit; never the address.
+    started_from: Mapped[str] = mapped_column(String(64), default="")
     channel_id: Mapped[int] = mapped_column(ForeignKey("chat_channel.id"))
     nickname: Mapped[str] = mapped_column(String(60))
     language: Mapped[str] = mapped_column(String(2))

@@ -6,14 +6,14 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from core.access import public
 from core.i18n import LANGUAGE_WORDS, current_language
 from core.rendering import wants_fragment
 from core.timeutil import to_local, utcnow
-from core.views import render_form
+from core.views import client_address, render_form
 from extensions import db
 
 from . import conversations, live
@@ -80,16 +80,20 @@ def _channel_or_404(slug: str) -> ChatChannel:
 def channel(slug: str):
     """A channel's page: what to ask it, its hours, and the form that puts the family in the queue."""
     chat_channel = _channel_or_404(slug)
+    going = conversations.going_on(chat_channel, session.get(KEYS, {}))
+    if going is not None and request.method == "POST":
+        # A second start from a browser already in the queue (another tab, the back button) goes to the first.
+        return redirect(url_for("chat.conversation", token=conversations.link_token(going), lang=going.language))
     form = StartForm()
     form.offer_languages(chat_channel.language_codes, current_language())
     refusal = None
     if form.validate_on_submit():
         try:
             conversation, browser_key = conversations.start(
-                chat_channel, form.nickname.data, form.language.data, form.topic.data
+                chat_channel, form.nickname.data, form.language.data, form.topic.data, client_address()
             )
         except ChatRefused as refused:
-            refusal = REFUSALS[refused.reason]
+            refusal = refused.reason
         else:
             db.session.commit()
             keys = dict(session.get(KEYS, {}))
@@ -102,9 +106,10 @@ def channel(slug: str):
     return render_form(
         "chat/channel.html",
         form,
-        status=409 if refusal else None,
+        status={None: None, "too_many_starts": 429}.get(refusal, 409),
         state=state,
-        refusal=refusal,
+        refusal=REFUSALS.get(refusal),
+        going=going,
         week=week_in_words(chat_channel),
         languages=", ".join(str(LANGUAGE_WORDS[code]) for code in chat_channel.language_codes),
     )
@@ -258,6 +263,7 @@ def _chat_helpers() -> dict:
         "chat_channel_states": lambda: channel_states(_channels()),
         "chat_author": author_text,
         "chat_event": event_text,
+        "chat_link": conversations.link_token,
         "long_poll_seconds": live.LONG_POLL_SECONDS,
     }
 

@@ -23,6 +23,7 @@ from .models import ChatChannel, ChatMessage, Conversation, MessageKind
 
 REFUSALS = {
     "closed": _l("The chat is closed right now. See the opening hours below."),
+    "too_many_starts": _l("Many chats have been started from this network lately. Please try again in an hour."),
     "queue_full": _l("Many families are waiting right now and the queue is full. Please try again in a while."),
     "ended": _l("This chat has ended, so no more messages can be sent to it."),
     "too_fast": _l("You are sending messages faster than we can read them. Wait a moment and send again."),

@@ -57,6 +57,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=32), nullable=False),
         sa.Column("browser_key_hash", sa.String(length=64), nullable=False),
+        sa.Column("started_from", sa.String(length=64), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("nickname", sa.String(length=60), nullable=False),
         sa.Column("language", sa.String(length=2), nullable=False),

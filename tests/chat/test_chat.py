@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.audit.models import AuditEntry
 from blueprints.chat import conversations, hours
@@ -84,6 +84,38 @@ def test_queue_places_and_a_full_queue(client, channel, app):
     assert refused.status_code == 409
     assert "kön är full" in refused.get_data(as_text=True)
     assert _db.session.scalar(select(Conversation).where(Conversation.nickname == "Cia")) is None
+
+
+def test_one_browser_keeps_one_chat_and_one_address_starts_a_few(app, client, channel):
+    token = start_chat(client, nickname="Anna")
+    page = client.get("/chat/radgivningens-chatt?lang=fi").get_data(as_text=True)
+    assert "Sinulla on jo chat kesken täällä." in page and f"/chat/c/{token}" in page
+    again = client.submit(
+        "/chat/radgivningens-chatt",
+        {"nickname": "Anna", "language": "sv", "topic": "Igen"},
+        token_from=f"/chat/c/{token}",
+    )
+    assert again.status_code == 302 and CONVERSATION_LINK.search(again.headers["Location"]).group(1) == token
+    assert _db.session.scalar(select(func.count(Conversation.id))) == 1
+
+    app.config["CHAT_STARTS_PER_ADDRESS_HOUR"] = 2
+    start_chat(app.test_client(), nickname="Bo")
+    refused = app.test_client().submit(
+        "/chat/radgivningens-chatt?lang=sv",
+        {"nickname": "Cia", "language": "sv", "topic": "Hej"},
+        token_from="/chat/radgivningens-chatt",
+    )
+    assert refused.status_code == 429
+    assert "försök igen om en timme" in refused.get_data(as_text=True)
+    assert 'value="Cia"' in refused.get_data(as_text=True)  # nothing typed is lost
+    assert re.search(r">\s*Hej</textarea>", refused.get_data(as_text=True))
+    assert _db.session.scalar(select(func.count(Conversation.id))) == 2
+    # Another address is not held back by the first one's starts.
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    start_chat(elsewhere, nickname="Dan")
+    started_from = _db.session.scalars(select(Conversation.started_from)).all()
+    assert len(set(started_from)) == 2 and not any("127.0.0.1" in value or "192.0.2" in value for value in started_from)
 
 
 def test_a_closed_channel_refuses_a_start_sent_anyway(client, channel, open_clock):

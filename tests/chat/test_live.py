@@ -22,7 +22,7 @@ SESSION_COOKIE = "famnen_session"
 @pytest.fixture
 def waiting_chat(app, db, channel, world):
     """A chat the nurse has picked up, and the family's session cookie holding its key (made before the servers)."""
-    chat, browser_key = conversations.start(channel, "Anna", "sv", "Min son sover dåligt.")
+    chat, browser_key = conversations.start(channel, "Anna", "sv", "Min son sover dåligt.", "192.0.2.1")
     conversations.pick_up(chat, db.session.get(User, world.professional.id))
     db.session.commit()
     cookie = app.session_interface.get_signing_serializer(app).dumps({KEYS: {chat.reference: browser_key}})

@@ -17,6 +17,7 @@ import pytest
 
 import config
 from app import create_app
+from blueprints.chat import live
 from tests.support.config import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,17 +122,49 @@ def test_gunicorn_serves_the_app_factory_on_the_address_nginx_uses():
     assert upstream and upstream.group(1) == settings["bind"]
 
 
+def nginx_locations() -> dict[str, str]:
+    """The nginx site's locations, each as its pattern and the settings inside its braces."""
+    nginx = (DEPLOY / "nginx-famnen.conf").read_text()
+    return {match[1].strip(): match[2] for match in re.finditer(r"location ([^{]+)\{([^}]*)\}", nginx)}
+
+
 def test_nginx_passes_the_headers_proxy_count_1_trusts():
     nginx = (DEPLOY / "nginx-famnen.conf").read_text()
-    for header in (
-        "Host $host",
-        "X-Forwarded-For $proxy_add_x_forwarded_for",
-        "X-Forwarded-Proto $scheme",
-        "X-Forwarded-Host $host",
-    ):
-        assert f"proxy_set_header {header};" in nginx
+    proxied = [body for body in nginx_locations().values() if "proxy_pass" in body]
+    assert len(proxied) >= 2
+    for body in proxied:
+        for header in (
+            "Host $host",
+            "X-Forwarded-For $proxy_add_x_forwarded_for",
+            "X-Forwarded-Proto $scheme",
+            "X-Forwarded-Host $host",
+        ):
+            assert f"proxy_set_header {header};" in body
     assert "access_log off;" in nginx and "return 301 https://" in nginx
     assert f"alias {INSTALLED_CODE}static/;" in nginx and (ROOT / "static").is_dir()
+
+
+def test_every_waiting_chat_request_passes_nginx_unbuffered_and_gunicorn_has_threads_for_them():
+    """Long polls (chat/live.py) wait LONG_POLL_SECONDS: nginx must not buffer them nor cut them off,
+    and gunicorn must not take a waiting request for a stuck worker."""
+    long_polls = [
+        rule.rule
+        for rule in create_app({**BASE_CONFIG, "DATABASE_URL": "sqlite://"}).url_map.iter_rules()
+        if rule.rule.endswith("/updates")
+    ]
+    assert len(long_polls) == 3
+    waiting = {pattern: body for pattern, body in nginx_locations().items() if pattern.startswith("~")}
+    assert len(waiting) == 1
+    pattern, body = next(iter(waiting.items()))
+    for rule in long_polls:
+        path = re.sub(r"<int:[^>]+>", "42", re.sub(r"<(?!int:)[^>]+>", "aB3-_x", rule))
+        assert re.fullmatch(pattern.removeprefix("~").strip(), path), f"{rule} waits but nginx buffers it"
+    assert re.fullmatch(pattern.removeprefix("~").strip(), "/staff/chat/42/send") is None
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", body).group(1))
+    assert "proxy_buffering off;" in body and read_timeout > live.LONG_POLL_SECONDS + 30
+    settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "gthread" and settings["workers"] * settings["threads"] >= 200
+    assert settings["timeout"] > live.LONG_POLL_SECONDS
 
 
 def environment_file() -> dict[str, str]:
