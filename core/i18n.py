@@ -151,6 +151,11 @@ def weekday_and_day(value: date | datetime) -> str:
     return _day_text(value, "EEE d MMM" if _english() else "EEE d.M.")
 
 
+def machine_time(value: datetime) -> str:
+    """A moment for a ``<time datetime>`` attribute: UTC to the second, as HTML allows ("2026-12-09T08:00:04Z")."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def clock(value: datetime, language: str | None = None) -> str:
     """Format a time of day in Helsinki time: "9.30" in Finnish and Swedish, "09:30" in English.
 
@@ -221,5 +226,6 @@ def init_app(app: Flask) -> None:
         weekday_and_day=weekday_and_day,
         day_and_time=day_and_time,
         clock=clock,
+        machine_time=machine_time,
         date_and_time=date_and_time,
     )

@@ -270,8 +270,20 @@ def move(appointment_id: int):
 @staff(*BOOKING_ROLES)
 def book_services():
     """Book for a family who phoned: choose the service (reserved ones included)."""
+    return render_template(
+        "booking/staff/services.html",
+        services=bookable_services(),
+        times_endpoint="booking_staff.book_times",
+        back_url=url_for("booking_staff.agenda"),
+        back_text=_("Back to the agenda"),
+        lead=_("For a family who phoned or came to the desk. Choose the service."),
+    )
+
+
+def bookable_services() -> list[Service]:
+    """The services staff can book (reserved ones included): active, with someone giving them."""
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
-    return render_template("booking/staff/services.html", services=[s for s in services if s.professionals])
+    return [service for service in services if service.professionals]
 
 
 @bp.route("/book/<slug>")
@@ -302,15 +314,19 @@ def book_details(slug: str):
     )
     if step.booked is None:
         return step.answer
+    confirm_staff_booking(step.booked, _("The appointment is booked."))
+    return _back_to_agenda(step.booked)
+
+
+def confirm_staff_booking(appointment: Appointment, booked_text: str) -> None:
+    """Commit a booking staff made, send the family its confirmation, and tell the staff member both."""
     db.session.commit()
-    notified = notify_family(step.booked, "booked")
+    notified = notify_family(appointment, "booked")
     db.session.commit()  # the text message's record
     flash(
-        _("The appointment is booked.")
-        + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
+        booked_text + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
         "success",
     )
-    return _back_to_agenda(step.booked)
 
 
 @bp.route("/agenda/block", methods=["GET", "POST"])

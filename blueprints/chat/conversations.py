@@ -31,6 +31,7 @@ from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
 from ..auth.models import User
+from ..booking.models import Appointment
 from . import live
 from .hours import opening_at
 from .models import ChatChannel, ChatMessage, Conversation, ConversationStatus, MessageKind
@@ -157,6 +158,7 @@ def _add(
     author: User | None = None,
     client_key: str | None = None,
     queue_event: bool = False,
+    appointment: Appointment | None = None,
 ) -> ChatMessage:
     """Store one message or event and tell the waiting browsers once it is committed."""
     message = ChatMessage(
@@ -167,6 +169,7 @@ def _add(
         author_name=author.name if author else "",
         client_key=client_key,
         queue_event=queue_event,
+        appointment=appointment,
         created_at=utcnow(),
     )
     db.session.add(message)
@@ -245,6 +248,18 @@ def pick_up(conversation: Conversation, professional: User) -> None:
     if not taken:
         raise ChatRefused("taken")
     _add(conversation, MessageKind.JOINED, author=professional, queue_event=True)
+
+
+def holds(conversation: Conversation, professional: User) -> bool:
+    """Whether the professional holds the conversation and it is still on (so may write in it or book from it)."""
+    return conversation.status == ConversationStatus.ACTIVE and conversation.professional_id == professional.id
+
+
+def record_booking(conversation: Conversation, appointment: Appointment, professional: User) -> ChatMessage:
+    """Show in the chat that the professional booked the family ``appointment`` (the family sees its link)."""
+    if not holds(conversation, professional):
+        raise ChatRefused("not_held")
+    return _add(conversation, MessageKind.BOOKED, author=professional, appointment=appointment)
 
 
 def end(conversation: Conversation, by: User | None = None) -> bool:

@@ -13,6 +13,7 @@ from core.timeutil import utcnow
 from extensions import db
 
 from ..auth.models import User
+from ..booking.models import Appointment
 from ..organisation.models import NamedAndDescribed
 
 # The professionals who answer a channel: they see its queue and its conversations.
@@ -119,6 +120,7 @@ class MessageKind(enum.StrEnum):
     JOINED = "joined"  # a professional picked the conversation up
     ENDED_BY_FAMILY = "ended_by_family"
     ENDED_BY_STAFF = "ended_by_staff"
+    BOOKED = "booked"  # a professional booked the family an appointment from the chat
 
 
 class ChatMessage(db.Model):
@@ -138,9 +140,12 @@ class ChatMessage(db.Model):
     author_name: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     client_key: Mapped[str | None] = mapped_column(String(40))
+    # The appointment a BOOKED event is about; gone (NULL) once the appointment is erased.
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"))
     # The message changed a channel's queue (a family joined it, a chat was picked up or ended): waiting
     # families' places and the professionals' queue pages are woken for it, not for every message.
     queue_event: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    appointment: Mapped[Appointment | None] = relationship()

@@ -16,6 +16,7 @@ from core.timeutil import to_local, utcnow
 from core.views import client_address, render_form
 from extensions import db
 
+from ..booking.appointments import manage_token
 from . import conversations, live
 from .conversations import ChatRefused
 from .forms import MessageForm, StartForm
@@ -264,6 +265,7 @@ def _chat_helpers() -> dict:
         "chat_author": author_text,
         "chat_event": event_text,
         "chat_link": conversations.link_token,
+        "chat_booking_link": lambda appointment: url_for("booking.manage", token=manage_token(appointment)),
         "long_poll_seconds": live.LONG_POLL_SECONDS,
     }
 

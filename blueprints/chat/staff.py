@@ -18,6 +18,10 @@ from extensions import db
 
 from ..audit import log as audit
 from ..auth.models import User
+from ..booking import times_page
+from ..booking.details_step import details_step
+from ..booking.routes import service_or_404
+from ..booking.staff import bookable_services, confirm_staff_booking
 from . import conversations, live
 from .conversations import ChatRefused
 from .forms import MessageForm
@@ -222,7 +226,7 @@ def send(conversation_id: int):
     chat = _conversation_or_refuse(conversation_id)
     form = MessageForm()
     if chat.professional_id != current_staff().id:
-        form.body.errors = [_("Pick up the chat before writing to the family.")]
+        form.body.errors = [REFUSALS["not_held"]]
     elif form.validate_on_submit():
         try:
             conversations.send(chat, form.body.data, form.client_key.data or None, author=current_staff())
@@ -258,3 +262,92 @@ def transcript(conversation_id: int):
     messages = conversations.messages_after(chat, 0)
     db.session.commit()
     return transcript_response(chat, messages, viewer="staff")
+
+
+# --- Booking an appointment for the family from the chat ----------------------------------
+
+
+def _held_or_refuse(conversation_id: int) -> Conversation:
+    """A conversation the professional holds now; one they do not hold goes back to its page with a notice."""
+    chat = _conversation_or_refuse(conversation_id)
+    if not conversations.holds(chat, current_staff()):
+        raise ChatNotHeld(chat)
+    return chat
+
+
+class ChatNotHeld(Exception):
+    """Booking from a conversation the professional does not hold (ended meanwhile, or a colleague's)."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__(conversation.id)
+        self.conversation = conversation
+
+
+@bp.errorhandler(ChatNotHeld)
+def _not_held(error: ChatNotHeld):
+    flash(_("You can book from a chat only while you hold it."), "error")
+    return redirect(url_for("chat_staff.conversation", conversation_id=error.conversation.id))
+
+
+def _booking_urls(chat: Conversation, slug: str) -> dict[str, str]:
+    return {
+        "slot_action": url_for("chat_staff.book_details", conversation_id=chat.id, slug=slug),
+        "times_url": url_for("chat_staff.book_times", conversation_id=chat.id, slug=slug),
+    }
+
+
+@bp.route("/<int:conversation_id>/book")
+@staff("professional")
+def book_services(conversation_id: int):
+    """Book the family an appointment without leaving the chat: choose the service."""
+    chat = _held_or_refuse(conversation_id)
+    return render_template(
+        "booking/staff/services.html",
+        services=bookable_services(),
+        times_endpoint="chat_staff.book_times",
+        times_arguments={"conversation_id": chat.id},
+        back_url=url_for("chat_staff.conversation", conversation_id=chat.id),
+        back_text=_("Back to the chat"),
+        lead=_(
+            "For the family you are chatting with (%(name)s). The booking is shown to them in the chat.",
+            name=chat.nickname,
+        ),
+    )
+
+
+@bp.route("/<int:conversation_id>/book/<slug>")
+@staff("professional")
+def book_times(conversation_id: int, slug: str):
+    """Free times for the chatting family; as for a phone booking, staff are not held to the minimum notice."""
+    chat = _held_or_refuse(conversation_id)
+    service = service_or_404(slug, include_reserved=True)
+    urls = _booking_urls(chat, service.slug)
+    return times_page.render_times(
+        service,
+        family=False,
+        back_url=url_for("chat_staff.book_services", conversation_id=chat.id),
+        back_text=_("All services"),
+        slot_action=urls["slot_action"],
+        times_url=urls["times_url"],
+    )
+
+
+@bp.route("/<int:conversation_id>/book/<slug>/details", methods=["GET", "POST"])
+@staff("professional")
+def book_details(conversation_id: int, slug: str):
+    """The family's details, asked in the chat; the booking is made here and shown to the family in the chat."""
+    chat = _held_or_refuse(conversation_id)
+    service = service_or_404(slug, include_reserved=True)
+    urls = _booking_urls(chat, service.slug)
+    step = details_step(
+        service,
+        form_action=urls["slot_action"],
+        times_url=urls["times_url"],
+        booked_by=current_staff(),
+        known={"guardian_name": chat.nickname, "language": chat.language, "family_language": chat.language},
+    )
+    if step.booked is None:
+        return step.answer
+    conversations.record_booking(chat, step.booked, current_staff())
+    confirm_staff_booking(step.booked, _("The appointment is booked and shown to the family in the chat."))
+    return redirect(url_for("chat_staff.conversation", conversation_id=chat.id) + "#message-form")

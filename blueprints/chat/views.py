@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core.i18n import clock, current_language, localized, long_date
+from core.i18n import clock, current_language, day_and_time, localized, long_date
 from core.timeutil import HELSINKI, to_local
 
 from .conversations import queue_place
@@ -28,6 +28,7 @@ REFUSALS = {
     "ended": _l("This chat has ended, so no more messages can be sent to it."),
     "too_fast": _l("You are sending messages faster than we can read them. Wait a moment and send again."),
     "taken": _l("A colleague already picked up this chat."),
+    "not_held": _l("Pick up the chat before writing to the family."),
     "holding_enough": _l("You already hold as many chats on this channel as one person may."),
 }
 
@@ -108,9 +109,28 @@ def event_text(message: ChatMessage, viewer: str) -> str:
     """An event in words for ``viewer`` ("family" or "staff")."""
     if message.kind == MessageKind.JOINED:
         return _("%(name)s joined the chat.", name=message.author_name)
+    if message.kind == MessageKind.BOOKED:
+        return booking_text(message, viewer)
     if message.kind == MessageKind.ENDED_BY_FAMILY:
         return _("You ended the chat.") if viewer == "family" else _("The family ended the chat.")
     return _("%(name)s ended the chat.", name=message.author_name)
+
+
+def booking_text(message: ChatMessage, viewer: str) -> str:
+    """An appointment booked from the chat, as it stands now (it may have been moved or cancelled since)."""
+    appointment = message.appointment
+    if appointment is None:
+        return _("An appointment booked in this chat has since been removed.")
+    details = {
+        "name": message.author_name,
+        "when": day_and_time(appointment.starts_at),
+        "service": localized(appointment.service, "name"),
+    }
+    if viewer == "family":
+        text = _("%(name)s booked an appointment for you: %(service)s, %(when)s.", **details)
+    else:
+        text = _("%(name)s booked an appointment for the family: %(service)s, %(when)s.", **details)
+    return text if appointment.is_active else text + " " + _("It has been cancelled.")
 
 
 def author_text(message: ChatMessage, conversation: Conversation, viewer: str) -> str:

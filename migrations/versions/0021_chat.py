@@ -115,6 +115,7 @@ def upgrade():
                 "joined",
                 "ended_by_family",
                 "ended_by_staff",
+                "booked",
                 name="messagekind",
                 native_enum=False,
                 length=20,
@@ -125,6 +126,7 @@ def upgrade():
         sa.Column("author_name", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("client_key", sa.String(length=40), nullable=True),
+        sa.Column("appointment_id", sa.Integer(), nullable=True),
         sa.Column("queue_event", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -135,6 +137,12 @@ def upgrade():
         ),
         sa.ForeignKeyConstraint(
             ["staff_id"], ["staff_user.id"], name=op.f("fk_chat_message_staff_id_staff_user"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["appointment_id"],
+            ["appointment.id"],
+            name=op.f("fk_chat_message_appointment_id_appointment"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_message")),
         sa.UniqueConstraint("conversation_id", "client_key", name="uq_chat_message_client_key"),

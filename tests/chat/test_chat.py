@@ -6,16 +6,26 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from blueprints.audit.models import AuditEntry
+from blueprints.booking.models import Appointment
 from blueprints.chat import conversations, hours
 from blueprints.chat.conversations import ChatRefused
 from blueprints.chat.models import ChatMessage, Conversation, ConversationStatus
+from core.i18n import day_and_time
 from extensions import db as _db
-from tests.support.helpers import make_staff, sign_in
+from tests.support.booking import FAMILY, free_slots
+from tests.support.helpers import make_staff, next_week, sign_in
 
 CONVERSATION_LINK = re.compile(r"/chat/c/([^/?#]+)")
+
+
+def day_and_time_in(moment, language):
+    """The appointment's time as the family's page writes it."""
+    with force_locale(language):
+        return day_and_time(moment)
 
 
 def start_chat(client, slug="radgivningens-chatt", nickname="Anna", topic="Min son sover dåligt.", language="sv"):
@@ -262,3 +272,57 @@ def test_purge_deletes_chats_with_their_messages_after_the_retention_period(app,
     db.session.commit()
     assert db.session.scalar(select(Conversation)) is None
     assert db.session.scalar(select(ChatMessage)) is None
+
+
+def test_the_nurse_books_from_the_chat_and_the_family_sees_it_there(app, client, channel, world, mailbox):
+    token = start_chat(client)
+    family_path = f"/chat/c/{token}"
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    chat = _db.session.scalar(select(Conversation))
+    book_page = f"/staff/chat/{chat.id}/book"
+    # Only while holding the chat: before picking it up the nurse is sent back to it.
+    refused = nurse.get(book_page + "?lang=sv")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(f"/staff/chat/{chat.id}")
+    nurse.submit(f"/staff/chat/{chat.id}/pick-up", token_from="/staff/chat/")
+
+    conversation_page = nurse.get(f"/staff/chat/{chat.id}?lang=sv").get_data(as_text=True)
+    assert f'href="{book_page}"' in conversation_page
+    services = nurse.get(book_page + "?lang=sv").get_data(as_text=True)
+    times_path = f"/staff/chat/{chat.id}/book/{world.service_slug}"
+    assert "Anna" in services and f'href="{times_path}"' in services
+    slot = free_slots(nurse, next_week(times_path))[0]
+    details = f"{times_path}/details?slot={slot}"
+    form = nurse.get(details + "&lang=sv").get_data(as_text=True)
+    assert 'value="Anna"' in form  # the nickname is where the nurse starts
+    booked = nurse.submit(
+        f"{times_path}/details", {**FAMILY, "slot": slot, "guardian_email": "anna@example.com"}, token_from=details
+    )
+    assert booked.status_code == 302 and booked.headers["Location"].startswith(f"/staff/chat/{chat.id}")
+    appointment = _db.session.scalar(select(Appointment))
+    assert appointment.booked_by_id == world.professional.id
+    assert mailbox.to("anna@example.com")  # the usual confirmation
+
+    # The family sees the booking in the chat, with its manage link, live (an event after their cursor).
+    event = _db.session.scalar(select(ChatMessage).where(ChatMessage.kind == "booked"))
+    update = client.get(f"{family_path}/updates?after={event.id - 1}&state=active&lang=sv").get_data(as_text=True)
+    when = day_and_time_in(appointment.starts_at, "sv")
+    assert f"Sara Nyström bokade en tid åt dig: Barnrådgivning, {when}." in update
+    manage = re.search(r'href="(/book/manage/[^"]+)"', update).group(1)
+    assert client.get(manage + "?lang=sv").status_code == 200
+    staff_view = nurse.get(f"/staff/chat/{chat.id}?lang=fi").get_data(as_text=True)
+    assert "varasi perheelle ajan" in staff_view and "/book/manage/" not in staff_view
+
+    # Cancelled later, the chat says so and no longer offers the link.
+    nurse.submit(
+        f"/staff/appointments/{appointment.id}/cancel",
+        {"reason": "Sjuk."},
+        token_from=f"/staff/appointments/{appointment.id}/cancel",
+    )
+    page = client.get(family_path + "?lang=sv").get_data(as_text=True)
+    assert "Den har avbokats." in page and "/book/manage/" not in page
+
+    # Once the chat has ended, booking from it is refused.
+    nurse.submit(f"/staff/chat/{chat.id}/end", token_from=f"/staff/chat/{chat.id}")
+    assert nurse.get(f"{times_path}?lang=sv").status_code == 302
+    assert nurse.get(f"{details}&lang=sv").status_code == 302
