@@ -2,8 +2,9 @@
 
 Families book through ``booking.routes``, staff book for a family who phoned
 through ``booking.staff``, and the Kraftfamiljer offer books the coach's call
-through ``questionnaires.routes``. Each view commits the booking (with what
-belongs with it) and only then tells the family.
+through ``questionnaires.routes``; a professional books from a chat through
+``chat.staff``. Each view commits the booking (with what belongs with it) and
+only then tells the family.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, request, session, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from core.forms import language_choices
 from core.i18n import current_language
@@ -22,6 +25,7 @@ from core.phone import normalise_phone
 from core.sms import sms_enabled
 from core.timeutil import utcnow
 from core.views import render_form
+from extensions import db
 
 from ..auth.models import User
 from ..organisation.models import Service
@@ -29,6 +33,7 @@ from . import appointments, times_page
 from .appointments import FamilyDetails, SlotUnavailable
 from .forms import DetailsForm, age_choices
 from .models import Appointment
+from .notifications import notify_family
 from .time_search import SlotChoice, decode_slot, profiles_by_user
 
 
@@ -168,4 +173,32 @@ def details_step(
             # Families can change a booking online only until the deadline: say so before they book.
             changeable_online=not family or utcnow() < appointments.change_deadline(service, choice.starts_at),
         )
+    )
+
+
+def service_or_404(slug: str, include_reserved: bool = False) -> Service:
+    """The active service with ``slug``; reserved ones (booked only through an offer or by staff) if asked for."""
+    # Professionals are loaded when used: a cached free-times page needs none of them.
+    service = db.session.scalar(
+        select(Service).where(Service.slug == slug, Service.active).options(lazyload(Service.professionals))
+    )
+    if service is None or (service.reserved and not include_reserved):
+        abort(404)
+    return service
+
+
+def bookable_services() -> list[Service]:
+    """The services staff can book (reserved ones included): active, with someone giving them."""
+    services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
+    return [service for service in services if service.professionals]
+
+
+def confirm_staff_booking(appointment: Appointment, booked_text: str) -> None:
+    """Commit a booking staff made, send the family its confirmation, and tell the staff member both."""
+    db.session.commit()
+    notified = notify_family(appointment, "booked")
+    db.session.commit()  # the text message's record
+    flash(
+        booked_text + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
+        "success",
     )

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from core.access import public
 from core.forms import EmptyForm, language_choices
@@ -24,7 +22,7 @@ from extensions import db
 from ..organisation.models import Centre, Service
 from . import appointments, earlier_times, notifications, times_page
 from .appointments import ChangeNotAllowed, FamilyDetails, SlotUnavailable
-from .details_step import chosen_slot, details_step
+from .details_step import chosen_slot, details_step, service_or_404
 from .forms import EarlierTimeForm, WaitForm, weekday_choices
 from .jobs import offer_earlier_times
 from .models import OPEN_EARLIER_STATUSES, Appointment, HeldStatus
@@ -32,17 +30,6 @@ from .notifications import appointment_place, flash_notified, notify_family, not
 from .time_search import services_for_families
 
 bp = Blueprint("booking", __name__, url_prefix="/book")
-
-
-def service_or_404(slug: str, include_reserved: bool = False) -> Service:
-    """The active service with ``slug``; reserved ones (booked only through an offer or by staff) if asked for."""
-    # Professionals are loaded when used: a cached free-times page needs none of them.
-    service = db.session.scalar(
-        select(Service).where(Service.slug == slug, Service.active).options(lazyload(Service.professionals))
-    )
-    if service is None or (service.reserved and not include_reserved):
-        abort(404)
-    return service
 
 
 @bp.route("/")

@@ -29,12 +29,11 @@ from ..questionnaires.results import screenings_leading_to
 from . import appointments, earlier_times, ics, permissions, times_page
 from .agenda_days import schedule
 from .appointments import AlreadyBlocked, ChangeNotAllowed, SlotUnavailable, TimeNotFree
-from .details_step import chosen_slot, details_step
+from .details_step import bookable_services, chosen_slot, confirm_staff_booking, details_step, service_or_404
 from .forms import BlockTimeForm, CancelForm, already_blocked_message
 from .jobs import offer_earlier_times
 from .models import Absence, Appointment, AppointmentStatus, ProfessionalProfile
 from .notifications import appointment_place, notify_family
-from .routes import service_or_404
 
 bp = Blueprint("booking_staff", __name__, url_prefix="/staff")
 
@@ -280,12 +279,6 @@ def book_services():
     )
 
 
-def bookable_services() -> list[Service]:
-    """The services staff can book (reserved ones included): active, with someone giving them."""
-    services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
-    return [service for service in services if service.professionals]
-
-
 @bp.route("/book/<slug>")
 @staff(*BOOKING_ROLES)
 def book_times(slug: str):
@@ -316,17 +309,6 @@ def book_details(slug: str):
         return step.answer
     confirm_staff_booking(step.booked, _("The appointment is booked."))
     return _back_to_agenda(step.booked)
-
-
-def confirm_staff_booking(appointment: Appointment, booked_text: str) -> None:
-    """Commit a booking staff made, send the family its confirmation, and tell the staff member both."""
-    db.session.commit()
-    notified = notify_family(appointment, "booked")
-    db.session.commit()  # the text message's record
-    flash(
-        booked_text + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
-        "success",
-    )
 
 
 @bp.route("/agenda/block", methods=["GET", "POST"])

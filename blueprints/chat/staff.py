@@ -19,9 +19,7 @@ from extensions import db
 from ..audit import log as audit
 from ..auth.models import User
 from ..booking import times_page
-from ..booking.details_step import details_step
-from ..booking.routes import service_or_404
-from ..booking.staff import bookable_services, confirm_staff_booking
+from ..booking.details_step import bookable_services, confirm_staff_booking, details_step, service_or_404
 from . import conversations, live
 from .conversations import ChatRefused
 from .forms import MessageForm
