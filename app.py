@@ -23,6 +23,8 @@ from blueprints.booking.staff import bp as booking_staff_bp
 from blueprints.chat.routes import bp as chat_bp
 from blueprints.chat.staff import bp as chat_staff_bp
 from blueprints.demo.commands import register_commands as demo_commands
+from blueprints.messages.routes import bp as messages_bp
+from blueprints.messages.staff import bp as messages_staff_bp
 from blueprints.operations.commands import register_commands as operations_commands
 from blueprints.operations.routes import bp as operations_bp
 from blueprints.organisation.admin import bp as organisation_admin_bp
@@ -44,12 +46,14 @@ BLUEPRINTS = (
     booking_bp,
     activities_bp,
     chat_bp,
+    messages_bp,
     questionnaires_bp,
     auth_bp,
     staff_bp,
     booking_staff_bp,
     activities_staff_bp,
     chat_staff_bp,
+    messages_staff_bp,
     questionnaires_staff_bp,
     reports_bp,
     admin_bp,

@@ -60,6 +60,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CRISIS_PHONE": {"sv": "09 2525 0112", "fi": "09 2525 0111", "en": "09 2525 0116"},
         # How many chats one network address may start in an hour (a school or library shares one).
         "CHAT_STARTS_PER_ADDRESS_HOUR": 10,
+        # Messages a family writes about an appointment are answered within this many working days.
+        "MESSAGE_ANSWER_DAYS": 3,
         # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
         # MAIL_OUTBOX_DIR instead of being sent; that is the default outside
         # production, so a demo never mails real addresses by accident.
@@ -129,6 +131,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RETENTION_WAITING_DAYS": 30,
         # Chat conversations (with their messages): days after they ended.
         "RETENTION_CHAT_DAYS": 90,
+        # Message threads (with their messages): days after their last message.
+        "RETENTION_MESSAGE_DAYS": 365,
         # The audit log of views of client data: the Client Data Act (703/2023) asks for years.
         "RETENTION_AUDIT_MONTHS": 144,
         # Sign-in attempts and old staff sessions: days.

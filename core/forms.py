@@ -1,18 +1,35 @@
 """Form pieces shared by all blueprints: fields, validators and filters more than one feature uses."""
 
 import re
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from config import LANGUAGES
 from core.i18n import LANGUAGE_NAMES
 from core.phone import is_mobile
 from core.timeutil import FIRST_DAY, LAST_DAY
+
+
+class KeyedMessageForm(FlaskForm):
+    """A form sending one message (its ``body`` is the subclass's), stored once however often it is sent.
+
+    ``client_key`` is new each time the form is shown, so a send repeated after a lost connection,
+    a double click or the back button is recognised and stored once.
+    """
+
+    client_key = HiddenField(validators=[Length(max=40), Regexp(r"^[A-Za-z0-9_-]*$")])
+
+    def fresh(self):
+        """An empty box with a key of its own for the next message (after one was stored)."""
+        self.client_key.data = secrets.token_urlsafe(16)
+        self.body.data = ""
+        return self
 
 
 class EmptyForm(FlaskForm):
@@ -71,7 +88,8 @@ def tidy_text(value: str | None) -> str:
 
 def text_field(label, required: bool = False, max_length: int = 200, area: bool = False) -> StringField | TextAreaField:
     """A tidied text box (or text area), required or optional, at most ``max_length`` characters."""
-    validators = [InputRequired(message=_l("Fill in this field."))] if required else [Optional()]
+    # DataRequired checks the tidied text, so a box of only spaces counts as empty.
+    validators = [DataRequired(message=_l("Fill in this field."))] if required else [Optional()]
     validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
     return (TextAreaField if area else StringField)(label, validators=validators, filters=[tidy_text])
 

@@ -44,6 +44,7 @@ SUBJECTS = {
     "data-request": _l("data request"),
     "chat": _l("chat conversation"),
     "chat-queue": _l("a chat channel's queue"),
+    "thread": _l("message thread"),
 }
 BASES = {
     "own appointments": _l("their own appointments"),
@@ -59,6 +60,8 @@ BASES = {
     "data request": _l("answering a data request"),
     "answers the chat channel": _l("answers the chat channel"),
     "does not answer the chat channel": _l("does not answer the chat channel"),
+    "written to them or their chat channel": _l("written to them or their chat channel"),
+    "not written to them or their chat channel": _l("not written to them or their chat channel"),
 }
 SHARED_CASE = re.compile(r"case shared by (?P<name>.+) on (?P<day>\d{4}-\d{2}-\d{2})")
 

@@ -194,10 +194,9 @@ def bookable_services() -> list[Service]:
 
 
 def confirm_staff_booking(appointment: Appointment, booked_text: str) -> None:
-    """Commit a booking staff made, send the family its confirmation, and tell the staff member both."""
-    db.session.commit()
+    """Send the family the confirmation of a booking staff made (call after committing it; the view commits
+    the text message's record after this) and tell the staff member both."""
     notified = notify_family(appointment, "booked")
-    db.session.commit()  # the text message's record
     flash(
         booked_text + (" " + _("The family has been sent a confirmation.") if notified.reached else ""),
         "success",

@@ -307,7 +307,9 @@ def book_details(slug: str):
     )
     if step.booked is None:
         return step.answer
+    db.session.commit()
     confirm_staff_booking(step.booked, _("The appointment is booked."))
+    db.session.commit()  # the text message's record
     return _back_to_agenda(step.booked)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms import SelectField
+from wtforms.validators import InputRequired
 
-from core.forms import language_choices, text_field
+from core.forms import KeyedMessageForm, language_choices, text_field
 
 from .conversations import MAX_MESSAGE_LENGTH
 
@@ -31,15 +29,7 @@ class StartForm(FlaskForm):
             self.language.data = preferred if preferred in codes else codes[0]
 
 
-class MessageForm(FlaskForm):
-    """One message. ``client_key`` is new each time the form is shown, so a send repeated after a lost
-    connection is recognised and stored once."""
+class MessageForm(KeyedMessageForm):
+    """One chat message."""
 
     body = text_field(_l("Message"), required=True, max_length=MAX_MESSAGE_LENGTH, area=True)
-    client_key = HiddenField(validators=[Length(max=40), Regexp(r"^[A-Za-z0-9_-]*$")])
-
-    def fresh(self) -> MessageForm:
-        """Give the next send a key of its own (after a message was stored)."""
-        self.client_key.data = secrets.token_urlsafe(16)
-        self.body.data = ""
-        return self

@@ -37,6 +37,8 @@ class ChatChannel(NamedAndDescribed, db.Model):
     # How many conversations one professional holds at once, and how many families may wait.
     max_per_professional: Mapped[int] = mapped_column(default=3)
     max_queue: Mapped[int] = mapped_column(default=10)
+    # Written messages left through the channel are answered within this many working days.
+    answer_days: Mapped[int] = mapped_column(default=2)
     active: Mapped[bool] = mapped_column(default=True)
 
     professionals: Mapped[list[User]] = relationship(

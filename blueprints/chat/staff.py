@@ -347,5 +347,7 @@ def book_details(conversation_id: int, slug: str):
     if step.booked is None:
         return step.answer
     conversations.record_booking(chat, step.booked, current_staff())
+    db.session.commit()
     confirm_staff_booking(step.booked, _("The appointment is booked and shown to the family in the chat."))
+    db.session.commit()  # the text message's record
     return redirect(url_for("chat_staff.conversation", conversation_id=chat.id) + "#message-form")

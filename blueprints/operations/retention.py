@@ -30,6 +30,7 @@ from ..audit.models import AuditEntry
 from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment, EarlierTimeRequest
 from ..chat.models import Conversation
+from ..messages.models import MessageThread
 from ..questionnaires.models import Child, Guardian, Guardianship, Response, Visit
 
 
@@ -75,6 +76,12 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
             "chat conversations",
             Conversation,
             func.coalesce(Conversation.ended_at, Conversation.created_at) < now - _days("RETENTION_CHAT_DAYS"),
+        ),
+        # A message thread goes with its messages, links and drafts that long after its last message.
+        (
+            "message threads",
+            MessageThread,
+            MessageThread.last_message_at < now - _days("RETENTION_MESSAGE_DAYS"),
         ),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),

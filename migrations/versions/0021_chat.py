@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("languages", sa.String(length=20), nullable=False),
         sa.Column("max_per_professional", sa.Integer(), nullable=False),
         sa.Column("max_queue", sa.Integer(), nullable=False),
+        sa.Column("answer_days", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_channel")),
         sa.UniqueConstraint("slug", name=op.f("uq_chat_channel_slug")),

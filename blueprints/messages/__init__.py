@@ -1,0 +1,1 @@
+"""Ask the family centre: secure message threads, answered within working days."""
