@@ -20,6 +20,7 @@ from blueprints.auth.routes import bp as auth_bp
 from blueprints.booking.admin import bp as booking_admin_bp
 from blueprints.booking.routes import bp as booking_bp
 from blueprints.booking.staff import bp as booking_staff_bp
+from blueprints.chat.admin import bp as chat_admin_bp
 from blueprints.chat.routes import bp as chat_bp
 from blueprints.chat.staff import bp as chat_staff_bp
 from blueprints.demo.commands import register_commands as demo_commands
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     admin_bp,
     organisation_admin_bp,
     booking_admin_bp,
+    chat_admin_bp,
     site_texts_bp,
     privacy_bp,
     operations_bp,

@@ -5,15 +5,16 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from config import LANGUAGES
 from core.i18n import LANGUAGE_NAMES
 from core.phone import is_mobile
 from core.timeutil import FIRST_DAY, LAST_DAY
+from extensions import db
 
 
 class KeyedMessageForm(FlaskForm):
@@ -137,3 +138,60 @@ class PageOrder:
         """The fields in the order the page shows them (others, such as the CSRF token, first)."""
         place = {name: index for index, name in enumerate(self.PAGE_ORDER)}
         return iter(sorted(self._fields.values(), key=lambda field: place.get(field.name, -1)))
+
+
+SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka.")
+)
+
+
+def slug_field() -> StringField:
+    """The short name of a centre, service or chat channel in web addresses."""
+    return StringField(
+        _l("Short name in addresses"),
+        validators=[InputRequired(message=_l("Fill in this field.")), SLUG, Length(max=80)],
+        filters=[tidy_text],
+    )
+
+
+def number_field(label, low: int, high: int, default: int) -> IntegerField:
+    """A required whole number from ``low`` to ``high``."""
+    return IntegerField(
+        label,
+        default=default,
+        validators=[
+            InputRequired(message=_l("Enter a whole number.")),
+            NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+
+
+class NamedAndDescribedForm(FlaskForm):
+    """The short name, names and descriptions in three languages of something families choose (a service, a chat)."""
+
+    slug = slug_field()
+    name_sv = text_field(_l("Name in Swedish"), required=True)
+    name_fi = text_field(_l("Name in Finnish"), required=True)
+    name_en = text_field(_l("Name in English"))
+    description_sv = text_field(_l("Description in Swedish"), max_length=2000, area=True)
+    description_fi = text_field(_l("Description in Finnish"), max_length=2000, area=True)
+    description_en = text_field(_l("Description in English"), max_length=2000, area=True)
+
+
+def save_with_slug(model, form: FlaskForm, item, skip: tuple[str, ...] = ()):
+    """Create or update ``item`` (a ``model`` with a unique ``slug``) from an administrator's form.
+
+    Returns the saved row, added to the session but not committed; None (with the error on the
+    slug field) when another row already uses the short name. Fields in ``skip`` are the caller's.
+    """
+    found = db.session.scalar(db.select(model).where(model.slug == form.slug.data))
+    if found is not None and found is not item:
+        form.slug.errors.append(_l("Another one already uses this short name."))
+        return None
+    target = item or model()
+    for name, field in form._fields.items():
+        if name != "csrf_token" and name not in skip:
+            field.populate_obj(target, name)
+    if item is None:
+        db.session.add(target)
+    return target

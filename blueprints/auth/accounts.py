@@ -24,7 +24,7 @@ from sqlalchemy import or_, select, text, update
 from core.timeutil import utcnow
 from extensions import db
 
-from .models import LoginAttempt, StaffSession, User, normalise_email
+from .models import LoginAttempt, StaffRole, StaffSession, User, normalise_email
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -377,3 +377,10 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user)
+
+
+def professionals() -> list[User]:
+    """Everyone with the professional role, by name (for choosing who gives a service or answers a chat)."""
+    return list(
+        db.session.scalars(select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name))
+    )

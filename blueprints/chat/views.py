@@ -64,12 +64,19 @@ def today_in_words(openings: list[Opening]) -> str:
     return _hours_text([(opening.start, opening.end) for opening in openings])
 
 
+def weekday_names() -> list[str]:
+    """Monday to Sunday in the page's language, capitalised as a label."""
+    # Stand-alone forms: as a label Finnish says "maanantai", not "maanantaina" (on Monday).
+    names = get_day_names("wide", context="stand-alone", locale=current_language())
+    return [names[weekday][:1].upper() + names[weekday][1:] for weekday in range(7)]
+
+
 def week_in_words(channel: ChatChannel) -> list[tuple[str, str]]:
     """Each weekday's name with the channel's hours on it, or "Closed"."""
-    names = get_day_names("wide", locale=current_language())
+    names = weekday_names()
     return [
         (
-            names[weekday][:1].upper() + names[weekday][1:],
+            names[weekday],
             _hours_text([(hours.start_time, hours.end_time) for hours in channel.hours if hours.weekday == weekday])
             or _("Closed"),
         )

@@ -10,39 +10,17 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core.access import staff
+from core.forms import save_with_slug
 from core.i18n import localized
 from core.views import render_form
 from extensions import db
 
-from ..auth.models import StaffRole, User
+from ..auth.accounts import professionals
+from ..auth.models import User
 from .forms import CentreForm, ServiceForm
 from .models import Centre, Service
 
 bp = Blueprint("organisation_admin", __name__, url_prefix="/admin")
-
-
-def _slug_taken(model, slug: str, item) -> bool:
-    found = db.session.scalar(select(model).where(model.slug == slug))
-    return found is not None and found is not item
-
-
-def _populate(form, target, skip: tuple[str, ...] = ()) -> None:
-    """Copy a form's fields onto a model, except the CSRF token and fields handled separately."""
-    for name, field in form._fields.items():
-        if name != "csrf_token" and name not in skip:
-            field.populate_obj(target, name)
-
-
-def _save_with_slug(model, form, item, skip: tuple[str, ...] = ()):
-    """Shared create/edit handling of centres and services: unique short names, then save."""
-    if _slug_taken(model, form.slug.data, item):
-        form.slug.errors.append(_("Another one already uses this short name."))
-        return None
-    target = item or model()
-    _populate(form, target, skip)
-    if item is None:
-        db.session.add(target)
-    return target
 
 
 # --- Centres ---------------------------------------------------------------------------
@@ -65,7 +43,7 @@ def centre(centre_id: int | None = None):
     item = db.get_or_404(Centre, centre_id) if centre_id else None
     form = CentreForm(obj=item)
     if form.validate_on_submit():
-        saved = _save_with_slug(Centre, form, item)
+        saved = save_with_slug(Centre, form, item)
         if saved is not None:
             db.session.commit()
             flash(_("The family centre %(name)s has been saved.", name=localized(saved, "name")), "success")
@@ -77,10 +55,7 @@ def centre(centre_id: int | None = None):
 
 
 def _professional_choices() -> list[SelectChoice]:
-    people = db.session.scalars(
-        select(User).join(StaffRole).where(StaffRole.role == "professional").order_by(User.name)
-    )
-    return [SelectChoice(str(person.id), person.name) for person in people]
+    return [SelectChoice(str(person.id), person.name) for person in professionals()]
 
 
 @bp.route("/services")
@@ -105,7 +80,7 @@ def service(service_id: int | None = None):
     if form.validate_on_submit():
         chosen = [int(value) for value in form.professionals.data or []]
         professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
-        saved = _save_with_slug(Service, form, item, skip=("professionals",))
+        saved = save_with_slug(Service, form, item, skip=("professionals",))
         if saved is not None:
             saved.professionals = professionals
             db.session.commit()

@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
-from core.forms import CheckboxesField, email_address, text_field, tidy_text
-
-SLUG = Regexp(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters a–z, digits and hyphens, e.g. gammelbacka.")
+from core.forms import (
+    CheckboxesField,
+    NamedAndDescribedForm,
+    email_address,
+    number_field,
+    slug_field,
+    text_field,
+    tidy_text,
 )
-
-
-def _required(message):
-    return InputRequired(message=message)
-
-
-def _number(label, low: int, high: int, default: int):
-    return IntegerField(
-        label,
-        default=default,
-        validators=[
-            InputRequired(message=_l("Enter a whole number.")),
-            NumberRange(low, high, message=_l("Enter a number from %(min)s to %(max)s.")),
-        ],
-    )
 
 
 class CentreForm(FlaskForm):
     """A family centre's names, address and information for visitors."""
 
-    slug = StringField(
-        _l("Short name in addresses"),
-        validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)],
-        filters=[tidy_text],
-    )
+    slug = slug_field()
     name_sv = text_field(_l("Name in Swedish"), required=True)
     name_fi = text_field(_l("Name in Finnish"), required=True)
     name_en = text_field(_l("Name in English"))
@@ -65,30 +50,19 @@ class CentreForm(FlaskForm):
     active = BooleanField(_l("Shown to families"), default=True)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(NamedAndDescribedForm):
     """A service's names and the rules for booking it."""
 
-    slug = StringField(
-        _l("Short name in addresses"),
-        validators=[_required(_l("Fill in this field.")), SLUG, Length(max=80)],
-        filters=[tidy_text],
-    )
-    name_sv = text_field(_l("Name in Swedish"), required=True)
-    name_fi = text_field(_l("Name in Finnish"), required=True)
-    name_en = text_field(_l("Name in English"))
-    description_sv = text_field(_l("Description in Swedish"), max_length=2000, area=True)
-    description_fi = text_field(_l("Description in Finnish"), max_length=2000, area=True)
-    description_en = text_field(_l("Description in English"), max_length=2000, area=True)
     in_person = BooleanField(_l("At the family centre"), default=True)
     by_phone = BooleanField(_l("By phone"))
     by_video = BooleanField(_l("By video"))
-    duration_minutes = _number(_l("Length of an appointment (minutes)"), 5, 480, 45)
-    buffer_before_minutes = _number(_l("Free time before (minutes)"), 0, 120, 0)
-    buffer_after_minutes = _number(_l("Free time after (minutes)"), 0, 120, 0)
-    slot_interval_minutes = _number(_l("Times start every (minutes)"), 5, 240, 15)
-    min_notice_hours = _number(_l("Bookable at the earliest (hours ahead)"), 0, 720, 12)
-    max_days_ahead = _number(_l("Bookable at the latest (days ahead)"), 1, 365, 60)
-    cancellation_deadline_hours = _number(_l("Families can cancel until (hours before)"), 0, 720, 24)
+    duration_minutes = number_field(_l("Length of an appointment (minutes)"), 5, 480, 45)
+    buffer_before_minutes = number_field(_l("Free time before (minutes)"), 0, 120, 0)
+    buffer_after_minutes = number_field(_l("Free time after (minutes)"), 0, 120, 0)
+    slot_interval_minutes = number_field(_l("Times start every (minutes)"), 5, 240, 15)
+    min_notice_hours = number_field(_l("Bookable at the earliest (hours ahead)"), 0, 720, 12)
+    max_days_ahead = number_field(_l("Bookable at the latest (days ahead)"), 1, 365, 60)
+    cancellation_deadline_hours = number_field(_l("Families can cancel until (hours before)"), 0, 720, 24)
     reserved = BooleanField(_l("Not listed for families (booked by staff or through an offer)"))
     active = BooleanField(_l("In use"), default=True)
     professionals = CheckboxesField(_l("Who gives the service"), validators=[Optional()])

@@ -5,7 +5,7 @@ it there; the parent keeps the conversation at the end."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -170,3 +170,100 @@ def test_a_parent_on_a_phone_and_the_nurse_chat_live_and_book_a_time(new_ui, db,
     transcript = download.value.path().read_text(encoding="utf-8")
     assert texts["question"] in transcript and texts["answer"] in transcript and texts["reply"] in transcript
     phone.check()
+
+
+MESSAGE_TEXTS = {
+    "sv": {
+        "closed": "Stängt nu",
+        "write": "Skriv ett meddelande",
+        "name": "Ditt namn",
+        "email": "E-postadress",
+        "subject": "Ämne",
+        "message": "Meddelande",
+        "send": "Skicka meddelandet",
+        "question": "Vår son äter dåligt, kan vi få råd?",
+        "promise": "Vi svarar senast",
+        "received": "Vi har fått ditt meddelande",
+        "messages": "Meddelanden",
+        "answer_box": "Meddelande",
+        "send_answer": "Skicka svaret",
+        "answer": "Hej! Erbjud små portioner och ät tillsammans. Ring oss gärna.",
+        "answered_subject": "Ett svar väntar på dig i Famnen",
+        "answered": "Familjecentret har svarat.",
+    },
+    "fi": {
+        "closed": "Suljettu nyt",
+        "write": "Kirjoita viesti",
+        "name": "Nimesi",
+        "email": "Sähköpostiosoite",
+        "subject": "Aihe",
+        "message": "Viesti",
+        "send": "Lähetä viesti",
+        "question": "Poikamme syö huonosti, voimmeko saada neuvoja?",
+        "promise": "Vastaamme viimeistään",
+        "received": "Saimme viestisi",
+        "messages": "Viestit",
+        "answer_box": "Viesti",
+        "send_answer": "Lähetä vastaus",
+        "answer": "Hei! Tarjoa pieniä annoksia ja syökää yhdessä. Soita meille.",
+        "answered_subject": "Famnenissa odottaa sinulle vastaus",
+        "answered": "Perhekeskus on vastannut.",
+    },
+}
+
+
+@pytest.fixture
+def after_hours_clock(monkeypatch):
+    """The app's clock runs from a Wednesday evening when the chat has closed."""
+    started = datetime.now(UTC)
+    evening = OPEN_MOMENT + timedelta(hours=8)  # 18.00 in Helsinki
+    monkeypatch.setattr(timeutil, "clock", lambda: evening + (datetime.now(UTC) - started))
+
+
+def test_after_hours_a_parent_leaves_a_message_and_reads_the_answer_from_the_emailed_link(
+    new_ui, db, world, after_hours_clock, mailbox, language
+):
+    texts = MESSAGE_TEXTS[language]
+    make_channel([world.professional.id])
+
+    phone = new_ui(width=360)
+    family = phone.page
+    phone.goto("/chat/radgivningens-chatt")
+    expect(family.locator("main")).to_contain_text(texts["closed"])
+    family.get_by_role("link", name=texts["write"], exact=True).click()
+    phone.check()
+    family.get_by_label(texts["name"]).fill("Anna")
+    family.get_by_label(texts["email"]).fill("anna@example.com")
+    family.get_by_label(texts["subject"]).fill("Mat")
+    family.get_by_role("textbox", name=re.compile("^" + texts["message"])).fill(texts["question"])
+    family.get_by_role("button", name=texts["send"]).click()
+    expect(family.locator("main")).to_contain_text(texts["promise"])
+    expect(family.locator("main")).to_contain_text(texts["question"])
+    phone.check()
+    assert family.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The email says a message arrived and when it is answered; not what it said.
+    [received] = mailbox.to("anna@example.com")
+    assert received["Subject"] == texts["received"]
+    assert texts["question"] not in received.get_body(preferencelist=("plain",)).get_content()
+
+    nurse = new_ui()
+    sign_in_staff(nurse, world.professional)
+    nurse.page.locator(".main-nav").get_by_role("link", name=re.compile("^" + texts["messages"])).click()
+    nurse.check()
+    nurse.page.get_by_role("link", name="Mat").click()
+    nurse.check()
+    nurse.page.get_by_role("textbox", name=re.compile("^" + texts["answer_box"])).fill(texts["answer"])
+    nurse.page.get_by_role("button", name=texts["send_answer"]).click()
+    nurse.check()
+
+    answered = mailbox.to("anna@example.com")[-1]
+    assert answered["Subject"] == texts["answered_subject"]
+    body = answered.get_body(preferencelist=("plain",)).get_content()
+    assert texts["answer"] not in body
+    link = re.search(r"https?://\S+/messages/open/\S+", body).group(0)
+    # Read on another device: the emailed link lets this new browser in.
+    laptop = new_ui()
+    laptop.goto("/messages/" + link.split("/messages/", 1)[1])
+    expect(laptop.page.locator("main")).to_contain_text(texts["answered"])
+    expect(laptop.page.locator("main")).to_contain_text(texts["answer"])
