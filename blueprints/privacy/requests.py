@@ -3,7 +3,10 @@
 A guardian is found by email address or phone number (appointments, group
 activity registrations, the email a questionnaire link went to); a child by
 first name and date of birth (the child's case with its questionnaires and
-linked appointments). Erasing deletes appointments, questionnaires and
+linked appointments). Message threads are found by the guardian's contact details and
+through the appointments found; chat conversations are anonymous (a nickname) and are
+found only when a professional booked an appointment found from them. Erasing deletes
+message threads, those chats, appointments, questionnaires and
 children's cases; group activity registrations lose their names and contact
 details (their numbers stay in the attendance figures), and coming ones are
 cancelled first so their places go to the waiting list. The audit
@@ -29,6 +32,8 @@ from ..audit.models import AuditEntry
 from ..audit.words import on_what_basis, what_was_done
 from ..auth.models import User
 from ..booking.models import Appointment, EarlierTimeRequest
+from ..chat.models import ChatMessage, Conversation
+from ..messages.models import MessageThread
 from ..organisation.models import Service
 from ..questionnaires import answering
 from ..questionnaires.cases import drop_orphan_guardians
@@ -69,6 +74,9 @@ class Found:
     visits: list[Visit] = field(default_factory=list)
     # Places on the waiting list of families with no booking (their own contact details).
     time_wishes: list[EarlierTimeRequest] = field(default_factory=list)
+    threads: list[MessageThread] = field(default_factory=list)
+    # Chats from which a professional booked one of the appointments found.
+    conversations: list[Conversation] = field(default_factory=list)
 
     @property
     def responses(self) -> list[Response]:
@@ -83,7 +91,15 @@ class Found:
     @property
     def nothing(self) -> bool:
         """Whether nothing at all was found."""
-        return not (self.appointments or self.registrations or self.children or self.visits or self.time_wishes)
+        return not (
+            self.appointments
+            or self.registrations
+            or self.children
+            or self.visits
+            or self.time_wishes
+            or self.threads
+            or self.conversations
+        )
 
 
 def find(search: Search) -> Found:
@@ -123,6 +139,23 @@ def find(search: Search) -> Found:
     found.children = children
     found.visits = sorted(visits, key=lambda v: v.created_at)
     found.time_wishes = [wish for wish in _by_contact(EarlierTimeRequest, search) if wish.appointment_id is None]
+    appointment_ids = [appointment.id for appointment in found.appointments]
+    threads = _by_contact(MessageThread, search)
+    if appointment_ids:
+        about = db.session.scalars(select(MessageThread).where(MessageThread.appointment_id.in_(appointment_ids)))
+        threads += [thread for thread in about if thread not in threads]
+        found.conversations = list(
+            db.session.scalars(
+                select(Conversation)
+                .where(
+                    Conversation.id.in_(
+                        select(ChatMessage.conversation_id).where(ChatMessage.appointment_id.in_(appointment_ids))
+                    )
+                )
+                .order_by(Conversation.created_at)
+            )
+        )
+    found.threads = sorted(threads, key=lambda thread: thread.created_at)
     return found
 
 
@@ -134,7 +167,9 @@ def _and_linked(model: type[Appointment] | type[Registration], rows: list, child
     return rows + [row for row in linked if row not in rows]
 
 
-def _by_contact(model: type[Appointment] | type[Registration] | type[EarlierTimeRequest], search: Search) -> list:
+def _by_contact(
+    model: type[Appointment] | type[Registration] | type[EarlierTimeRequest] | type[MessageThread], search: Search
+) -> list:
     """The rows of ``model`` whose guardian has the email address or phone number searched for."""
     rows = []
     if search.email:
@@ -163,6 +198,8 @@ def views_of(found: Found) -> list[AuditEntry]:
         + [f"registration:{r.id}" for r in found.registrations]
         + [f"visit:{v.id}" for v in found.visits]
         + [f"time-wish:{w.id}" for w in found.time_wishes]
+        + [f"thread:{t.id}" for t in found.threads]
+        + [f"chat:{c.id}" for c in found.conversations]
     )
     conditions = []
     if found.child_ids:
@@ -313,6 +350,47 @@ def export(found: Found, language: str) -> dict[str, Any]:
             for v in found.visits
         ],
         "questionnaires": responses,
+        "message_threads": [
+            {
+                "subject": t.subject,
+                "to": localized(t.channel, "name", language)
+                if t.channel
+                else (t.professional.name if t.professional else ""),
+                "guardian_name": t.guardian_name,
+                "guardian_email": t.guardian_email,
+                "guardian_phone": t.guardian_phone,
+                "text_messages": t.sms_wanted,
+                "language": t.language,
+                "started": _moment(t.created_at),
+                "messages": [
+                    {
+                        "from": t.guardian_name if m.from_family else m.author_name,
+                        "at": _moment(m.created_at),
+                        "text": m.body,
+                    }
+                    for m in t.messages
+                ],
+            }
+            for t in found.threads
+        ],
+        "chat_conversations": [
+            {
+                "channel": localized(c.channel, "name", language),
+                "nickname": c.nickname,
+                "language": c.language,
+                "started": _moment(c.created_at),
+                "messages": [
+                    {
+                        "from": c.nickname if m.kind == "family" else m.author_name,
+                        "at": _moment(m.created_at),
+                        "text": m.body,
+                    }
+                    for m in c.messages
+                    if m.kind in ("family", "staff")
+                ],
+            }
+            for c in found.conversations
+        ],
         "who_has_looked_at_the_data": [
             {
                 "when": _moment(e.at),
@@ -339,6 +417,8 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
         "registrations": len(found.registrations),
         "questionnaires": len(found.responses),
         "children": len(found.children),
+        "threads": len(found.threads),
+        "conversations": len(found.conversations),
     }
     registration_ids = [r.id for r in found.registrations]
     promoted: list[int] = []
@@ -351,7 +431,13 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
     visit_ids = [v.id for v in found.visits]
     child_ids = found.child_ids
     wish_ids = [w.id for w in found.time_wishes]
+    thread_ids = [t.id for t in found.threads]
+    conversation_ids = [c.id for c in found.conversations]
     db.session.expunge_all()
+    if thread_ids:
+        db.session.execute(delete(MessageThread).where(MessageThread.id.in_(thread_ids)))
+    if conversation_ids:
+        db.session.execute(delete(Conversation).where(Conversation.id.in_(conversation_ids)))
     if wish_ids:
         db.session.execute(delete(EarlierTimeRequest).where(EarlierTimeRequest.id.in_(wish_ids)))
     if appointment_ids:

@@ -42,6 +42,14 @@ BASIS = "data request"
 PAGE_SIZE = 100
 
 
+SEARCH_FIELDS = ("email", "phone", "first_name", "date_of_birth")
+
+
+def _search_query(values) -> dict[str, str]:
+    """The search fields of a request, to carry into links and forms (not ``lang`` or anything else)."""
+    return {key: value for key, value in values.items() if key in SEARCH_FIELDS}
+
+
 def _search() -> Search:
     return Search(
         email=request.values.get("email", "").strip(),
@@ -61,7 +69,7 @@ def _log(found, action: str) -> None:
 def data_requests():
     """Find everything about a guardian (email, phone) or a child (first name and date of birth)."""
     search = _search()
-    searched = any(key in request.args for key in ("email", "phone", "first_name", "date_of_birth"))
+    searched = any(key in request.args for key in SEARCH_FIELDS)
     found = find(search)
     if searched and not search.empty:
         _log(found, "search")
@@ -71,7 +79,7 @@ def data_requests():
         searched=searched,
         found=found,
         views=views_of(found),
-        query=request.args.to_dict(),
+        query=_search_query(request.args),
         form=EmptyForm(),
     )
     db.session.commit()
@@ -118,9 +126,7 @@ def erase_data():
     """Erase everything found, after the administrator has typed the confirmation word."""
     search = _search()
     found = find(search)
-    query = {
-        key: value for key, value in request.form.items() if key in ("email", "phone", "first_name", "date_of_birth")
-    }
+    query = _search_query(request.form)
     if not EmptyForm().validate_on_submit() or found.nothing:
         abort(400)
     if request.form.get("confirm", "").strip().lower() != _("erase").lower():
@@ -141,6 +147,15 @@ def erase_data():
         ),
         "success",
     )
+    if counts["threads"] or counts["conversations"]:
+        flash(
+            _(
+                "Also erased: message threads %(threads)s, chat conversations %(conversations)s.",
+                threads=counts["threads"],
+                conversations=counts["conversations"],
+            ),
+            "success",
+        )
     if counts["time_wishes"]:
         flash(
             ngettext(

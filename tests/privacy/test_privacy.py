@@ -317,3 +317,63 @@ def test_a_family_waiting_without_a_booking_is_found_exported_and_erased(admin, 
     )
     assert "Också raderat: 1 plats i kön till en tid." in done.text
     assert db.session.scalar(select(func.count()).select_from(EarlierTimeRequest)) == 0
+
+
+def test_message_threads_and_chats_a_time_was_booked_from_are_found_exported_and_erased(
+    admin, db, family_centre, family_data
+):
+    from blueprints.chat.models import ChatMessage, Conversation, MessageKind
+    from blueprints.messages import threads
+    from blueprints.messages.models import MessageThread
+    from tests.support.chat import make_channel
+
+    world = family_centre["world"]
+    appointment = db.session.scalar(select(Appointment))
+    channel = make_channel([world.professional.id])
+    asked = threads.start(
+        name="Anna Lindholm",
+        email="anna@example.com",
+        phone="",
+        sms_wanted=False,
+        language="sv",
+        subject="Feber",
+        body="Hon har feber.",
+        address="192.0.2.1",
+        channel=channel,
+    )
+    chat = Conversation(reference="ref", browser_key_hash="x" * 64, channel=channel, nickname="Anna", language="sv")
+    db.session.add(chat)
+    db.session.flush()
+    db.session.add_all(
+        [
+            ChatMessage(conversation_id=chat.id, kind=MessageKind.FAMILY, body="Kan jag få en tid?"),
+            ChatMessage(conversation_id=chat.id, kind=MessageKind.BOOKED, appointment_id=appointment.id),
+        ]
+    )
+    db.session.commit()
+    stranger_chat = Conversation(
+        reference="other", browser_key_hash="y" * 64, channel=channel, nickname="Bo", language="fi"
+    )
+    db.session.add(stranger_chat)
+    db.session.commit()
+
+    query = {"email": "anna@example.com"}
+    found = find(Search(email="anna@example.com"))
+    assert [t.id for t in found.threads] == [asked.id] and [c.id for c in found.conversations] == [chat.id]
+    page = admin.get("/admin/data-requests", query_string={**query, "lang": "sv"}).text
+    assert "1 meddelandetråd" in page and "1 chattsamtal där en tid bokades" in page
+    data = json.loads(admin.get("/admin/data-requests/export.json", query_string=query).data)
+    assert data["message_threads"][0]["messages"][0]["text"] == "Hon har feber."
+    assert data["chat_conversations"][0]["messages"] == [
+        {"from": "Anna", "at": data["chat_conversations"][0]["messages"][0]["at"], "text": "Kan jag få en tid?"}
+    ]
+    done = admin.submit(
+        "/admin/data-requests/erase",
+        {**query, "confirm": "radera"},
+        token_from="/admin/data-requests",
+        follow_redirects=True,
+    )
+    assert "Också raderat: meddelandetrådar 1, chattsamtal 1." in done.text
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(MessageThread)) == 0
+    assert [c.nickname for c in db.session.scalars(select(Conversation))] == ["Bo"]
