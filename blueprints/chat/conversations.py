@@ -255,6 +255,28 @@ def holds(conversation: Conversation, professional: User) -> bool:
     return conversation.status == ConversationStatus.ACTIVE and conversation.professional_id == professional.id
 
 
+def transfer(conversation: Conversation, professional: User, colleague: User, note: str) -> ChatMessage:
+    """Pass a held chat to a colleague of the channel, with a note only professionals see.
+
+    Refused when the professional does not hold it, the colleague does not answer the channel,
+    or already holds as many chats as one may.
+    """
+    if not holds(conversation, professional):
+        raise ChatRefused("not_held")
+    channel = conversation.channel
+    if colleague.id == professional.id or colleague not in channel.professionals:
+        raise ChatRefused("not_a_colleague")
+    _lock_channel(channel)
+    if held_by(colleague, channel) >= channel.max_per_professional:
+        raise ChatRefused("colleague_full")
+    conversation.professional_id = colleague.id
+    # A queue event: the colleague's chat page lists the chats they hold, and wakes for it.
+    message = _add(conversation, MessageKind.TRANSFERRED, author=professional, queue_event=True)
+    message.to_name = colleague.name
+    message.note = note
+    return message
+
+
 def record_booking(conversation: Conversation, appointment: Appointment, professional: User) -> ChatMessage:
     """Show in the chat that the professional booked the family ``appointment`` (the family sees its link)."""
     if not holds(conversation, professional):

@@ -43,6 +43,13 @@ class MessageForm(KeyedMessageForm):
     body = text_field(_l("Message"), required=True, max_length=MAX_MESSAGE_LENGTH, area=True)
 
 
+class TransferForm(FlaskForm):
+    """Passing a chat to a colleague of the channel, with a note for them."""
+
+    colleague = SelectField(_l("Colleague"), validators=[InputRequired(message=_l("Choose a colleague."))])
+    note = text_field(_l("Note to your colleague (the family does not see it)"), max_length=500, area=True)
+
+
 class ChannelForm(NamedAndDescribedForm):
     """An administrator's chat channel: names, who answers, the languages, limits and weekly opening hours.
 

@@ -123,6 +123,7 @@ class MessageKind(enum.StrEnum):
     ENDED_BY_FAMILY = "ended_by_family"
     ENDED_BY_STAFF = "ended_by_staff"
     BOOKED = "booked"  # a professional booked the family an appointment from the chat
+    TRANSFERRED = "transferred"  # a professional passed the chat to a colleague (``to_name``), with a ``note``
 
 
 class ChatMessage(db.Model):
@@ -142,6 +143,9 @@ class ChatMessage(db.Model):
     author_name: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     client_key: Mapped[str | None] = mapped_column(String(40))
+    # A TRANSFERRED event: the colleague's name, and the note to them, which only professionals see.
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
     # The appointment a BOOKED event is about; gone (NULL) once the appointment is erased.
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"))
     # The message changed a channel's queue (a family joined it, a chat was picked up or ended): waiting

@@ -22,7 +22,7 @@ from ..booking import times_page
 from ..booking.details_step import bookable_services, confirm_staff_booking, details_step, service_or_404
 from . import conversations, live
 from .conversations import ChatRefused
-from .forms import MessageForm
+from .forms import MessageForm, TransferForm
 from .models import ChatChannel, Conversation, ConversationStatus, chat_channel_professional
 from .routes import long_poll, updates_after
 from .views import REFUSALS, cursor_asked, state_of, transcript_response
@@ -175,16 +175,27 @@ def pick_up(conversation_id: int):
     return redirect(url_for("chat_staff.conversation", conversation_id=conversation.id))
 
 
-def _staff_context(conversation: Conversation) -> dict:
+def _transfer_form(conversation: Conversation, form: TransferForm | None = None) -> TransferForm:
+    """The transfer form, offering the channel's other professionals."""
+    form = form or TransferForm(formdata=None)
+    me = current_staff()
+    form.colleague.choices = [("", _("Choose"))] + [
+        (str(person.id), person.name) for person in conversation.channel.professionals if person.id != me.id
+    ]
+    return form
+
+
+def _staff_context(conversation: Conversation, transfer_form: TransferForm | None = None) -> dict:
     """What the professional's conversation templates need besides the conversation."""
     return {
+        "transfer_form": _transfer_form(conversation, transfer_form),
         "holds_it": conversation.professional_id == current_staff().id,
         "action": url_for("chat_staff.send", conversation_id=conversation.id),
         "compose": "chat/staff/_compose.html",
     }
 
 
-def _page(conversation: Conversation, form: MessageForm):
+def _page(conversation: Conversation, form: MessageForm, transfer_form: TransferForm | None = None):
     user = current_staff()
     audit.record(user, None, f"chat:{conversation.id}", "view", BASIS)
     messages = conversations.messages_after(conversation, 0)
@@ -192,13 +203,14 @@ def _page(conversation: Conversation, form: MessageForm):
     return render_form(
         "chat/staff/conversation.html",
         form,
+        status=422 if transfer_form is not None and transfer_form.errors else None,
         conversation=conversation,
         messages=messages,
         place=conversations.queue_place(conversation),
         state=state_of(conversation),
         poll_url=url_for("chat_staff.updates", conversation_id=conversation.id),
         viewer="staff",
-        **_staff_context(conversation),
+        **_staff_context(conversation, transfer_form),
     )
 
 
@@ -238,6 +250,25 @@ def send(conversation_id: int):
     if wants_fragment():
         return render_form("chat/_message_form.html", form, **_staff_context(chat))
     return _page(chat, form)
+
+
+@bp.route("/<int:conversation_id>/transfer", methods=["POST"])
+@staff("professional")
+def transfer(conversation_id: int):
+    """Pass the chat to a colleague of the channel with a note; the family sees who answers now."""
+    chat = _conversation_or_refuse(conversation_id)
+    form = _transfer_form(chat, TransferForm())
+    if form.validate_on_submit():
+        colleague = db.session.get(User, int(form.colleague.data))
+        try:
+            conversations.transfer(chat, current_staff(), colleague, form.note.data)
+        except ChatRefused as refused:
+            form.colleague.errors = [REFUSALS[refused.reason]]
+        else:
+            db.session.commit()
+            flash(_("The chat has been passed to %(name)s.", name=colleague.name), "success")
+            return redirect(url_for("chat_staff.index"))
+    return _page(chat, MessageForm().fresh(), form)
 
 
 @bp.route("/<int:conversation_id>/end", methods=["POST"])

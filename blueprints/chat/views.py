@@ -29,6 +29,8 @@ REFUSALS = {
     "too_fast": _l("You are sending messages faster than we can read them. Wait a moment and send again."),
     "taken": _l("A colleague already picked up this chat."),
     "not_held": _l("Pick up the chat before writing to the family."),
+    "not_a_colleague": _l("Choose a colleague who answers this chat."),
+    "colleague_full": _l("That colleague already holds as many chats as one person may."),
     "holding_enough": _l("You already hold as many chats on this channel as one person may."),
 }
 
@@ -118,6 +120,10 @@ def event_text(message: ChatMessage, viewer: str) -> str:
         return _("%(name)s joined the chat.", name=message.author_name)
     if message.kind == MessageKind.BOOKED:
         return booking_text(message, viewer)
+    if message.kind == MessageKind.TRANSFERRED:
+        passed = _("%(name)s passed the chat to %(colleague)s.", name=message.author_name, colleague=message.to_name)
+        # The note is between professionals; the family learns only who answers now.
+        return passed + (" " + _("Note: %(note)s", note=message.note) if viewer == "staff" and message.note else "")
     if message.kind == MessageKind.ENDED_BY_FAMILY:
         return _("You ended the chat.") if viewer == "family" else _("The family ended the chat.")
     return _("%(name)s ended the chat.", name=message.author_name)

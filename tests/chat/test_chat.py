@@ -326,3 +326,42 @@ def test_the_nurse_books_from_the_chat_and_the_family_sees_it_there(app, client,
     nurse.submit(f"/staff/chat/{chat.id}/end", token_from=f"/staff/chat/{chat.id}")
     assert nurse.get(f"{times_path}?lang=sv").status_code == 302
     assert nurse.get(f"{details}&lang=sv").status_code == 302
+
+
+def test_the_nurse_passes_the_chat_to_a_colleague_with_a_note_the_family_does_not_see(app, client, channel, world):
+    from blueprints.auth.models import User
+
+    colleague_login = make_staff({"professional"}, email="kim@famnen.example", name="Kim Kollega")
+    outsider_login = make_staff({"professional"}, email="olle@famnen.example", name="Olle Other")
+    channel.professionals = [_db.session.get(User, world.professional.id), _db.session.get(User, colleague_login.id)]
+    _db.session.commit()
+    token = start_chat(client)
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    chat = _db.session.scalar(select(Conversation))
+    path = f"/staff/chat/{chat.id}"
+    nurse.submit(path + "/pick-up", token_from="/staff/chat/")
+    page = nurse.get(path + "?lang=sv").get_data(as_text=True)
+    assert "Kim Kollega" in page and "Olle Other" not in page  # only the channel's colleagues are offered
+
+    refused = nurse.submit(path + "/transfer", {"colleague": str(outsider_login.id), "note": "x"}, token_from=path)
+    assert (
+        refused.status_code == 422 and _db.session.get(Conversation, chat.id).professional_id == world.professional.id
+    )
+    note = "Frågar om sömn, vill ha en tid efter jul."
+    passed = nurse.submit(path + "/transfer", {"colleague": str(colleague_login.id), "note": note}, token_from=path)
+    assert passed.status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Conversation, chat.id).professional_id == colleague_login.id
+
+    family_page = client.get(f"/chat/c/{token}?lang=sv").get_data(as_text=True)
+    assert "Sara Nyström gav chatten vidare till Kim Kollega." in family_page and note not in family_page
+    assert "Du chattar med Kim Kollega." in family_page
+    transcript = client.get(f"/chat/c/{token}/transcript").get_data(as_text=True)
+    assert note not in transcript
+    colleague = app.test_client()
+    sign_in(colleague, app, colleague_login)
+    assert note in colleague.get(path + "?lang=sv").get_data(as_text=True)
+    assert send(colleague, path, "Hej, Kim här!", client_key="kim1").status_code == 302
+    # The one who passed it on can no longer write in it.
+    assert send(nurse, path, "Hej igen", client_key="sara2").status_code == 422
