@@ -44,6 +44,8 @@ FAMILY_BURST_SECONDS = 30
 # The typical wait is the median of the channel's latest pick-ups, when there are enough of them.
 WAITS_SAMPLED = 20
 WAITS_NEEDED = 3
+# A family still queued this long after joining, once the channel has closed, is told nobody is free.
+CLOSED_QUEUE_MINUTES = 30
 
 
 class ChatRefused(Exception):
@@ -298,6 +300,34 @@ def end(conversation: Conversation, by: User | None = None) -> bool:
             conversation, MessageKind.ENDED_BY_STAFF if by else MessageKind.ENDED_BY_FAMILY, author=by, queue_event=True
         )
     return bool(ended)
+
+
+def end_unanswered(now: datetime) -> int:
+    """End the chats still queued on a closed channel after ``CLOSED_QUEUE_MINUTES``; return how many.
+
+    Professionals may still pick up families who queued before closing time; a family nobody
+    picks up is told so, and offered to write a message instead, rather than wait all night.
+    """
+    waiting = db.session.scalars(
+        select(Conversation).where(
+            Conversation.status == ConversationStatus.QUEUED,
+            Conversation.created_at < now - timedelta(minutes=CLOSED_QUEUE_MINUTES),
+        )
+    ).all()
+    ended = 0
+    for conversation in waiting:
+        if opening_at(conversation.channel, now) is not None:
+            continue
+        # Conditional, like ``end``: a pick-up or a parallel run of the job may have come first.
+        if db.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id, Conversation.status == ConversationStatus.QUEUED)
+            .values(status=ConversationStatus.ENDED, ended_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount:
+            _add(conversation, MessageKind.CLOSED_UNANSWERED, queue_event=True)
+            ended += 1
+    return ended
 
 
 def messages_after(conversation: Conversation, after_id: int) -> list[ChatMessage]:

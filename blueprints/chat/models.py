@@ -113,6 +113,11 @@ class Conversation(db.Model):
         back_populates="conversation", cascade="all, delete-orphan", passive_deletes=True, order_by="ChatMessage.id"
     )
 
+    @property
+    def closed_unanswered(self) -> bool:
+        """Whether the chat ended because the channel closed before anyone picked it up."""
+        return self.picked_up_at is None and any(m.kind == MessageKind.CLOSED_UNANSWERED for m in self.messages)
+
 
 class MessageKind(enum.StrEnum):
     """Who wrote a message, or which event it records."""
@@ -123,6 +128,7 @@ class MessageKind(enum.StrEnum):
     ENDED_BY_FAMILY = "ended_by_family"
     ENDED_BY_STAFF = "ended_by_staff"
     BOOKED = "booked"  # a professional booked the family an appointment from the chat
+    CLOSED_UNANSWERED = "closed_unanswered"  # the channel closed and nobody picked the chat up
     TRANSFERRED = "transferred"  # a professional passed the chat to a colleague (``to_name``), with a ``note``
 
 

@@ -120,6 +120,10 @@ def event_text(message: ChatMessage, viewer: str) -> str:
         return _("%(name)s joined the chat.", name=message.author_name)
     if message.kind == MessageKind.BOOKED:
         return booking_text(message, viewer)
+    if message.kind == MessageKind.CLOSED_UNANSWERED:
+        if viewer == "family":
+            return _("The chat closed before a professional was free. We are sorry.")
+        return _("The chat closed before anyone picked it up.")
     if message.kind == MessageKind.TRANSFERRED:
         passed = _("%(name)s passed the chat to %(colleague)s.", name=message.author_name, colleague=message.to_name)
         # The note is between professionals; the family learns only who answers now.

@@ -6,8 +6,8 @@ does no more than running it once. A job that fails does not stop the others;
 ``run-jobs`` then exits non-zero so systemd records the failure.
 
 Jobs: ``send-reminders`` (reminders by email and text message), ``offer-earlier-times`` (the
-earlier-time waiting list), ``notify-staff`` (email notices to staff about sent questionnaires)
-and ``purge`` (retention).
+earlier-time waiting list), ``notify-staff`` (email notices to staff about sent questionnaires),
+``close-chat-queues`` (families nobody picked up before a chat closed) and ``purge`` (retention).
 
 Like a view, each job is the outer level of its work: the functions it calls
 flush, and the job commits once they are done (or rolls back when one fails).
@@ -72,6 +72,15 @@ def notify_staff(now: datetime) -> JobResult:
     )
 
 
+def close_chat_queues(now: datetime) -> JobResult:
+    """Tell families still queued on a closed chat that nobody was free, and offer them to write instead."""
+    from blueprints.chat.conversations import end_unanswered
+
+    ended = end_unanswered(now)
+    db.session.commit()
+    return JobResult(f"Chats ended unanswered after closing time: {ended}")
+
+
 def purge_old_data(now: datetime) -> JobResult:
     """Delete personal data past its retention period (see ``flask purge``)."""
     from blueprints.operations.retention import purge
@@ -85,6 +94,7 @@ SCHEDULED_JOBS: tuple[Job, ...] = (
     Job("send-reminders", send_reminders),
     Job("offer-earlier-times", offer_earlier_times),
     Job("notify-staff", notify_staff),
+    Job("close-chat-queues", close_chat_queues),
     Job("purge", purge_old_data),
 )
 

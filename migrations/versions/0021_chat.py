@@ -118,6 +118,7 @@ def upgrade():
                 "ended_by_staff",
                 "booked",
                 "transferred",
+                "closed_unanswered",
                 name="messagekind",
                 native_enum=False,
                 length=20,

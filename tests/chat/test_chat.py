@@ -365,3 +365,34 @@ def test_the_nurse_passes_the_chat_to_a_colleague_with_a_note_the_family_does_no
     assert send(colleague, path, "Hej, Kim här!", client_key="kim1").status_code == 302
     # The one who passed it on can no longer write in it.
     assert send(nurse, path, "Hej igen", client_key="sara2").status_code == 422
+
+
+def test_families_nobody_picked_up_by_closing_time_are_told_and_offered_to_write(
+    app, client, channel, world, open_clock
+):
+    token = start_chat(client)
+    picked = app.test_client()
+    start_chat(picked, nickname="Bo")
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    bo = _db.session.scalar(select(Conversation).where(Conversation.nickname == "Bo"))
+    nurse.submit(f"/staff/chat/{bo.id}/pick-up", token_from="/staff/chat/")
+    runner = app.test_cli_runner()
+
+    open_clock.at(datetime(2026, 12, 9, 12, 50, tzinfo=UTC))  # 14.50: still open, Anna may still be picked up
+    assert (
+        "Chats ended unanswered after closing time: 0"
+        in runner.invoke(args=["run-jobs", "--only", "close-chat-queues"]).output
+    )
+    open_clock.at(datetime(2026, 12, 9, 13, 10, tzinfo=UTC))  # 15.10: closed
+    result = runner.invoke(args=["run-jobs", "--only", "close-chat-queues"])
+    assert "Chats ended unanswered after closing time: 1" in result.output
+    assert (
+        "Chats ended unanswered after closing time: 0"
+        in runner.invoke(args=["run-jobs", "--only", "close-chat-queues"]).output
+    )
+    page = client.get(f"/chat/c/{token}?lang=sv").get_data(as_text=True)
+    assert "Chatten stängdes innan en yrkesperson hann svara." in page
+    assert 'href="/messages/write/radgivningens-chatt"' in page and 'name="body"' not in page
+    _db.session.expire_all()
+    assert _db.session.get(Conversation, bo.id).status == ConversationStatus.ACTIVE  # a chat going on is left alone
