@@ -103,6 +103,8 @@ class Conversation(db.Model):
         value_enum(ConversationStatus), default=ConversationStatus.QUEUED
     )
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), index=True)
+    # The child's case a professional linked the chat to: the child's summary then lists it.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,12 +6,14 @@ shows a conversation (or a queue with the families' first messages) is audit-log
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.access import current_staff, staff
+from core.forms import EmptyForm
+from core.ids import parse_id
 from core.rendering import wants_fragment
 from core.views import render_form
 from extensions import db
@@ -20,6 +22,7 @@ from ..audit import log as audit
 from ..auth.models import User
 from ..booking import times_page
 from ..booking.details_step import bookable_services, confirm_staff_booking, details_step, service_or_404
+from ..questionnaires.invitations import case_to_link, linkable_children
 from . import conversations, live
 from .conversations import ChatRefused
 from .forms import MessageForm, TransferForm
@@ -188,6 +191,7 @@ def _transfer_form(conversation: Conversation, form: TransferForm | None = None)
 def _staff_context(conversation: Conversation, transfer_form: TransferForm | None = None) -> dict:
     """What the professional's conversation templates need besides the conversation."""
     return {
+        "my_children": linkable_children(current_staff()),
         "transfer_form": _transfer_form(conversation, transfer_form),
         "holds_it": conversation.professional_id == current_staff().id,
         "action": url_for("chat_staff.send", conversation_id=conversation.id),
@@ -269,6 +273,28 @@ def transfer(conversation_id: int):
             flash(_("The chat has been passed to %(name)s.", name=colleague.name), "success")
             return redirect(url_for("chat_staff.index"))
     return _page(chat, MessageForm().fresh(), form)
+
+
+@bp.route("/<int:conversation_id>/child", methods=["POST"])
+@staff("professional")
+def link_child(conversation_id: int):
+    """Link the chat to one of the professional's children's cases, so the child's summary lists it."""
+    chat = _conversation_or_refuse(conversation_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        child = case_to_link(current_staff(), request.form.get("child", type=parse_id))
+    except PermissionError:
+        audit.refuse(current_staff(), None, f"chat:{chat.id}", "no part in the child's case")
+    chat.child_id = child.id if child else None
+    db.session.commit()
+    flash(
+        _("The chat is linked to %(child)s's case.", child=child.label)
+        if child
+        else _("The link to the child's case was removed."),
+        "success",
+    )
+    return redirect(url_for("chat_staff.conversation", conversation_id=chat.id))
 
 
 @bp.route("/<int:conversation_id>/end", methods=["POST"])

@@ -5,7 +5,8 @@ activity registrations, the email a questionnaire link went to); a child by
 first name and date of birth (the child's case with its questionnaires and
 linked appointments). Message threads are found by the guardian's contact details and
 through the appointments found; chat conversations are anonymous (a nickname) and are
-found only when a professional booked an appointment found from them. Erasing deletes
+found only when a professional linked them to a child's case found or booked an appointment
+found from them. Erasing deletes
 message threads, those chats, appointments, questionnaires and
 children's cases; group activity registrations lose their names and contact
 details (their numbers stay in the attendance figures), and coming ones are
@@ -75,7 +76,7 @@ class Found:
     # Places on the waiting list of families with no booking (their own contact details).
     time_wishes: list[EarlierTimeRequest] = field(default_factory=list)
     threads: list[MessageThread] = field(default_factory=list)
-    # Chats from which a professional booked one of the appointments found.
+    # Chats linked to one of the children's cases, or from which one of the appointments was booked.
     conversations: list[Conversation] = field(default_factory=list)
 
     @property
@@ -141,20 +142,19 @@ def find(search: Search) -> Found:
     found.time_wishes = [wish for wish in _by_contact(EarlierTimeRequest, search) if wish.appointment_id is None]
     appointment_ids = [appointment.id for appointment in found.appointments]
     threads = _by_contact(MessageThread, search)
-    if appointment_ids:
-        about = db.session.scalars(select(MessageThread).where(MessageThread.appointment_id.in_(appointment_ids)))
-        threads += [thread for thread in about if thread not in threads]
-        found.conversations = list(
-            db.session.scalars(
-                select(Conversation)
-                .where(
-                    Conversation.id.in_(
-                        select(ChatMessage.conversation_id).where(ChatMessage.appointment_id.in_(appointment_ids))
-                    )
-                )
-                .order_by(Conversation.created_at)
-            )
+    threads += [
+        thread
+        for thread in db.session.scalars(select(MessageThread).where(MessageThread.appointment_id.in_(appointment_ids)))
+        if thread not in threads
+    ]
+    booked_in = select(ChatMessage.conversation_id).where(ChatMessage.appointment_id.in_(appointment_ids))
+    found.conversations = list(
+        db.session.scalars(
+            select(Conversation)
+            .where(or_(Conversation.child_id.in_(child_ids), Conversation.id.in_(booked_in)))
+            .order_by(Conversation.created_at)
         )
+    )
     found.threads = sorted(threads, key=lambda thread: thread.created_at)
     return found
 

@@ -19,6 +19,7 @@ from extensions import db
 from ..activities.models import ActivityDate, Attendance, Registration
 from ..auth.models import User
 from ..booking.models import Appointment, AppointmentStatus, ProfessionalProfile, WorkingHours
+from ..chat.models import Conversation
 from ..organisation.models import Centre
 from ..questionnaires import results
 from ..questionnaires.definition import Band, Scale
@@ -140,6 +141,8 @@ class ChildSummary:
     instruments: list[InstrumentTrend]
     appointments: list[Appointment]
     activity_visits: list[Registration]
+    # Chats a professional linked to the child's case.
+    chats: list[Conversation]
     # Who has worked with the child: the case's professionals, then those of attended appointments.
     professionals: list[tuple[str, str]]
 
@@ -177,6 +180,9 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         .where(Registration.child_id == child.id, Registration.attendance == Attendance.ATTENDED)
         .order_by(ActivityDate.starts_at)
     ).all()
+    chats = db.session.scalars(
+        select(Conversation).where(Conversation.child_id == child.id).order_by(Conversation.created_at)
+    ).all()
     return ChildSummary(
         heading(reader, language),
         child,
@@ -184,6 +190,7 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         trends,
         list(appointments),
         list(activity_visits),
+        list(chats),
         professionals_involved(child, appointments, language),
     )
 

@@ -68,6 +68,7 @@ def upgrade():
             nullable=False,
         ),
         sa.Column("professional_id", sa.Integer(), nullable=True),
+        sa.Column("child_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("picked_up_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
@@ -80,12 +81,16 @@ def upgrade():
             name=op.f("fk_chat_conversation_professional_id_staff_user"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["child.id"], name=op.f("fk_chat_conversation_child_id_child"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_conversation")),
         sa.UniqueConstraint("reference", name=op.f("uq_chat_conversation_reference")),
     )
     with op.batch_alter_table("chat_conversation", schema=None) as batch_op:
         batch_op.create_index("ix_chat_conversation_channel_status", ["channel_id", "status", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_chat_conversation_professional_id"), ["professional_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_chat_conversation_child_id"), ["child_id"], unique=False)
 
     op.create_table(
         "chat_hours",
@@ -166,6 +171,7 @@ def downgrade():
 
     op.drop_table("chat_hours")
     with op.batch_alter_table("chat_conversation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_conversation_child_id"))
         batch_op.drop_index(batch_op.f("ix_chat_conversation_professional_id"))
         batch_op.drop_index("ix_chat_conversation_channel_status")
 

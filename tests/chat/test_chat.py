@@ -396,3 +396,35 @@ def test_families_nobody_picked_up_by_closing_time_are_told_and_offered_to_write
     assert 'href="/messages/write/radgivningens-chatt"' in page and 'name="body"' not in page
     _db.session.expire_all()
     assert _db.session.get(Conversation, bo.id).status == ConversationStatus.ACTIVE  # a chat going on is left alone
+
+
+def test_the_nurse_links_the_chat_to_a_childs_case_and_the_summary_lists_it(app, client, channel, world):
+    from datetime import date
+
+    from blueprints.auth.models import User
+    from blueprints.questionnaires.invitations import open_case
+    from tests.support.pdf import pdf_text
+
+    child = open_case("Elsa", date(2023, 5, 4), _db.session.get(User, world.professional.id))
+    _db.session.commit()
+    start_chat(client)
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    chat = _db.session.scalar(select(Conversation))
+    path = f"/staff/chat/{chat.id}"
+    nurse.submit(path + "/pick-up", token_from="/staff/chat/")
+    assert "Elsa" in nurse.get(path + "?lang=sv").get_data(as_text=True)
+    linked = nurse.submit(path + "/child", {"child": str(child.id)}, token_from=path, follow_redirects=True)
+    assert "Chatten är kopplad till ärendet för Elsa" in linked.get_data(as_text=True)
+    _db.session.expire_all()
+    assert _db.session.get(Conversation, chat.id).child_id == child.id
+    summary = pdf_text(nurse.get(f"/staff/reports/children/{child.id}.pdf?lang=sv").data)
+    assert "Chattkontakter" in summary and "Rådgivningens chatt" in summary and "Sara Nyström" in summary
+
+    # A case that is not the professional's own cannot be linked.
+    stranger = make_staff({"professional"}, email="olle@famnen.example", name="Olle Other")
+    other_child = open_case("Bo", date(2022, 1, 1), _db.session.get(User, stranger.id))
+    _db.session.commit()
+    assert nurse.submit(path + "/child", {"child": str(other_child.id)}, token_from=path).status_code == 403
+    _db.session.expire_all()
+    assert _db.session.get(Conversation, chat.id).child_id == child.id
