@@ -32,6 +32,7 @@ from extensions import db
 
 from ..auth.models import User
 from ..booking.models import Appointment
+from ..questionnaires.models import Visit
 from . import live
 from .hours import opening_at
 from .models import ChatChannel, ChatMessage, Conversation, ConversationStatus, MessageKind
@@ -161,6 +162,7 @@ def _add(
     client_key: str | None = None,
     queue_event: bool = False,
     appointment: Appointment | None = None,
+    visit: Visit | None = None,
 ) -> ChatMessage:
     """Store one message or event and tell the waiting browsers once it is committed."""
     message = ChatMessage(
@@ -172,6 +174,7 @@ def _add(
         client_key=client_key,
         queue_event=queue_event,
         appointment=appointment,
+        visit=visit,
         created_at=utcnow(),
     )
     db.session.add(message)
@@ -277,6 +280,22 @@ def transfer(conversation: Conversation, professional: User, colleague: User, no
     message.to_name = colleague.name
     message.note = note
     return message
+
+
+def held_conversation(conversation_id: int | None, professional: User) -> Conversation | None:
+    """The conversation with ``conversation_id`` if the professional holds it now; None otherwise."""
+    conversation = db.session.get(Conversation, conversation_id) if conversation_id else None
+    return conversation if conversation is not None and holds(conversation, professional) else None
+
+
+def record_questionnaire(conversation: Conversation, visit: Visit, professional: User) -> ChatMessage:
+    """Show in the chat that the professional sent the family a questionnaire (the family sees its link);
+    the chat is linked to the visit's child's case if it was not linked yet."""
+    if not holds(conversation, professional):
+        raise ChatRefused("not_held")
+    if conversation.child_id is None:
+        conversation.child_id = visit.child_id
+    return _add(conversation, MessageKind.QUESTIONNAIRE, author=professional, visit=visit)
 
 
 def record_booking(conversation: Conversation, appointment: Appointment, professional: User) -> ChatMessage:

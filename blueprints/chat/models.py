@@ -15,6 +15,7 @@ from extensions import db
 from ..auth.models import User
 from ..booking.models import Appointment
 from ..organisation.models import NamedAndDescribed
+from ..questionnaires.models import Visit
 
 # The professionals who answer a channel: they see its queue and its conversations.
 chat_channel_professional = Table(
@@ -130,6 +131,7 @@ class MessageKind(enum.StrEnum):
     ENDED_BY_FAMILY = "ended_by_family"
     ENDED_BY_STAFF = "ended_by_staff"
     BOOKED = "booked"  # a professional booked the family an appointment from the chat
+    QUESTIONNAIRE = "questionnaire"  # a professional sent the family a questionnaire (``visit``) from the chat
     CLOSED_UNANSWERED = "closed_unanswered"  # the channel closed and nobody picked the chat up
     TRANSFERRED = "transferred"  # a professional passed the chat to a colleague (``to_name``), with a ``note``
 
@@ -156,6 +158,8 @@ class ChatMessage(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     # The appointment a BOOKED event is about; gone (NULL) once the appointment is erased.
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"))
+    # The questionnaire invitation a QUESTIONNAIRE event is about; gone (NULL) once it is erased.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_visit.id", ondelete="SET NULL"))
     # The message changed a channel's queue (a family joined it, a chat was picked up or ended): waiting
     # families' places and the professionals' queue pages are woken for it, not for every message.
     queue_event: Mapped[bool] = mapped_column(default=False)
@@ -163,3 +167,4 @@ class ChatMessage(db.Model):
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
     appointment: Mapped[Appointment | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()

@@ -17,6 +17,7 @@ from core.views import client_address, render_form
 from extensions import db
 
 from ..booking.appointments import manage_token
+from ..questionnaires.invitations import visit_token
 from . import conversations, live
 from .conversations import ChatRefused
 from .forms import MessageForm, StartForm
@@ -266,6 +267,8 @@ def _chat_helpers() -> dict:
         "chat_event": event_text,
         "chat_link": conversations.link_token,
         "chat_booking_link": lambda appointment: url_for("booking.manage", token=manage_token(appointment)),
+        "chat_visit_link": lambda visit: url_for("questionnaires.visit", token=visit_token(visit)),
+        "chat_visit_open": lambda visit: visit.withdrawn_at is None and visit.expires_at > utcnow(),
         "long_poll_seconds": live.LONG_POLL_SECONDS,
     }
 

@@ -120,6 +120,10 @@ def event_text(message: ChatMessage, viewer: str) -> str:
         return _("%(name)s joined the chat.", name=message.author_name)
     if message.kind == MessageKind.BOOKED:
         return booking_text(message, viewer)
+    if message.kind == MessageKind.QUESTIONNAIRE:
+        if viewer == "family":
+            return _("%(name)s sent you a questionnaire to fill in.", name=message.author_name)
+        return _("%(name)s sent the family a questionnaire.", name=message.author_name)
     if message.kind == MessageKind.CLOSED_UNANSWERED:
         if viewer == "family":
             return _("The chat closed before a professional was free. We are sorry.")

@@ -16,6 +16,7 @@ from config import LANGUAGES
 from core.access import current_staff, staff
 from core.forms import EmptyForm
 from core.i18n import LANGUAGE_NAMES, current_language, date_and_time, pick, short_date
+from core.ids import parse_id
 from core.mail import external_url
 from core.qr import qr_svg
 from core.timeutil import utcnow
@@ -24,6 +25,8 @@ from extensions import db
 
 from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
+from ..chat.conversations import held_conversation, record_questionnaire
+from ..chat.models import Conversation
 from . import cases, invitations, results
 from .case_access import basis_or_refuse, sent_response_or_404
 from .definition import Definition
@@ -46,7 +49,7 @@ def _parent_instruments() -> list[Definition]:
     return [definition for definition in definitions if definition.respondent == "parent"]
 
 
-def _invite_form() -> InviteForm:
+def _invite_form(chat: Conversation | None = None) -> InviteForm:
     form = InviteForm()
     children = invitations.children_of(current_staff())
     form.child.choices = [SelectChoice(str(child.id), child.label) for child in children]
@@ -54,9 +57,10 @@ def _invite_form() -> InviteForm:
     form.instruments.choices = [SelectChoice(d.id, f"{pick(d.title)} (v{d.version})") for d in _parent_instruments()]
     form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     if not form.is_submitted():
-        form.language.data = current_language()
+        # From a chat: the chat's language, and its child's case when it is linked to one.
+        form.language.data = chat.language if chat else current_language()
         form.valid_days.data = current_app.config["QUESTIONNAIRE_LINK_DAYS"]
-        wanted = request.args.get("child")
+        wanted = str(chat.child_id) if chat and chat.child_id else request.args.get("child")
         form.child.data = wanted if wanted in {c.value for c in form.child.choices} else NEW_CHILD
     return form
 
@@ -82,10 +86,11 @@ def _titles() -> dict[str, str]:
 @bp.route("/staff/questionnaires/new", methods=["GET", "POST"])
 @staff("professional")
 def invite():
-    """Ask a family to answer questionnaires before a visit."""
-    form = _invite_form()
+    """Ask a family to answer questionnaires before a visit; from a chat (``?chat=``), the link goes into the chat."""
+    me = current_staff()
+    chat = held_conversation(request.args.get("chat", type=parse_id), me)
+    form = _invite_form(chat)
     if form.validate_on_submit():
-        me = current_staff()
         if form.child.data == NEW_CHILD:
             child = invitations.open_case(
                 form.first_name.data, form.date_of_birth.data, me, form.surname.data, form.personal_id_code
@@ -107,13 +112,18 @@ def invite():
             db.session.rollback()  # the new child's case goes too; the form is shown again
             form.instruments.errors.append(_("That questionnaire cannot be sent. Choose another one."))
         else:
+            if chat is not None:
+                record_questionnaire(chat, visit, me)
             db.session.commit()
+            if chat is not None:
+                flash(_("The questionnaire is sent to the family in the chat."), "success")
+                return redirect(url_for("chat_staff.conversation", conversation_id=chat.id) + "#message-form")
             if visit.email:
                 _email_link(visit)
             else:
                 flash(_("The link is ready. Give it to the family on paper, by text message or by email."), "success")
             return redirect(url_for("questionnaires_staff.visit", visit_id=visit.id))
-    return render_form("questionnaires/staff/invite.html", form)
+    return render_form("questionnaires/staff/invite.html", form, chat=chat)
 
 
 def _own_visit(visit_id: int) -> Visit:

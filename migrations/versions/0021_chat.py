@@ -124,6 +124,7 @@ def upgrade():
                 "booked",
                 "transferred",
                 "closed_unanswered",
+                "questionnaire",
                 name="messagekind",
                 native_enum=False,
                 length=20,
@@ -137,6 +138,7 @@ def upgrade():
         sa.Column("to_name", sa.String(length=200), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("appointment_id", sa.Integer(), nullable=True),
+        sa.Column("visit_id", sa.Integer(), nullable=True),
         sa.Column("queue_event", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -152,6 +154,12 @@ def upgrade():
             ["appointment_id"],
             ["appointment.id"],
             name=op.f("fk_chat_message_appointment_id_appointment"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"],
+            ["questionnaire_visit.id"],
+            name=op.f("fk_chat_message_visit_id_questionnaire_visit"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_message")),

@@ -428,3 +428,55 @@ def test_the_nurse_links_the_chat_to_a_childs_case_and_the_summary_lists_it(app,
     assert nurse.submit(path + "/child", {"child": str(other_child.id)}, token_from=path).status_code == 403
     _db.session.expire_all()
     assert _db.session.get(Conversation, chat.id).child_id == child.id
+
+
+def test_the_nurse_sends_a_questionnaire_from_the_chat_and_the_family_answers_from_it(
+    app, client, channel, family_centre
+):
+    from blueprints.questionnaires.models import Visit
+
+    token = start_chat(client)
+    nurse = app.test_client()
+    sign_in(nurse, app, family_centre["nurse"])
+    chat = _db.session.scalar(select(Conversation))
+    path = f"/staff/chat/{chat.id}"
+    nurse.submit(path + "/pick-up", token_from="/staff/chat/")
+    invite = f"/staff/questionnaires/new?chat={chat.id}"
+    assert f'href="{invite.replace("&", "&amp;")}"' in nurse.get(path + "?lang=sv").get_data(as_text=True)
+    form = nurse.get(invite + "&lang=sv").get_data(as_text=True)
+    assert "Anna" in form and "Tillbaka till chatten" in form
+    sent = nurse.submit(
+        invite,
+        {
+            "child": str(family_centre["child_id"]),
+            "instruments": ["fyraarsgranskningen"],
+            "language": "sv",
+            "valid_days": "14",
+            "email": "",
+        },
+        token_from=invite,
+    )
+    assert sent.status_code == 302 and sent.headers["Location"].startswith(path)
+    visit = _db.session.scalar(select(Visit))
+    _db.session.expire_all()
+    assert _db.session.get(Conversation, chat.id).child_id == family_centre["child_id"]  # linked on the way
+
+    page = client.get(f"/chat/c/{token}?lang=sv").get_data(as_text=True)
+    assert "Sara Nyström skickade dig en enkät att fylla i." in page
+    link = re.search(r'href="(/q/[^"]+)"', page).group(1)
+    opened = client.get(link + "?lang=sv", follow_redirects=True)
+    assert opened.status_code == 200 and "Fyraårsgranskningen" in opened.get_data(as_text=True)
+    assert "/q/" not in nurse.get(path + "?lang=sv").get_data(as_text=True)  # the family's link is theirs alone
+
+    # Withdrawn, the chat no longer offers it.
+    from blueprints.questionnaires import invitations
+    from core.timeutil import utcnow
+
+    invitations.withdraw(_db.session.get(Visit, visit.id), utcnow())
+    _db.session.commit()
+    page = client.get(f"/chat/c/{token}?lang=sv").get_data(as_text=True)
+    assert "/q/" not in page and "Enkäten är inte längre öppen." in page
+
+    # Someone else's chat number in the address is ignored: an ordinary invitation.
+    other = nurse.get("/staff/questionnaires/new?chat=9999&lang=sv").get_data(as_text=True)
+    assert "Tillbaka till chatten" not in other
