@@ -12,9 +12,11 @@ from core.database import UTCDateTime, value_enum
 from core.timeutil import utcnow
 from extensions import db
 
+from ..activities.models import Registration
 from ..auth.models import User
 from ..booking.models import Appointment
 from ..chat.models import ChatChannel
+from ..questionnaires.models import Visit
 
 
 class ThreadStatus(enum.StrEnum):
@@ -29,7 +31,8 @@ class MessageThread(db.Model):
     """A family's written question to the centre and the answers, like Maisa's messages.
 
     Started from a chat channel (outside its hours, or instead of chatting) or from a link the family
-    already has (an appointment's manage page), which then names the professional concerned.
+    already has (an appointment's or a group activity registration's manage page, a questionnaire
+    invitation), which then names the professional concerned.
     """
 
     __tablename__ = "message_thread"
@@ -39,7 +42,12 @@ class MessageThread(db.Model):
     # Public part of the thread's address (core.tokens); the address opens only in a browser holding a key.
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("chat_channel.id", ondelete="SET NULL"), index=True)
+    # What the family writes about, when they wrote from its page: one of these three, or none.
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_visit.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity_registration.id", ondelete="SET NULL"), index=True
+    )
     # The professional the family writes to (from an appointment), or who answered a channel's thread first.
     professional_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"), index=True)
     guardian_name: Mapped[str] = mapped_column(String(200))
@@ -62,6 +70,8 @@ class MessageThread(db.Model):
 
     channel: Mapped[ChatChannel | None] = relationship(lazy="joined")
     appointment: Mapped[Appointment | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+    registration: Mapped[Registration | None] = relationship()
     professional: Mapped[User | None] = relationship(lazy="joined")
     messages: Mapped[list[ThreadMessage]] = relationship(
         back_populates="thread", cascade="all, delete-orphan", passive_deletes=True, order_by="ThreadMessage.id"

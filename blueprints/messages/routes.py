@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from config import LANGUAGES
 from core.access import public
 from core.forms import language_choices
 from core.i18n import current_language, localized
@@ -17,8 +19,10 @@ from core.sms import sms_enabled
 from core.views import client_address, render_form
 from extensions import db
 
+from ..activities.registration import registration_for_token
 from ..booking.appointments import appointment_for_token
 from ..chat.models import ChatChannel
+from ..questionnaires.invitations import visit_for_token
 from . import notices, threads
 from .forms import NewThreadForm, ReplyForm
 from .models import MessageThread
@@ -109,33 +113,56 @@ def write_to_channel(slug: str):
     )
 
 
-@bp.route("/about/<token>", methods=["GET", "POST"])
+# What a family can write about from its page: how the page's token is read, whom it concerns,
+# and the page to go back to.
+ABOUT = {
+    "appointment": (appointment_for_token, threads.about_appointment, "booking.manage", _l("Your appointment")),
+    "visit": (visit_for_token, threads.about_visit, "questionnaires.visit", _l("Your questionnaires")),
+    "registration": (
+        registration_for_token,
+        threads.about_registration,
+        "activities.manage",
+        _l("Your registration"),
+    ),
+}
+
+
+def _known_contact(row) -> dict:
+    """What the family already told us on the row they write about, to start the form with."""
+    return {
+        "guardian_name": getattr(row, "guardian_name", ""),
+        "guardian_email": getattr(row, "guardian_email", None) or getattr(row, "email", ""),
+        "guardian_phone": getattr(row, "guardian_phone", ""),
+        "sms_wanted": getattr(row, "sms_wanted", False),
+        "language": getattr(row, "written_language", None) or row.language,
+    }
+
+
+@bp.route("/about/<kind>/<token>", methods=["GET", "POST"])
 @public
-def write_about_appointment(token: str):
-    """Write to the professional of an appointment, from its manage link; a thread still open continues."""
-    appointment = appointment_for_token(token)
-    if appointment is None:
+def write_about(kind: str, token: str):
+    """Write to the professional of an appointment, questionnaire invitation or group activity registration,
+    from the family's own link to it; a thread about it that is still open continues."""
+    if kind not in ABOUT:
         abort(404)
-    ongoing = threads.open_thread_about(appointment)
+    row_for, about_row, back_endpoint, back_text = ABOUT[kind]
+    row = row_for(token)
+    about = about_row(row) if row is not None else None
+    if about is None:
+        abort(404)
+    ongoing = threads.open_thread_about(about)
     if ongoing is not None:
-        # The manage link proves the family's own appointment: let this browser into the thread.
+        # The family's own link proves the thread is theirs: let this browser in.
         _keep_key(ongoing, threads.bind_browser(ongoing))
         db.session.commit()
         return _to_thread(ongoing)
-    known = {
-        "guardian_name": appointment.guardian_name,
-        "guardian_email": appointment.guardian_email,
-        "guardian_phone": appointment.guardian_phone,
-        "sms_wanted": appointment.sms_wanted,
-        "language": appointment.written_language,
-    }
     return _write_page(
-        _new_thread_form(("sv", "fi", "en"), known),
-        {"appointment": appointment},
+        _new_thread_form(LANGUAGES, _known_contact(row)),
+        {"about": about},
         threads.default_answer_days(),
-        heading=_("Write to %(name)s", name=appointment.professional.name),
-        back_url=url_for("booking.manage", token=token),
-        back_text=_("Your appointment"),
+        heading=_("Write to %(name)s", name=about.professional.name),
+        back_url=url_for(back_endpoint, token=token),
+        back_text=back_text,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -19,10 +20,12 @@ from core.timeutil import to_local, utcnow
 from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
 
+from ..activities.models import Registration
 from ..auth.models import User
 from ..booking.models import Appointment
 from ..chat.conversations import address_hash
 from ..chat.models import ChatChannel, chat_channel_professional
+from ..questionnaires.models import Visit
 from .models import MessageThread, ThreadBrowser, ThreadDraft, ThreadLink, ThreadMessage, ThreadStatus
 
 LINK_PURPOSE = "message-thread"
@@ -99,9 +102,10 @@ def start(
     body: str,
     address: str,
     channel: ChatChannel | None = None,
-    appointment: Appointment | None = None,
+    about: About | None = None,
 ) -> MessageThread:
-    """A new thread with the family's first message, waiting for the centre's answer.
+    """A new thread with the family's first message, waiting for the centre's answer: to a chat channel's
+    professionals, or ``about`` an appointment, questionnaire invitation or registration, to its professional.
 
     Refused when ``address`` started as many threads in the last hour as it may start chats.
     """
@@ -118,8 +122,7 @@ def start(
         started_from=started_from,
         reference=new_reference(),
         channel=channel,
-        appointment=appointment,
-        professional_id=appointment.professional_id if appointment else None,
+        professional_id=about.professional.id if about else None,
         guardian_name=name,
         guardian_email=email,
         guardian_phone=phone,
@@ -127,6 +130,8 @@ def start(
         language=language,
         subject=subject,
     )
+    if about is not None:
+        setattr(thread, f"{about.kind}_id", about.row.id)
     db.session.add(thread)
     db.session.flush()
     write(thread, body, client_key=None)
@@ -233,11 +238,38 @@ def use_link(token: str) -> MessageThread | None:
     return db.session.get(MessageThread, link.thread_id) if used else None
 
 
-def open_thread_about(appointment: Appointment) -> MessageThread | None:
-    """The family's thread about an appointment that is not closed yet, to continue instead of starting another."""
+@dataclass(frozen=True)
+class About:
+    """What a family writes about from its page: ``kind`` ("appointment", "visit" or "registration"),
+    the row, and the professional concerned."""
+
+    kind: str
+    row: Appointment | Visit | Registration
+    professional: User
+
+
+def about_appointment(appointment: Appointment) -> About:
+    """Writing from an appointment's manage page: to the appointment's professional."""
+    return About("appointment", appointment, appointment.professional)
+
+
+def about_visit(visit: Visit) -> About:
+    """Writing from a questionnaire invitation: to the professional who sent it."""
+    return About("visit", visit, visit.professional)
+
+
+def about_registration(registration: Registration) -> About | None:
+    """Writing from a group activity registration: to the activity's first leader (None when it has none)."""
+    leaders = registration.date.activity.leaders
+    return About("registration", registration, leaders[0]) if leaders else None
+
+
+def open_thread_about(about: About) -> MessageThread | None:
+    """The family's thread about the same thing that is not closed yet, to continue instead of starting another."""
+    column = getattr(MessageThread, f"{about.kind}_id")
     return db.session.scalar(
         select(MessageThread)
-        .where(MessageThread.appointment_id == appointment.id, MessageThread.status != ThreadStatus.CLOSED)
+        .where(column == about.row.id, MessageThread.status != ThreadStatus.CLOSED)
         .order_by(MessageThread.id.desc())
         .limit(1)
     )

@@ -142,10 +142,13 @@ def find(search: Search) -> Found:
     found.time_wishes = [wish for wish in _by_contact(EarlierTimeRequest, search) if wish.appointment_id is None]
     appointment_ids = [appointment.id for appointment in found.appointments]
     threads = _by_contact(MessageThread, search)
+    about_found = or_(
+        MessageThread.appointment_id.in_(appointment_ids),
+        MessageThread.visit_id.in_([visit.id for visit in visits]),
+        MessageThread.registration_id.in_([registration.id for registration in found.registrations]),
+    )
     threads += [
-        thread
-        for thread in db.session.scalars(select(MessageThread).where(MessageThread.appointment_id.in_(appointment_ids)))
-        if thread not in threads
+        thread for thread in db.session.scalars(select(MessageThread).where(about_found)) if thread not in threads
     ]
     booked_in = select(ChatMessage.conversation_id).where(ChatMessage.appointment_id.in_(appointment_ids))
     found.conversations = list(

@@ -101,7 +101,7 @@ def visit(token: str):
     ]
     if all(state == Status.WITHDRAWN for _, state, _, _ in items):
         raise LinkProblem("withdrawn")
-    return render_template("questionnaires/visit.html", visit=found, items=items, now=now)
+    return render_template("questionnaires/visit.html", visit=found, items=items, now=now, token=token)
 
 
 def _position(definition: Definition, answers: dict, age_months) -> tuple[list[Page], int | None]:

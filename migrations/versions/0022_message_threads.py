@@ -23,6 +23,8 @@ def upgrade():
         sa.Column("reference", sa.String(length=32), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=True),
         sa.Column("appointment_id", sa.Integer(), nullable=True),
+        sa.Column("visit_id", sa.Integer(), nullable=True),
+        sa.Column("registration_id", sa.Integer(), nullable=True),
         sa.Column("professional_id", sa.Integer(), nullable=True),
         sa.Column("guardian_name", sa.String(length=200), nullable=False),
         sa.Column("guardian_email", sa.String(length=254), nullable=False),
@@ -59,6 +61,18 @@ def upgrade():
             name=op.f("fk_message_thread_professional_id_staff_user"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["activity_registration.id"],
+            name=op.f("fk_message_thread_registration_id_activity_registration"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["visit_id"],
+            ["questionnaire_visit.id"],
+            name=op.f("fk_message_thread_visit_id_questionnaire_visit"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message_thread")),
         sa.UniqueConstraint("reference", name=op.f("uq_message_thread_reference")),
     )
@@ -66,7 +80,9 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_message_thread_appointment_id"), ["appointment_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_message_thread_channel_id"), ["channel_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_message_thread_professional_id"), ["professional_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_message_thread_registration_id"), ["registration_id"], unique=False)
         batch_op.create_index("ix_message_thread_status_due", ["status", "answer_by"], unique=False)
+        batch_op.create_index(batch_op.f("ix_message_thread_visit_id"), ["visit_id"], unique=False)
 
     op.create_table(
         "thread_browser",
@@ -163,7 +179,9 @@ def downgrade():
 
     op.drop_table("thread_browser")
     with op.batch_alter_table("message_thread", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_message_thread_visit_id"))
         batch_op.drop_index("ix_message_thread_status_due")
+        batch_op.drop_index(batch_op.f("ix_message_thread_registration_id"))
         batch_op.drop_index(batch_op.f("ix_message_thread_professional_id"))
         batch_op.drop_index(batch_op.f("ix_message_thread_channel_id"))
         batch_op.drop_index(batch_op.f("ix_message_thread_appointment_id"))

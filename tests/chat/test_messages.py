@@ -174,11 +174,11 @@ def test_a_family_writes_to_their_professional_from_the_appointment(app, client,
     manage = booked.headers["Location"].split("?")[0]
     token = manage.rsplit("/", 1)[1]
     page = client.get(manage + "?lang=sv").get_data(as_text=True)
-    assert f'href="/messages/about/{token}"' in page and "Skriv till Sara Nyström" in page
-    form = client.get(f"/messages/about/{token}?lang=sv").get_data(as_text=True)
+    assert f'href="/messages/about/appointment/{token}"' in page and "Skriv till Sara Nyström" in page
+    form = client.get(f"/messages/about/appointment/{token}?lang=sv").get_data(as_text=True)
     assert 'value="Anna Lindholm"' in form and 'value="anna@example.com"' in form
     sent = client.submit(
-        f"/messages/about/{token}",
+        f"/messages/about/appointment/{token}",
         {
             "guardian_name": "Anna Lindholm",
             "guardian_email": "anna@example.com",
@@ -187,7 +187,7 @@ def test_a_family_writes_to_their_professional_from_the_appointment(app, client,
             "body": "Kan pappa också komma med?",
             "client_key": "q1",
         },
-        token_from=f"/messages/about/{token}",
+        token_from=f"/messages/about/appointment/{token}",
     )
     assert sent.status_code == 302
     thread = _db.session.scalar(select(MessageThread))
@@ -196,7 +196,7 @@ def test_a_family_writes_to_their_professional_from_the_appointment(app, client,
     assert thread.answer_by == threads.working_days_after(date(2026, 12, 9), 3)
     # The manage link leads back to the same thread, in any browser that has it.
     other = app.test_client()
-    again = other.get(f"/messages/about/{token}")
+    again = other.get(f"/messages/about/appointment/{token}")
     assert again.status_code == 302 and THREAD_LINK.search(again.headers["Location"])
     assert "Kan pappa också komma med?" in other.get(again.headers["Location"]).get_data(as_text=True)
     nurse = app.test_client()
@@ -216,3 +216,39 @@ def test_purge_deletes_threads_a_year_after_their_last_message(app, client, chan
     assert "message threads" in result.output
     _db.session.expire_all()
     assert _db.session.scalar(select(MessageThread)) is None
+
+
+def test_a_family_writes_from_their_questionnaires_and_their_group_registration(app, client, family_centre, db):
+    from blueprints.activities.registration import manage_token
+    from blueprints.questionnaires.invitations import visit_token
+    from tests.support.activities_factories import make_activity, make_date, make_registration
+    from tests.support.questionnaires import make_visit
+
+    visit = make_visit(db, family_centre)
+    page = client.get(f"/q/{visit_token(visit)}?lang=sv", follow_redirects=True).get_data(as_text=True)
+    write_path = f"/messages/about/visit/{visit_token(visit)}"
+    assert f'href="{write_path}"' in page and "Skriv till Sara Nyström" in page
+    fields = {"guardian_name": "Anna", "guardian_email": "anna@example.com", "language": "sv", "client_key": "v1"}
+    sent = client.submit(
+        write_path, {**fields, "subject": "Enkäten", "body": "Vad betyder fråga 3?"}, token_from=write_path
+    )
+    assert sent.status_code == 302
+    thread = db.session.scalar(select(MessageThread).where(MessageThread.visit_id == visit.id))
+    assert thread.professional_id == family_centre["nurse"].id
+
+    from blueprints.auth.models import User
+
+    activity = make_activity(leaders=[db.session.get(User, family_centre["nurse"].id)])
+    registration = make_registration(make_date(activity))
+    token = manage_token(registration)
+    write_path = f"/messages/about/registration/{token}"
+    assert f'href="{write_path}"' in client.get(f"/activities/registration/{token}?lang=sv").get_data(as_text=True)
+    form = client.get(write_path + "?lang=sv").get_data(as_text=True)
+    assert f'value="{registration.guardian_name}"' in form
+    sent = client.submit(
+        write_path, {**fields, "subject": "Babyrytmik", "body": "Får syskon följa med?"}, token_from=write_path
+    )
+    assert sent.status_code == 302
+    assert db.session.scalar(select(MessageThread).where(MessageThread.registration_id == registration.id))
+    assert client.get("/messages/about/nothing/abc").status_code == 404
+    assert client.get("/messages/about/visit/forged.token").status_code == 404
