@@ -35,7 +35,7 @@ from ..booking.models import Appointment
 from ..questionnaires.models import Visit
 from . import live
 from .hours import opening_at
-from .models import ChatChannel, ChatMessage, Conversation, ConversationStatus, MessageKind
+from .models import ChatChannel, ChatMessage, Conversation, ConversationStatus, MessageKind, TranscriptLink
 
 LINK_PURPOSE = "chat-conversation"
 MAX_MESSAGE_LENGTH = 2000
@@ -45,6 +45,8 @@ FAMILY_BURST_SECONDS = 30
 # The typical wait is the median of the channel's latest pick-ups, when there are enough of them.
 WAITS_SAMPLED = 20
 WAITS_NEEDED = 3
+# An emailed link to download a conversation works once, for this many days.
+TRANSCRIPT_LINK_DAYS = 7
 # A family still queued this long after joining, once the channel has closed, is told nobody is free.
 CLOSED_QUEUE_MINUTES = 30
 
@@ -402,3 +404,30 @@ def typical_wait_minutes(channel: ChatChannel) -> int | None:
 def waiting_since(conversation: Conversation, now: datetime) -> int:
     """Whole minutes the family has waited or chatted since starting."""
     return int((now - conversation.created_at).total_seconds() // 60)
+
+
+def new_transcript_link(conversation: Conversation) -> str:
+    """A one-time token to download the conversation within ``TRANSCRIPT_LINK_DAYS``; only its hash is kept."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(
+        TranscriptLink(
+            conversation_id=conversation.id,
+            token_hash=key_hash(token),
+            expires_at=utcnow() + timedelta(days=TRANSCRIPT_LINK_DAYS),
+        )
+    )
+    return token
+
+
+def use_transcript_link(token: str) -> Conversation | None:
+    """The conversation an emailed link downloads, marking the link used; None when unknown, used or expired."""
+    link = db.session.scalar(select(TranscriptLink).where(TranscriptLink.token_hash == key_hash(token or "")))
+    if link is None or link.expires_at <= utcnow():
+        return None
+    used = db.session.execute(
+        update(TranscriptLink)
+        .where(TranscriptLink.id == link.id, TranscriptLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return db.session.get(Conversation, link.conversation_id) if used else None

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TimeField, ValidationError
+from wtforms import BooleanField, EmailField, SelectField, TimeField, ValidationError
 from wtforms.validators import InputRequired, Optional
 
 from core.forms import (
     CheckboxesField,
     KeyedMessageForm,
     NamedAndDescribedForm,
+    email_address,
     language_choices,
     number_field,
     refuse_field,
     text_field,
+    tidy_text,
 )
 
 from .conversations import MAX_MESSAGE_LENGTH
@@ -41,6 +43,16 @@ class MessageForm(KeyedMessageForm):
     """One chat message."""
 
     body = text_field(_l("Message"), required=True, max_length=MAX_MESSAGE_LENGTH, area=True)
+
+
+class TranscriptEmailForm(FlaskForm):
+    """Where to email the link to download the conversation."""
+
+    email = EmailField(
+        _l("Email address"),
+        validators=[InputRequired(message=_l("Enter an email address like name@example.fi.")), email_address()],
+        filters=[tidy_text],
+    )
 
 
 class TransferForm(FlaskForm):

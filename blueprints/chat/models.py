@@ -168,3 +168,18 @@ class ChatMessage(db.Model):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
     appointment: Mapped[Appointment | None] = relationship()
     visit: Mapped[Visit | None] = relationship()
+
+
+class TranscriptLink(db.Model):
+    """A one-time link, emailed at the family's request, to download an ended chat once within a week.
+
+    The email carries the link only, never the conversation; only the link's hash is kept.
+    """
+
+    __tablename__ = "chat_transcript_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("chat_conversation.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,11 +6,15 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core import mail
 from core.access import public
 from core.i18n import LANGUAGE_WORDS, current_language
+from core.mail import external_url
 from core.rendering import wants_fragment
 from core.timeutil import to_local, utcnow
 from core.views import client_address, render_form
@@ -20,7 +24,7 @@ from ..booking.appointments import manage_token
 from ..questionnaires.invitations import visit_token
 from . import conversations, live
 from .conversations import ChatRefused
-from .forms import MessageForm, StartForm
+from .forms import MessageForm, StartForm, TranscriptEmailForm
 from .hours import next_opening, opening_at, openings_on
 from .models import ChatChannel, Conversation
 from .views import (
@@ -182,12 +186,23 @@ def updates_after(conversation: Conversation, viewer: str, poll_url: str, **cont
     )
 
 
-def _family_context(token: str) -> dict:
+def _family_context(token: str, email_form: TranscriptEmailForm | None = None) -> dict:
     """What the family's conversation templates need besides the conversation."""
-    return {"token": token, "action": url_for("chat.send", token=token), "compose": "chat/_compose.html"}
+    return {
+        "token": token,
+        "action": url_for("chat.send", token=token),
+        "compose": "chat/_compose.html",
+        "email_form": email_form or TranscriptEmailForm(formdata=None),
+    }
 
 
-def _page(conversation: Conversation, token: str, form: MessageForm, status: int | None = None):
+def _page(
+    conversation: Conversation,
+    token: str,
+    form: MessageForm,
+    status: int | None = None,
+    email_form: TranscriptEmailForm | None = None,
+):
     messages = conversations.messages_after(conversation, 0)
     return render_form(
         "chat/conversation.html",
@@ -199,7 +214,7 @@ def _page(conversation: Conversation, token: str, form: MessageForm, status: int
         state=state_of(conversation),
         poll_url=url_for("chat.updates", token=token),
         viewer="family",
-        **_family_context(token),
+        **_family_context(token, email_form),
     )
 
 
@@ -256,6 +271,44 @@ def transcript(token: str):
     """The conversation as a text file, in the family's language, to keep."""
     own = _own_conversation(token)
     return transcript_response(own, conversations.messages_after(own, 0))
+
+
+@bp.route("/c/<token>/email", methods=["POST"])
+@public
+def email_transcript(token: str):
+    """Email the family a link to download the conversation once (the email carries the link, not the chat)."""
+    own = _own_conversation(token)
+    form = TranscriptEmailForm()
+    if not form.validate_on_submit():
+        return _page(own, token, MessageForm().fresh(), status=422, email_form=form)
+    link = conversations.new_transcript_link(own)
+    db.session.commit()
+    with force_locale(own.language):
+        url = external_url("chat.emailed_transcript", token=link, lang=own.language)
+        sent = mail.send(
+            mail.Email(
+                to=form.email.data.lower(),
+                subject=_("Your chat conversation from Famnen"),
+                text=render_template("chat/email/transcript.txt", url=url, conversation=own),
+            )
+        )
+    if sent:
+        flash(_("We emailed you a link to download the conversation. It works once, within a week."), "success")
+    else:
+        flash(_("The email could not be sent. Download the conversation here instead."), "error")
+    return redirect(url_for("chat.conversation", token=token))
+
+
+@bp.route("/transcript/<token>")
+@public
+def emailed_transcript(token: str):
+    """The download an emailed link promised; once, within a week."""
+    found = conversations.use_transcript_link(token)
+    if found is None:
+        db.session.rollback()
+        return render_template("chat/transcript_link_used.html"), 404
+    db.session.commit()
+    return transcript_response(found, conversations.messages_after(found, 0))
 
 
 @bp.app_context_processor

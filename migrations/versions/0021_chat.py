@@ -168,8 +168,31 @@ def upgrade():
     with op.batch_alter_table("chat_message", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_chat_message_conversation_id"), ["conversation_id"], unique=False)
 
+    op.create_table(
+        "chat_transcript_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["chat_conversation.id"],
+            name=op.f("fk_chat_transcript_link_conversation_id_chat_conversation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_transcript_link")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_chat_transcript_link_token_hash")),
+    )
+    with op.batch_alter_table("chat_transcript_link", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_chat_transcript_link_conversation_id"), ["conversation_id"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("chat_transcript_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_transcript_link_conversation_id"))
+
+    op.drop_table("chat_transcript_link")
     with op.batch_alter_table("chat_message", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chat_message_conversation_id"))
 

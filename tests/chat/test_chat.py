@@ -480,3 +480,24 @@ def test_the_nurse_sends_a_questionnaire_from_the_chat_and_the_family_answers_fr
     # Someone else's chat number in the address is ignored: an ordinary invitation.
     other = nurse.get("/staff/questionnaires/new?chat=9999&lang=sv").get_data(as_text=True)
     assert "Tillbaka till chatten" not in other
+
+
+def test_the_family_has_the_conversation_emailed_as_a_one_time_link(app, client, channel, world, mailbox):
+    token = start_chat(client, topic="Min son sover dåligt om nätterna.")
+    path = f"/chat/c/{token}"
+    client.submit(path + "/end", token_from=path)
+    page = client.get(path + "?lang=sv").get_data(as_text=True)
+    assert "Mejla samtalet till mig" in page
+    bad = client.submit(path + "/email", {"email": "inte en adress"}, token_from=path)
+    assert bad.status_code == 422 and 'value="inte en adress"' in bad.get_data(as_text=True)
+    sent = client.submit(path + "/email", {"email": "Anna@Example.com"}, token_from=path, follow_redirects=True)
+    assert "Vi har mejlat dig en länk" in sent.get_data(as_text=True)
+    [email] = mailbox.to("anna@example.com")
+    body = email.get_body(preferencelist=("plain",)).get_content()
+    assert "sover" not in body  # the conversation stays in Famnen; the email carries a link
+    link = re.search(r"(/chat/transcript/[A-Za-z0-9_-]+)", body).group(1)
+    other_browser = app.test_client()
+    download = other_browser.get(link)
+    assert download.status_code == 200 and "Min son sover dåligt om nätterna." in download.get_data(as_text=True)
+    again = other_browser.get(link + "?lang=fi")
+    assert again.status_code == 404 and "Linkki on käytetty" in again.get_data(as_text=True)
