@@ -72,6 +72,11 @@ TEXTS = {
 }
 
 
+def fits(page, width: int) -> bool:
+    """Whether the page needs no sideways scrolling at ``width`` CSS pixels."""
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def message_box(page, texts):
     """The box a message is written in (the log is labelled "Messages", so match the box's role too)."""
     return page.get_by_role("textbox", name=re.compile("^" + texts["message"]))
@@ -107,7 +112,10 @@ def test_a_parent_on_a_phone_and_the_nurse_chat_live_and_book_a_time(new_ui, db,
     expect(family.locator("#chat-status")).to_contain_text(texts["first_in_queue"])
     expect(family.get_by_role("log")).to_contain_text(texts["question"])
     phone.check()
-    assert family.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    assert fits(family, 360)  # nothing wider than the phone
+    family.set_viewport_size({"width": 320, "height": 800})
+    assert fits(family, 320)  # and it reflows to 320 px (WCAG 1.4.10)
+    family.set_viewport_size({"width": 360, "height": 900})
 
     # Her arrival reaches the nurse's open queue page without a reload, and is announced.
     queue = nurse.page.locator("main")
@@ -240,7 +248,7 @@ def test_after_hours_a_parent_leaves_a_message_and_reads_the_answer_from_the_ema
     expect(family.locator("main")).to_contain_text(texts["promise"])
     expect(family.locator("main")).to_contain_text(texts["question"])
     phone.check()
-    assert family.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits(family, 360)
 
     # The email says a message arrived and when it is answered; not what it said.
     [received] = mailbox.to("anna@example.com")
