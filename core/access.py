@@ -119,6 +119,10 @@ def _send_to_sign_in():
     else:
         flash(_("Sign in to continue."), "info")
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+    if request.headers.get("HX-Request"):
+        # Back to the page after signing in, not to the fragment it asked for.
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        next_url = safe_next_url(current.path + (f"?{current.query}" if current.query else "")) or None
     target = url_for("auth.sign_in", next=next_url)
     if request.headers.get("HX-Request"):
         # An htmx request would swap the sign-in page into a fragment; load it as a page instead.

@@ -16,6 +16,11 @@
   only read still begin a plain ``BEGIN`` and run side by side; staff
   requests on one SQLite database take turns, which is what SQLite can do
   anyway (one writer at a time). PostgreSQL needs none of this.
+- Views marked ``@reads_only`` (a chat window's waiting request, asked again and
+  again for as long as the page is open) begin plain ``BEGIN`` even for staff:
+  they write nothing, not even the staff session's ``last_seen_at`` (an open
+  page is not a person at the keyboard), so hundreds of them never queue for
+  the write lock. One that must write after all calls ``begin_write`` first.
 - One transaction per request: domain functions flush and never commit; the
   view commits once (or not at all, and the failed request rolls back at
   teardown), commands and scheduled jobs commit for themselves.
@@ -105,6 +110,21 @@ def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+READS_ONLY_ATTRIBUTE = "famnen_reads_only"
+
+
+def reads_only(view):
+    """Mark a view that writes nothing (see the module docstring); its transactions do not take the write lock."""
+    setattr(view, READS_ONLY_ATTRIBUTE, True)
+    return view
+
+
+def request_reads_only() -> bool:
+    """Whether the current request's view is marked ``@reads_only``."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, READS_ONLY_ATTRIBUTE, False))
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite_transaction(connection) -> None:
     if connection.dialect.name != "sqlite":
@@ -117,6 +137,8 @@ def _begin_sqlite_transaction(connection) -> None:
 
 def _request_writes() -> bool:
     """Whether the current request will write: it changes state, or a staff member is signed in (see above)."""
+    if request.method in SAFE_METHODS and request_reads_only():
+        return False
     return request.method not in SAFE_METHODS or SIGNED_IN_KEY in cookie_session
 
 
@@ -133,11 +155,12 @@ def begin_outer_write(session: Session) -> None:
 def begin_write(session: Session) -> None:
     """Commit the session's current transaction and start one that holds the write lock.
 
-    Only for commands and scheduled jobs outside a request (reminders, purge),
-    before a check-then-write; the commit is theirs to make, so it is one of the
-    exceptions ``tests/platform/test_transactions.py`` names. Requests never call it: they
-    already begin with the lock on SQLite, and a commit here would commit the
-    request's unfinished work. On PostgreSQL this only starts a fresh
+    For commands and scheduled jobs outside a request (reminders, purge), before
+    a check-then-write, and for a ``@reads_only`` view that must write after all
+    once it has read (nothing of its own is pending then); the commit is theirs
+    to make, so it is one of the exceptions ``tests/platform/test_transactions.py``
+    names. Other requests never call it: they already begin with the lock on
+    SQLite, and a commit here would commit the request's unfinished work. On PostgreSQL this only starts a fresh
     transaction; callers lock rows with ``with_for_update()``.
     """
     session.commit()

@@ -242,13 +242,15 @@ def start_session(user: User) -> str:
     return token
 
 
-def check_session(token: str | None, user_id: str) -> SessionCheck:
+def check_session(token: str | None, user_id: str, renew: bool = True) -> SessionCheck:
     """Find the user of a live session and mark it as used now; the caller commits.
 
     A session is live when it has not been ended, its user is active and it was
     used within ``STAFF_IDLE_MINUTES``; an idle one is ended on the way. On
     SQLite the request of a signed-in member holds the write lock from its first
     read (``core/database.py``), so reading, then marking, needs no upgrade.
+    With ``renew`` False (a ``@reads_only`` request) nothing is written: the
+    session is checked but not marked as used, and an idle one is only refused.
     """
     if not token:
         return SessionCheck(None, expired=False)
@@ -261,8 +263,9 @@ def check_session(token: str | None, user_id: str) -> SessionCheck:
     session_id, user = staff_session.id, staff_session.user
     if not user.is_active:
         return SessionCheck(None, expired=True)
-    values = {"ended_at": now} if idle else {"last_seen_at": now}
-    db.session.execute(update(StaffSession).where(StaffSession.id == session_id).values(**values))
+    if renew:
+        values = {"ended_at": now} if idle else {"last_seen_at": now}
+        db.session.execute(update(StaffSession).where(StaffSession.id == session_id).values(**values))
     if idle:
         return SessionCheck(None, expired=True)
     return SessionCheck(db.session.get(User, int(user_id)), expired=False)

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from core.access import ALL_STAFF, PUBLIC, declared_access, public, safe_next_url, staff
+from core.database import request_reads_only
 from core.forms import EmptyForm
 from core.i18n import current_language, pick
 from core.qr import qr_svg
@@ -39,7 +40,8 @@ def load_user(user_id: str) -> User | None:
     because the loader runs before any view (``_load_staff_member``), while
     nothing else of the request is pending.
     """
-    check = accounts.check_session(session.get(SESSION_TOKEN_KEY), user_id)
+    # A page's automatic waiting request (@reads_only) does not count as the person using Famnen.
+    check = accounts.check_session(session.get(SESSION_TOKEN_KEY), user_id, renew=not request_reads_only())
     db.session.commit()
     if check.user is None:
         session.pop(SESSION_TOKEN_KEY, None)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core import mail
 from core.access import public
+from core.database import reads_only
 from core.i18n import LANGUAGE_WORDS, current_language
 from core.mail import external_url
 from core.rendering import wants_fragment
@@ -228,6 +229,7 @@ def conversation(token: str):
 
 @bp.route("/c/<token>/updates")
 @public
+@reads_only
 def updates(token: str):
     """What changed after the browser's last message (long polling; see live.py)."""
     own = _own_conversation(token)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.access import current_staff, staff
+from core.database import begin_write, reads_only
 from core.forms import EmptyForm
 from core.ids import parse_id
 from core.rendering import wants_fragment
@@ -129,6 +130,7 @@ def index():
 
 @bp.route("/updates")
 @staff("professional")
+@reads_only
 def queue_updates():
     """The queues again once they changed (long polling, like a conversation; see live.py)."""
     user = current_staff()
@@ -139,7 +141,10 @@ def queue_updates():
     )
     changed = signature != cursor.state
     shown = [c for _channel, waiting in queues for c in waiting] + held if changed else []
-    _record_queue_view(user, shown)
+    if shown:
+        # The families now shown go to the audit log: the one write of this waiting request.
+        begin_write(db.session)
+        _record_queue_view(user, shown)
     db.session.commit()
     return render_template(
         "chat/staff/_queue_updates.html",
@@ -227,6 +232,7 @@ def conversation(conversation_id: int):
 
 @bp.route("/<int:conversation_id>/updates")
 @staff("professional")
+@reads_only
 def updates(conversation_id: int):
     """What changed in the conversation after the page's last message (long polling)."""
     chat = _conversation_or_refuse(conversation_id)

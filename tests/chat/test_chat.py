@@ -501,3 +501,44 @@ def test_the_family_has_the_conversation_emailed_as_a_one_time_link(app, client,
     assert download.status_code == 200 and "Min son sover dåligt om nätterna." in download.get_data(as_text=True)
     again = other_browser.get(link + "?lang=fi")
     assert again.status_code == 404 and "Linkki on käytetty" in again.get_data(as_text=True)
+
+
+def test_a_waiting_request_neither_takes_the_write_lock_nor_keeps_the_nurse_signed_in(
+    app, client, channel, world, open_clock
+):
+    from datetime import timedelta
+
+    from blueprints.auth.models import StaffSession
+
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    seen = _db.session.scalar(select(StaffSession.last_seen_at))
+    open_clock.at(open_clock.moment + timedelta(minutes=5))
+    statements = []
+    engine = _db.engine
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert nurse.get("/staff/chat/updates?wait=0&state=x", headers={"HX-Request": "true"}).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    _db.session.expire_all()
+    assert _db.session.scalar(select(StaffSession.last_seen_at)) == seen  # an open page is not the nurse at work
+    assert not any(statement.startswith(("UPDATE", "INSERT")) for statement in statements)
+    assert "BEGIN" in statements and "BEGIN IMMEDIATE" not in statements
+    nurse.get("/staff/chat/")
+    _db.session.expire_all()
+    assert _db.session.scalar(select(StaffSession.last_seen_at)) > seen
+
+    # Signed out meanwhile: the waiting request sends the browser to sign in, and back to the page after.
+    open_clock.at(open_clock.moment + timedelta(hours=3))
+    answer = nurse.get(
+        "/staff/chat/updates?wait=0&state=x",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/staff/chat/?lang=sv"},
+    )
+    assert answer.status_code == 204 and "next=/staff/chat/?lang%3Dsv" in answer.headers["HX-Redirect"]
