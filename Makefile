@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run serve install install-dev install-production system-deps system-deps-test translations compile-translations \
-        db lint test test-postgres test-timeshift bench-http fuzz clean
+        db lint test test-postgres test-timeshift bench-http bench-chat fuzz clean
 
 run: install compile-translations
 	@mkdir -p instance
@@ -98,6 +98,10 @@ test-timeshift: install-dev compile-translations
 # The database-touching tests again, against a throw-away PostgreSQL cluster.
 test-postgres: install-dev compile-translations
 	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+
+# Live chat delivery through the production gunicorn configuration (docs/benchmarks.md).
+bench-chat: install-dev compile-translations
+	$(BIN)/python bench/chat.py
 
 # Public pages under load, against a hello-world Flask app (docs/benchmarks.md).
 bench-http: install compile-translations

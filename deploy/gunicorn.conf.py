@@ -11,21 +11,25 @@ bind = "127.0.0.1:8000"
 # Two workers, each with a pool of threads. A chat window keeps one request open while it
 # waits for the next message (long polling, up to 25 s; docs/chat.md): that request holds a
 # thread but no database connection, so a worker needs many threads and few connections.
-# 2 x 100 threads serve about 200 open chat windows besides ordinary pages; every worker keeps
-# a small database connection pool of its own (config.py). Threads share one Python
+# Every open chat has two windows (the family's and the professional's): 2 x 250 threads
+# serve 200 chats going on at once besides ordinary pages (bench/chat.py, docs/benchmarks.md).
+# A request that finds every thread taken waits for one, up to 25 s. Every worker keeps a
+# small database connection pool of its own (config.py). Threads share one Python
 # interpreter, so CPU-heavy work (PDFs) still runs one at a time per worker: add workers, not
 # threads, for that.
 workers = 2
 worker_class = "gthread"
-threads = 100
+threads = 250
 # A request may take this long before its worker is replaced; a long poll answers after 25 s.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
 
-# A worker is replaced after this many requests, so slow memory growth never adds up.
-max_requests = 1000
-max_requests_jitter = 100
+# Workers are not replaced after a number of requests: replacing one holds up every chat
+# waiting on it for as long as its requests wait (up to 25 s), and with chat open it would
+# happen every few minutes. The bench measured memory flat (about 140 MiB per worker);
+# `systemctl reload famnen` replaces the workers gracefully when wanted.
+max_requests = 0
 
 # Famnen writes its own request log (one JSON line, no addresses, no tokens in paths).
 # gunicorn's access log would write client addresses and real paths, so it stays off.

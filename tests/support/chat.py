@@ -12,8 +12,8 @@ from extensions import db
 OPEN_MOMENT = datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
 
 
-def make_channel(professional_ids, slug: str = "radgivningens-chatt", **settings) -> ChatChannel:
-    """A channel open on weekdays 9-15, answered by the given professionals."""
+def make_channel(professional_ids, slug: str = "radgivningens-chatt", hours=None, **settings) -> ChatChannel:
+    """A channel answered by the given professionals, open on weekdays 9-15 unless ``hours`` says otherwise."""
     values = dict(
         slug=slug,
         name_sv="Rådgivningens chatt",
@@ -27,7 +27,7 @@ def make_channel(professional_ids, slug: str = "radgivningens-chatt", **settings
     values.update(settings)
     channel = ChatChannel(**values)
     channel.professionals = [db.session.get(User, user_id) for user_id in professional_ids]
-    channel.hours = [ChatHours(weekday=weekday, start_time=time(9), end_time=time(15)) for weekday in range(5)]
+    channel.hours = hours or [ChatHours(weekday=weekday, start_time=time(9), end_time=time(15)) for weekday in range(5)]
     db.session.add(channel)
     db.session.commit()
     return channel
