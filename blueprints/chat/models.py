@@ -42,9 +42,8 @@ class ChatChannel(NamedAndDescribed, db.Model):
     answer_days: Mapped[int] = mapped_column(default=2)
     active: Mapped[bool] = mapped_column(default=True)
 
-    professionals: Mapped[list[User]] = relationship(
-        secondary=chat_channel_professional, lazy="selectin", order_by="User.name"
-    )
+    # Loaded when used, not with every conversation's channel: a channel may have many professionals.
+    professionals: Mapped[list[User]] = relationship(secondary=chat_channel_professional, order_by="User.name")
     hours: Mapped[list[ChatHours]] = relationship(
         back_populates="channel",
         cascade="all, delete-orphan",

@@ -164,9 +164,16 @@ def _conversation_or_refuse(conversation_id: int) -> Conversation:
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
         audit.refuse(user, None, f"chat:{conversation_id}", "does not answer the chat channel")
-    if user not in conversation.channel.professionals:
+    if not answers(user, conversation.channel_id):
         audit.refuse(user, None, f"chat:{conversation.id}", "does not answer the chat channel")
     return conversation
+
+
+def answers(user: User, channel_id: int) -> bool:
+    """Whether the professional answers the channel (one indexed lookup, not the channel's whole team)."""
+    link = chat_channel_professional.c
+    found = db.session.scalar(select(link.user_id).where(link.channel_id == channel_id, link.user_id == user.id))
+    return found is not None
 
 
 @bp.route("/<int:conversation_id>/pick-up", methods=["POST"])
@@ -193,11 +200,22 @@ def _transfer_form(conversation: Conversation, form: TransferForm | None = None)
     return form
 
 
+class _WhenUsed:
+    """A template value worked out only if the template uses it (a waiting request's answer rarely does)."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str):
+        if "_made" not in self.__dict__:
+            self.__dict__["_made"] = self._make()
+        return getattr(self.__dict__["_made"], name)
+
+
 def _staff_context(conversation: Conversation, transfer_form: TransferForm | None = None) -> dict:
     """What the professional's conversation templates need besides the conversation."""
     return {
-        "my_children": linkable_children(current_staff()),
-        "transfer_form": _transfer_form(conversation, transfer_form),
+        "transfer_form": _WhenUsed(lambda: _transfer_form(conversation, transfer_form)),
         "holds_it": conversation.professional_id == current_staff().id,
         "action": url_for("chat_staff.send", conversation_id=conversation.id),
         "compose": "chat/staff/_compose.html",
@@ -219,6 +237,7 @@ def _page(conversation: Conversation, form: MessageForm, transfer_form: Transfer
         state=state_of(conversation),
         poll_url=url_for("chat_staff.updates", conversation_id=conversation.id),
         viewer="staff",
+        my_children=linkable_children(user),
         **_staff_context(conversation, transfer_form),
     )
 
