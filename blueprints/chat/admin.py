@@ -16,6 +16,8 @@ from extensions import db
 
 from ..auth.accounts import professionals
 from ..auth.models import User
+from ..booking.details_step import bookable_services
+from ..organisation.models import Service
 from .forms import ChannelForm
 from .models import ChatChannel, ChatHours
 from .views import week_in_words, weekday_names
@@ -23,7 +25,12 @@ from .views import week_in_words, weekday_names
 bp = Blueprint("chat_admin", __name__, url_prefix="/admin/chat")
 
 # Fields the view fills in itself rather than copying onto the channel.
-OWN_FIELDS = ("professionals", "languages", *(f"{kind}_{day}" for kind in ("opens", "closes") for day in range(7)))
+OWN_FIELDS = (
+    "professionals",
+    "services",
+    "languages",
+    *(f"{kind}_{day}" for kind in ("opens", "closes") for day in range(7)),
+)
 
 
 @bp.route("/")
@@ -38,16 +45,26 @@ def _fill_form(form: ChannelForm, channel: ChatChannel | None) -> None:
     """Show the channel's people, languages and hours (one span per weekday: the first of the day)."""
     form.professionals.choices = [SelectChoice(str(person.id), person.name) for person in professionals()]
     form.languages.choices = language_choices()
+    form.services.choices = [
+        SelectChoice(str(service.id), localized(service, "name")) for service in bookable_services()
+    ]
     if form.is_submitted():
         return
     if channel is None:
         form.languages.data = ["sv", "fi"]
         return
     form.professionals.data = [str(person.id) for person in channel.professionals]
+    form.services.data = [str(service.id) for service in channel.services]
     form.languages.data = list(channel.language_codes)
     for hours in reversed(channel.hours):
         form[f"opens_{hours.weekday}"].data = hours.start_time
         form[f"closes_{hours.weekday}"].data = hours.end_time
+
+
+def _chosen(model, values: list[str] | None) -> list:
+    """The rows of ``model`` whose ids a checkbox field sent."""
+    ids = [int(value) for value in values or []]
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -61,8 +78,8 @@ def channel(channel_id: int | None = None):
     if form.validate_on_submit():
         saved = save_with_slug(ChatChannel, form, item, skip=OWN_FIELDS)
         if saved is not None:
-            chosen = [int(value) for value in form.professionals.data or []]
-            saved.professionals = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
+            saved.professionals = _chosen(User, form.professionals.data)
+            saved.services = _chosen(Service, form.services.data)
             # In the order of LANGUAGES, which is the order families see them offered in.
             saved.languages = " ".join(code for code in LANGUAGES if code in form.languages.data)
             saved.hours = [

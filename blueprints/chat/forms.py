@@ -70,6 +70,7 @@ class ChannelForm(NamedAndDescribedForm):
     """
 
     professionals = CheckboxesField(_l("Who answers the chat"), validators=[Optional()])
+    services = CheckboxesField(_l("Services behind the chat"), validators=[Optional()])
     languages = CheckboxesField(_l("Languages offered"))
     max_per_professional = number_field(_l("Chats one professional holds at once, at most"), 1, 10, 3)
     max_queue = number_field(_l("Families in the queue, at most"), 1, 100, 10)

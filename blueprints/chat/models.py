@@ -14,7 +14,7 @@ from extensions import db
 
 from ..auth.models import User
 from ..booking.models import Appointment
-from ..organisation.models import NamedAndDescribed
+from ..organisation.models import NamedAndDescribed, Service
 from ..questionnaires.models import Visit
 
 # The professionals who answer a channel: they see its queue and its conversations.
@@ -23,6 +23,14 @@ chat_channel_professional = Table(
     db.metadata,
     Column("channel_id", ForeignKey("chat_channel.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# The services behind a channel: booking from its chats offers them first.
+chat_channel_service = Table(
+    "chat_channel_service",
+    db.metadata,
+    Column("channel_id", ForeignKey("chat_channel.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -44,6 +52,7 @@ class ChatChannel(NamedAndDescribed, db.Model):
 
     # Loaded when used, not with every conversation's channel: a channel may have many professionals.
     professionals: Mapped[list[User]] = relationship(secondary=chat_channel_professional, order_by="User.name")
+    services: Mapped[list[Service]] = relationship(secondary=chat_channel_service, order_by="Service.id")
     hours: Mapped[list[ChatHours]] = relationship(
         back_populates="channel",
         cascade="all, delete-orphan",

@@ -381,9 +381,12 @@ def _booking_urls(chat: Conversation, slug: str) -> dict[str, str]:
 def book_services(conversation_id: int):
     """Book the family an appointment without leaving the chat: choose the service."""
     chat = _held_or_refuse(conversation_id)
+    own = {service.id for service in chat.channel.services}
+    # The channel's own services first, then the rest, each in their usual order.
+    services = sorted(bookable_services(), key=lambda service: service.id not in own)
     return render_template(
         "booking/staff/services.html",
-        services=bookable_services(),
+        services=services,
         times_endpoint="chat_staff.book_times",
         times_arguments={"conversation_id": chat.id},
         back_url=url_for("chat_staff.conversation", conversation_id=chat.id),

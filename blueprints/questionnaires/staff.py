@@ -329,6 +329,9 @@ def child(child_id: int):
         visits=db.session.scalars(
             select(Visit).where(Visit.child_id == found.id).order_by(Visit.created_at.desc())
         ).all(),
+        chats=db.session.scalars(
+            select(Conversation).where(Conversation.child_id == found.id).order_by(Conversation.created_at.desc())
+        ).all(),
         now=utcnow(),
     )
     db.session.commit()  # the audit entry

@@ -54,6 +54,21 @@ def upgrade():
         sa.PrimaryKeyConstraint("channel_id", "user_id", name=op.f("pk_chat_channel_professional")),
     )
     op.create_table(
+        "chat_channel_service",
+        sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("service_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["chat_channel.id"],
+            name=op.f("fk_chat_channel_service_channel_id_chat_channel"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["service_id"], ["service.id"], name=op.f("fk_chat_channel_service_service_id_service"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("channel_id", "service_id", name=op.f("pk_chat_channel_service")),
+    )
+    op.create_table(
         "chat_conversation",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=32), nullable=False),
@@ -207,5 +222,6 @@ def downgrade():
         batch_op.drop_index("ix_chat_conversation_channel_status")
 
     op.drop_table("chat_conversation")
+    op.drop_table("chat_channel_service")
     op.drop_table("chat_channel_professional")
     op.drop_table("chat_channel")

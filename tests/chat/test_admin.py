@@ -36,12 +36,15 @@ def test_an_administrator_creates_and_edits_a_channel(app, client, world):
     page = client.get("/admin/chat/new?lang=sv").get_data(as_text=True)
     assert "Sara Nyström" in page and "Öppettider" in page
     saved = client.submit(
-        "/admin/chat/new", {**FORM, "professionals": [str(world.professional.id)]}, token_from="/admin/chat/new"
+        "/admin/chat/new",
+        {**FORM, "professionals": [str(world.professional.id)], "services": [str(world.service_id)]},
+        token_from="/admin/chat/new",
     )
     assert saved.status_code == 302
     channel = _db.session.scalar(select(ChatChannel))
     assert channel.languages == "sv fi" and channel.answer_days == 3 and channel.max_queue == 5
     assert [p.id for p in channel.professionals] == [world.professional.id]
+    assert [service.id for service in channel.services] == [world.service_id]
     assert [(h.weekday, h.start_time, h.end_time) for h in channel.hours] == [
         (0, time(9), time(12)),
         (2, time(13), time(15, 30)),
@@ -58,6 +61,7 @@ def test_an_administrator_creates_and_edits_a_channel(app, client, world):
     _db.session.expire_all()
     assert [h.weekday for h in _db.session.get(ChatChannel, channel.id).hours] == [2, 4]
     assert _db.session.get(ChatChannel, channel.id).professionals == []
+    assert _db.session.get(ChatChannel, channel.id).services == []
 
 
 def test_hours_and_limits_are_checked_and_nothing_typed_is_lost(app, client, world):

@@ -288,7 +288,14 @@ def test_the_nurse_books_from_the_chat_and_the_family_sees_it_there(app, client,
 
     conversation_page = nurse.get(f"/staff/chat/{chat.id}?lang=sv").get_data(as_text=True)
     assert f'href="{book_page}"' in conversation_page
+    from blueprints.organisation.models import Service
+    from tests.support.factories import make_service
+
+    other = make_service(list(channel.professionals), slug="talterapi", name_sv="Talterapi", name_fi="Puheterapia")
+    channel.services = [_db.session.get(Service, other.id)]
+    _db.session.commit()
     services = nurse.get(book_page + "?lang=sv").get_data(as_text=True)
+    assert services.index("Talterapi") < services.index("Barnrådgivning")  # the channel's own service first
     times_path = f"/staff/chat/{chat.id}/book/{world.service_slug}"
     assert "Anna" in services and f'href="{times_path}"' in services
     slot = free_slots(nurse, next_week(times_path))[0]
@@ -418,6 +425,8 @@ def test_the_nurse_links_the_chat_to_a_childs_case_and_the_summary_lists_it(app,
     assert "Chatten är kopplad till ärendet för Elsa" in linked.get_data(as_text=True)
     _db.session.expire_all()
     assert _db.session.get(Conversation, chat.id).child_id == child.id
+    child_page = nurse.get(f"/staff/questionnaires/children/{child.id}?lang=sv").get_data(as_text=True)
+    assert "Chattkontakter" in child_page and f'href="/staff/chat/{chat.id}"' in child_page
     summary = pdf_text(nurse.get(f"/staff/reports/children/{child.id}.pdf?lang=sv").data)
     assert "Chattkontakter" in summary and "Rådgivningens chatt" in summary and "Sara Nyström" in summary
 
