@@ -67,6 +67,8 @@ class MessageThread(db.Model):
     # The newest message each side has seen, for unread counts.
     staff_seen_id: Mapped[int] = mapped_column(default=0)
     family_seen_id: Mapped[int] = mapped_column(default=0)
+    # The newest family message the professionals were emailed about (the emails say only that one awaits).
+    staff_told_id: Mapped[int] = mapped_column(default=0)
 
     channel: Mapped[ChatChannel | None] = relationship(lazy="joined")
     appointment: Mapped[Appointment | None] = relationship()

@@ -7,7 +7,8 @@ does no more than running it once. A job that fails does not stop the others;
 
 Jobs: ``send-reminders`` (reminders by email and text message), ``offer-earlier-times`` (the
 earlier-time waiting list), ``notify-staff`` (email notices to staff about sent questionnaires),
-``close-chat-queues`` (families nobody picked up before a chat closed) and ``purge`` (retention).
+``tell-staff-of-messages`` (a family's message awaits), ``close-chat-queues`` (families nobody
+picked up before a chat closed) and ``purge`` (retention).
 
 Like a view, each job is the outer level of its work: the functions it calls
 flush, and the job commits once they are done (or rolls back when one fails).
@@ -72,6 +73,14 @@ def notify_staff(now: datetime) -> JobResult:
     )
 
 
+def tell_staff_of_messages(now: datetime) -> JobResult:
+    """Email professionals that a family's message awaits them (without the message)."""
+    from blueprints.messages.jobs import tell_staff_of_messages as tell
+
+    sent, failed = tell()
+    return JobResult(f"Emails about families' messages sent: {sent}, failed: {failed}", ok=not failed)
+
+
 def close_chat_queues(now: datetime) -> JobResult:
     """Tell families still queued on a closed chat that nobody was free, and offer them to write instead."""
     from blueprints.chat.conversations import end_unanswered
@@ -94,6 +103,7 @@ SCHEDULED_JOBS: tuple[Job, ...] = (
     Job("send-reminders", send_reminders),
     Job("offer-earlier-times", offer_earlier_times),
     Job("notify-staff", notify_staff),
+    Job("tell-staff-of-messages", tell_staff_of_messages),
     Job("close-chat-queues", close_chat_queues),
     Job("purge", purge_old_data),
 )

@@ -43,6 +43,7 @@ def upgrade():
         sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("staff_seen_id", sa.Integer(), nullable=False),
         sa.Column("family_seen_id", sa.Integer(), nullable=False),
+        sa.Column("staff_told_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["appointment_id"],
             ["appointment.id"],

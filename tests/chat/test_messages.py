@@ -252,3 +252,32 @@ def test_a_family_writes_from_their_questionnaires_and_their_group_registration(
     assert db.session.scalar(select(MessageThread).where(MessageThread.registration_id == registration.id))
     assert client.get("/messages/about/nothing/abc").status_code == 404
     assert client.get("/messages/about/visit/forged.token").status_code == 404
+
+
+def test_the_professionals_are_emailed_that_a_message_awaits_once_and_without_it(
+    app, client, channel, world, open_clock, mailbox
+):
+    open_clock.at(CLOSED_MOMENT)
+    token = THREAD_LINK.search(write(client).headers["Location"]).group(1)
+    runner = app.test_cli_runner()
+
+    def tell() -> str:
+        return runner.invoke(args=["run-jobs", "--only", "tell-staff-of-messages"]).output
+
+    assert "Emails about families' messages sent: 1, failed: 0" in tell()
+    [told] = mailbox.to(world.professional.email)
+    body = told.get_body(preferencelist=("plain",)).get_content()
+    thread = _db.session.scalar(select(MessageThread))
+    assert f"/staff/messages/{thread.id}" in body and "feber" not in body.lower() and "Anna" not in body
+    assert "Svara senast fredag 11 december 2026." in body  # in the professional's language (Swedish here)
+    assert "sent: 0" in tell()  # told once
+
+    # A message someone at the centre has already opened is not emailed about; a new one is.
+    path = f"/messages/t/{token}"
+    client.submit(path + "/send", {"body": "En sak till.", "client_key": "second"}, token_from=path)
+    nurse = app.test_client()
+    sign_in(nurse, app, world.professional)
+    nurse.get(f"/staff/messages/{thread.id}")
+    assert "sent: 0" in tell()
+    client.submit(path + "/send", {"body": "Och en tredje.", "client_key": "third"}, token_from=path)
+    assert "sent: 1" in tell() and len(mailbox.to(world.professional.email)) == 2

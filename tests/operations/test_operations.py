@@ -76,8 +76,9 @@ def test_run_jobs_runs_every_scheduled_job_and_reports_each(runner, db, world, m
         "offer-earlier-times: Earlier times offered: 0, families not reached by email or text message: 0"
     )
     assert lines[2] == "notify-staff: Staff notices sent: 0, failed (will be retried): 0, no longer needed: 0"
-    assert lines[3] == "close-chat-queues: Chats ended unanswered after closing time: 0"
-    assert lines[4].startswith("purge: Deleted: appointments: 0, ") and len(lines) == 5
+    assert lines[3] == "tell-staff-of-messages: Emails about families' messages sent: 0, failed: 0"
+    assert lines[4] == "close-chat-queues: Chats ended unanswered after closing time: 0"
+    assert lines[5].startswith("purge: Deleted: appointments: 0, ") and len(lines) == 6
     again = runner.invoke(args=["run-jobs"])  # idempotent: nothing is sent twice
     assert again.output.splitlines()[0] == "send-reminders: Reminders sent: 0, failed (will be retried): 0"
 
