@@ -539,7 +539,9 @@ def test_a_waiting_request_neither_takes_the_write_lock_nor_keeps_the_nurse_sign
     _db.session.expire_all()
     assert _db.session.scalar(select(StaffSession.last_seen_at)) == seen  # an open page is not the nurse at work
     assert not any(statement.startswith(("UPDATE", "INSERT")) for statement in statements)
-    assert "BEGIN" in statements and "BEGIN IMMEDIATE" not in statements
+    assert "BEGIN IMMEDIATE" not in statements
+    if engine.dialect.name == "sqlite":  # the driver begins PostgreSQL's transactions itself
+        assert "BEGIN" in statements
     nurse.get("/staff/chat/")
     _db.session.expire_all()
     assert _db.session.scalar(select(StaffSession.last_seen_at)) > seen
