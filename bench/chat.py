@@ -15,8 +15,10 @@ after about 1,000 requests), bound to a free loopback port. Then, over HTTP:
   one asked again after 2, 4, 8… s, a 45 s client timeout (htmx's, from ``_poller.html``);
 - ``--rate`` messages a second in all are sent for ``--seconds``, to the conversations in
   turn, alternately family to professional and professional to family, as the message form
-  posts them (body, ``client_key``, CSRF token; ``HX-Request``). A body carries its
-  sequence number and send time.
+  posts them (body, ``client_key``, CSRF token; ``HX-Request``), each from a thread of its
+  own so a slow answer never holds up the schedule; one page's form posts its next message
+  only once the previous one was answered, as htmx does. A body carries its sequence
+  number and send time.
 
 Each request is a new connection carrying nginx's headers (``Host``, ``X-Forwarded-For``,
 ``-Proto: https``, ``-Host``; ``PROXY_COUNT=1``), as ``deploy/nginx-famnen.conf`` passes
@@ -26,20 +28,26 @@ the form, so the bench runs on any day (the form is refused on public holidays a
 opening hours); the professionals pick them up through the server.
 
 Measured: delivery latency, from the moment the sender starts the POST to the moment the
-other end's waiting request has been answered and parsed (p50/p95/p99/max); messages lost
-(sent with a 200 answer but not shown at the other end ``--grace`` seconds after the last
-send), duplicated (a message id or sequence number shown twice at one end) and out of order
-(shown after a message with a higher id, or after a later message of the same sender); the
-send requests' time at the client and, from Famnen's request log, in the app (the difference
-is time spent waiting for a free thread); errors and timeouts of the waiting requests; the
-RSS of each gunicorn worker sampled from ``/proc`` every half second (peak, and at the end
-with its PSS), worker restarts and CPU time. Targets from the issue: p95 under 1 s, nothing
-lost, duplicated or reordered.
+other end's waiting request has been answered and parsed (p50/p95/p99/max; also from the
+moment the message was due, which adds any wait for the page's previous send); messages
+lost, duplicated (a message id or sequence number shown twice at one end) and out of order
+(shown after a message with a higher id, or after a later message of the same sender). A
+message answered 200 but not shown at the other end ``--grace`` seconds after the last send
+is asked for once more from that end's cursor, without waiting: shown then, it was late;
+not shown, it is lost (the cursor passed it). Also: the send requests' time at the client
+and, from Famnen's request log, in the app (the difference is time spent queued for a free
+thread or a worker that accepts); errors and timeouts of the waiting requests; the RSS of
+each gunicorn worker sampled from ``/proc`` every half second (when sending began, peak
+while measuring, at the end with its PSS; the set-up's sign-ins, argon2 at 64 MiB a hash,
+are left out), worker restarts and CPU time. Targets from the issue: p95 under 1 s,
+nothing lost, duplicated or reordered.
 
 Run: ``.venv/bin/python bench/chat.py`` (issue 13's load: 200 conversations, 20 messages/s,
-60 s; about two minutes with set-up), ``--seconds 10`` for a smoke run. ``--threads``,
+60 s; two to four minutes with set-up), ``--seconds 10`` for a smoke run. ``--threads``,
 ``--workers`` and ``--max-requests`` override the gunicorn configuration, to see what a
-change would do. Runs on Linux (reads ``/proc``). Figures go in docs/benchmarks.md.
+change would do. The app is imported from the tree this file is in, so a tree exported with
+``git archive`` measures that commit. Runs on Linux (reads ``/proc``). Figures go in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
