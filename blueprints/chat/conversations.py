@@ -26,6 +26,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core import one_time_links
+from core.one_time_links import secret_hash
 from core.timeutil import utcnow
 from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
@@ -64,18 +66,13 @@ def link_token(conversation: Conversation) -> str:
     return make_token(LINK_PURPOSE, conversation.reference)
 
 
-def key_hash(browser_key: str) -> str:
-    """What the database keeps of a browser's key: its SHA-256, so a copy of the database opens nothing."""
-    return hashlib.sha256(browser_key.encode()).hexdigest()
-
-
 def conversation_for(token: str, browser_keys: dict[str, str]) -> Conversation | None:
     """The conversation behind a link, if this browser holds its key; None for a forged link or another browser."""
     conversation = row_for_token(Conversation.reference, LINK_PURPOSE, token)
     if conversation is None:
         return None
     browser_key = browser_keys.get(conversation.reference, "")
-    if not browser_key or not secrets.compare_digest(key_hash(browser_key), conversation.browser_key_hash):
+    if not browser_key or not secrets.compare_digest(secret_hash(browser_key), conversation.browser_key_hash):
         return None
     return conversation
 
@@ -92,7 +89,7 @@ def going_on(channel: ChatChannel, browser_keys: dict[str, str]) -> Conversation
         )
     )
     for conversation in candidates:
-        if secrets.compare_digest(key_hash(browser_keys[conversation.reference]), conversation.browser_key_hash):
+        if secrets.compare_digest(secret_hash(browser_keys[conversation.reference]), conversation.browser_key_hash):
             return conversation
     return None
 
@@ -142,7 +139,7 @@ def start(channel: ChatChannel, nickname: str, language: str, topic: str, addres
     browser_key = secrets.token_urlsafe(24)
     conversation = Conversation(
         reference=new_reference(),
-        browser_key_hash=key_hash(browser_key),
+        browser_key_hash=secret_hash(browser_key),
         started_from=started_from,
         channel=channel,
         nickname=nickname,
@@ -407,27 +404,11 @@ def waiting_since(conversation: Conversation, now: datetime) -> int:
 
 
 def new_transcript_link(conversation: Conversation) -> str:
-    """A one-time token to download the conversation within ``TRANSCRIPT_LINK_DAYS``; only its hash is kept."""
-    token = secrets.token_urlsafe(24)
-    db.session.add(
-        TranscriptLink(
-            conversation_id=conversation.id,
-            token_hash=key_hash(token),
-            expires_at=utcnow() + timedelta(days=TRANSCRIPT_LINK_DAYS),
-        )
-    )
-    return token
+    """A one-time token to download the conversation within ``TRANSCRIPT_LINK_DAYS``."""
+    return one_time_links.issue(TranscriptLink, TRANSCRIPT_LINK_DAYS, conversation_id=conversation.id)
 
 
 def use_transcript_link(token: str) -> Conversation | None:
     """The conversation an emailed link downloads, marking the link used; None when unknown, used or expired."""
-    link = db.session.scalar(select(TranscriptLink).where(TranscriptLink.token_hash == key_hash(token or "")))
-    if link is None or link.expires_at <= utcnow():
-        return None
-    used = db.session.execute(
-        update(TranscriptLink)
-        .where(TranscriptLink.id == link.id, TranscriptLink.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return db.session.get(Conversation, link.conversation_id) if used else None
+    link = one_time_links.claim(TranscriptLink, token)
+    return db.session.get(Conversation, link.conversation_id) if link else None

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import UTCDateTime, value_enum
+from core.one_time_links import OneTimeLink
 from core.timeutil import utcnow
 from extensions import db
 
@@ -178,16 +179,13 @@ class ChatMessage(db.Model):
     visit: Mapped[Visit | None] = relationship()
 
 
-class TranscriptLink(db.Model):
+class TranscriptLink(OneTimeLink, db.Model):
     """A one-time link, emailed at the family's request, to download an ended chat once within a week.
 
-    The email carries the link only, never the conversation; only the link's hash is kept.
+    The email carries the link only, never the conversation.
     """
 
     __tablename__ = "chat_transcript_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("chat_conversation.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import UTCDateTime, value_enum
+from core.one_time_links import OneTimeLink
 from core.timeutil import utcnow
 from extensions import db
 
@@ -118,16 +119,13 @@ class ThreadBrowser(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ThreadLink(db.Model):
+class ThreadLink(OneTimeLink, db.Model):
     """A one-time link sent by email or text message that lets a new browser into the thread."""
 
     __tablename__ = "thread_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("message_thread.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ThreadDraft(db.Model):

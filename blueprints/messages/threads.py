@@ -7,15 +7,16 @@ or by a one-time link from an email or text message telling the family something
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 
+from core import one_time_links
 from core.holidays import is_holiday
+from core.one_time_links import secret_hash
 from core.timeutil import to_local, utcnow
 from core.tokens import make_token, new_reference, row_for_token
 from extensions import db
@@ -42,10 +43,6 @@ class ThreadRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def working_days_after(day: date, count: int) -> date:
@@ -75,7 +72,7 @@ def link_token(thread: MessageThread) -> str:
 def bind_browser(thread: MessageThread) -> str:
     """Let the current browser open the thread: a new key, of which the database keeps only the hash."""
     key = secrets.token_urlsafe(24)
-    db.session.add(ThreadBrowser(thread_id=thread.id, key_hash=_hash(key)))
+    db.session.add(ThreadBrowser(thread_id=thread.id, key_hash=secret_hash(key)))
     return key
 
 
@@ -86,7 +83,7 @@ def thread_for(token: str, browser_keys: dict[str, str]) -> MessageThread | None
     if not key:
         return None
     known = db.session.scalar(
-        select(ThreadBrowser.id).where(ThreadBrowser.thread_id == thread.id, ThreadBrowser.key_hash == _hash(key))
+        select(ThreadBrowser.id).where(ThreadBrowser.thread_id == thread.id, ThreadBrowser.key_hash == secret_hash(key))
     )
     return thread if known else None
 
@@ -206,36 +203,20 @@ def close(thread: MessageThread) -> None:
 
 
 def new_link(thread: MessageThread) -> str:
-    """A one-time link token for an email or text message; only its hash is kept."""
-    token = secrets.token_urlsafe(24)
-    db.session.add(
-        ThreadLink(thread_id=thread.id, token_hash=_hash(token), expires_at=utcnow() + timedelta(days=LINK_DAYS))
-    )
-    return token
+    """A one-time link token for an email or text message (``LINK_DAYS``); only its hash is kept."""
+    return one_time_links.issue(ThreadLink, LINK_DAYS, thread_id=thread.id)
 
 
 def thread_of_link(token: str) -> MessageThread | None:
     """The thread a one-time link was made for, used or not (a browser already let in may follow it again)."""
-    link = db.session.scalar(select(ThreadLink).where(ThreadLink.token_hash == _hash(token or "")))
+    link = one_time_links.find(ThreadLink, token)
     return db.session.get(MessageThread, link.thread_id) if link else None
 
 
 def use_link(token: str) -> MessageThread | None:
-    """The thread a one-time link opens, marking the link used; None when it is unknown, used or expired.
-
-    The update is conditional, so two browsers opening one link at once cannot both get in.
-    """
-    now = utcnow()
-    link = db.session.scalar(select(ThreadLink).where(ThreadLink.token_hash == _hash(token or "")))
-    if link is None or link.expires_at <= now:
-        return None
-    used = db.session.execute(
-        update(ThreadLink)
-        .where(ThreadLink.id == link.id, ThreadLink.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return db.session.get(MessageThread, link.thread_id) if used else None
+    """The thread a one-time link opens, marking the link used; None when it is unknown, used or expired."""
+    link = one_time_links.claim(ThreadLink, token)
+    return db.session.get(MessageThread, link.thread_id) if link else None
 
 
 @dataclass(frozen=True)
