@@ -24,12 +24,17 @@ from blueprints.chat.admin import bp as chat_admin_bp
 from blueprints.chat.routes import bp as chat_bp
 from blueprints.chat.staff import bp as chat_staff_bp
 from blueprints.demo.commands import register_commands as demo_commands
+from blueprints.information.admin import bp as information_admin_bp
+from blueprints.information.routes import bp as information_bp
 from blueprints.messages.routes import bp as messages_bp
 from blueprints.messages.staff import bp as messages_staff_bp
 from blueprints.operations.commands import register_commands as operations_commands
 from blueprints.operations.routes import bp as operations_bp
 from blueprints.organisation.admin import bp as organisation_admin_bp
 from blueprints.privacy.routes import bp as privacy_bp
+from blueprints.programmes.commands import register_commands as programme_commands
+from blueprints.programmes.routes import bp as programmes_bp
+from blueprints.programmes.staff import bp as programmes_staff_bp
 
 # Feature blueprints, in the order their URLs and navigation appear.
 from blueprints.public.routes import bp as public_bp
@@ -47,7 +52,9 @@ BLUEPRINTS = (
     booking_bp,
     activities_bp,
     chat_bp,
+    information_bp,
     messages_bp,
+    programmes_bp,
     questionnaires_bp,
     auth_bp,
     staff_bp,
@@ -55,19 +62,21 @@ BLUEPRINTS = (
     activities_staff_bp,
     chat_staff_bp,
     messages_staff_bp,
+    programmes_staff_bp,
     questionnaires_staff_bp,
     reports_bp,
     admin_bp,
     organisation_admin_bp,
     booking_admin_bp,
     chat_admin_bp,
+    information_admin_bp,
     site_texts_bp,
     privacy_bp,
     operations_bp,
 )
 
 # Each feature adds its own top-level commands (`flask create-admin`, `flask backup`, …).
-COMMANDS = (auth_commands, demo_commands, operations_commands, questionnaire_commands)
+COMMANDS = (auth_commands, demo_commands, operations_commands, programme_commands, questionnaire_commands)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -84,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         directory=os.path.join(app.root_path, "migrations"),
         render_as_batch=True,
         render_item=database.render_migration_item,
+        include_object=database.include_in_migrations,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -62,6 +62,11 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CHAT_STARTS_PER_ADDRESS_HOUR": 10,
         # Messages a family writes about an appointment are answered within this many working days.
         "MESSAGE_ANSWER_DAYS": 3,
+        # The coached programme a family starts when it books the first coach call of a screening's offer
+        # (the Kraftfamiljer flow); a municipality with its own licensed programme names it here. "" for none.
+        "OFFER_PROGRAMME": "everyday_routines",
+        # A family in a programme that has done nothing for this many days comes first on the coach's caseload.
+        "PROGRAMME_QUIET_DAYS": 7,
         # Outgoing email. With MAIL_BACKEND "outbox" messages are written to
         # MAIL_OUTBOX_DIR instead of being sent; that is the default outside
         # production, so a demo never mails real addresses by accident.
@@ -133,6 +138,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "RETENTION_CHAT_DAYS": 90,
         # Message threads (with their messages): days after their last message.
         "RETENTION_MESSAGE_DAYS": 365,
+        # Programme enrolments (answers, the coach's notes, calls): months after the programme ended.
+        "RETENTION_PROGRAMME_MONTHS": 24,
         # The audit log of views of client data: the Client Data Act (703/2023) asks for years.
         "RETENTION_AUDIT_MONTHS": 144,
         # Sign-in attempts and old staff sessions: days.

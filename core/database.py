@@ -183,6 +183,20 @@ def render_migration_item(type_: str, obj, autogen_context):
     return False
 
 
+# Database objects the migrations create that are no model's: SQLite's FTS5 search index (a virtual table
+# and the shadow tables SQLite keeps for it) and PostgreSQL's GIN index over an expression. Comparing the
+# models with the database (``flask db check``, autogenerate) leaves them out.
+UNMODELLED_TABLE_PREFIXES = ("information_fts",)
+UNMODELLED_INDEXES = frozenset({"ix_information_search_vector"})
+
+
+def include_in_migrations(obj, name: str | None, type_: str, reflected: bool, compare_to) -> bool:
+    """Alembic's ``include_object``: whether a database object takes part in comparing the models with the database."""
+    if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
+
+
 def value_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
     """A portable enum column type storing the members' values (no native database type)."""
     return Enum(cls, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])

@@ -31,6 +31,17 @@ ACTIONS = {
     "erase": _l("Erased"),
     "acknowledge": _l("Acknowledged an urgent flag"),
     "review": _l("Marked as reviewed"),
+    "enrol": _l("Enrolled in a programme"),
+    "note": _l("Wrote a note"),
+    "open week": _l("Opened the next week"),
+    "pause": _l("Paused"),
+    "resume": _l("Continued"),
+    "extend": _l("Extended"),
+    "end": _l("Ended"),
+    "send link": _l("Sent the link again"),
+    "book call": _l("Booked a call"),
+    "send midway follow-up": _l("Sent the half-way follow-up"),
+    "send final follow-up": _l("Sent the final follow-up"),
 }
 SUBJECTS = {
     "response": _l("questionnaire answers"),
@@ -45,6 +56,7 @@ SUBJECTS = {
     "chat": _l("chat conversation"),
     "chat-queue": _l("a chat channel's queue"),
     "thread": _l("message thread"),
+    "enrolment": _l("programme and its answers"),
 }
 BASES = {
     "own appointments": _l("their own appointments"),
@@ -62,6 +74,8 @@ BASES = {
     "does not answer the chat channel": _l("does not answer the chat channel"),
     "written to them or their chat channel": _l("written to them or their chat channel"),
     "not written to them or their chat channel": _l("not written to them or their chat channel"),
+    "the family's coach": _l("the family's coach"),
+    "not the coach nor in the child's case": _l("neither the family's coach nor in the child's case"),
 }
 SHARED_CASE = re.compile(r"case shared by (?P<name>.+) on (?P<day>\d{4}-\d{2}-\d{2})")
 

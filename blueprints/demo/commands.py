@@ -12,7 +12,9 @@ from blueprints.auth.demo import print_demo_sign_ins, seed_staff
 from blueprints.auth.models import User
 from blueprints.booking.demo import seed_booking
 from blueprints.chat.demo import seed_chat
+from blueprints.information.demo import seed_information
 from blueprints.organisation.demo import seed_organisation
+from blueprints.programmes.demo import seed_programmes
 from blueprints.questionnaires.demo import seed_questionnaires
 from extensions import db
 
@@ -32,6 +34,7 @@ def seed_demo_command(force: bool, first_time_only: bool) -> None:
         db.session.commit()
         created += seed_booking() + seed_questionnaires()
         created += seed_activities() + seed_chat()
+        created += seed_information() + seed_programmes()
         click.echo(f"Demo data ready ({created} new records).")
     print_demo_sign_ins()
 

@@ -28,6 +28,8 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import URL, Engine
 
+from core.database import UNMODELLED_TABLE_PREFIXES
+
 from .health import ALEMBIC_TABLE, database_revisions
 
 SQLITE, POSTGRESQL = "SQLite", "PostgreSQL"
@@ -207,9 +209,15 @@ def backup_kind(path: Path) -> str:
 
 
 def rows_per_table(engine: Engine) -> dict[str, int]:
-    """How many rows each table of the database holds, Alembic's own table included."""
+    """How many rows each table of the database holds, Alembic's own table included.
+
+    A search index's own tables (SQLite FTS5 keeps its configuration in rows even when empty)
+    are the index, rebuilt with the data: they are not counted.
+    """
     with engine.connect() as connection:
-        names = sorted(inspect(connection).get_table_names())
+        names = sorted(
+            name for name in inspect(connection).get_table_names() if not name.startswith(UNMODELLED_TABLE_PREFIXES)
+        )
         return {name: connection.scalar(select(func.count()).select_from(table(name))) for name in names}
 
 

@@ -31,6 +31,7 @@ from ..auth.models import LoginAttempt, StaffSession
 from ..booking.models import Appointment, EarlierTimeRequest
 from ..chat.models import Conversation
 from ..messages.models import MessageThread
+from ..programmes.models import Enrolment
 from ..questionnaires.models import Child, Guardian, Guardianship, Response, Visit
 
 
@@ -83,6 +84,12 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
             MessageThread,
             MessageThread.last_message_at < now - _days("RETENTION_MESSAGE_DAYS"),
         ),
+        # A programme goes with its answers, notes and calls once it has been over that long.
+        (
+            "programme enrolments",
+            Enrolment,
+            and_(Enrolment.ended_at.is_not(None), Enrolment.ended_at < now - _months("RETENTION_PROGRAMME_MONTHS")),
+        ),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),
         (
@@ -110,6 +117,7 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
                 Child.created_at < questionnaires_cutoff,
                 not_(exists().where(Visit.child_id == Child.id)),
                 not_(exists().where(Appointment.child_id == Child.id)),
+                not_(exists().where(Enrolment.child_id == Child.id)),
             ),
         ),
         # A guardian goes with the last child's case they were linked to.

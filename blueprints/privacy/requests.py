@@ -36,6 +36,8 @@ from ..booking.models import Appointment, EarlierTimeRequest
 from ..chat.models import ChatMessage, Conversation
 from ..messages.models import MessageThread
 from ..organisation.models import Service
+from ..programmes.enrolments import answers_of, programme_of
+from ..programmes.models import Enrolment
 from ..questionnaires import answering
 from ..questionnaires.cases import drop_orphan_guardians
 from ..questionnaires.models import Child, Response, Visit
@@ -78,6 +80,8 @@ class Found:
     threads: list[MessageThread] = field(default_factory=list)
     # Chats linked to one of the children's cases, or from which one of the appointments was booked.
     conversations: list[Conversation] = field(default_factory=list)
+    # Programmes of the children found, or enrolled with the contact details searched for.
+    enrolments: list[Enrolment] = field(default_factory=list)
 
     @property
     def responses(self) -> list[Response]:
@@ -100,6 +104,7 @@ class Found:
             or self.time_wishes
             or self.threads
             or self.conversations
+            or self.enrolments
         )
 
 
@@ -159,7 +164,25 @@ def find(search: Search) -> Found:
         )
     )
     found.threads = sorted(threads, key=lambda thread: thread.created_at)
+    found.enrolments = _enrolments(search, child_ids)
     return found
+
+
+def _enrolments(search: Search, child_ids: list[int]) -> list[Enrolment]:
+    """Programmes of the children found, or whose family gave the email address or phone number searched for."""
+    about = [Enrolment.child_id.in_(child_ids)]
+    if search.email:
+        about.append(Enrolment.email == search.email.strip().lower())
+    if search.phone:
+        about.append(Enrolment.phone != "")
+    wanted = phone_digits(search.phone) if search.phone else None
+    return [
+        enrolment
+        for enrolment in db.session.scalars(select(Enrolment).where(or_(*about)).order_by(Enrolment.enrolled_at))
+        if enrolment.child_id in child_ids
+        or (search.email and enrolment.email == search.email.strip().lower())
+        or (wanted and phone_digits(enrolment.phone) == wanted)
+    ]
 
 
 def _and_linked(model: type[Appointment] | type[Registration], rows: list, child_ids: list[int]) -> list:
@@ -203,6 +226,7 @@ def views_of(found: Found) -> list[AuditEntry]:
         + [f"time-wish:{w.id}" for w in found.time_wishes]
         + [f"thread:{t.id}" for t in found.threads]
         + [f"chat:{c.id}" for c in found.conversations]
+        + [f"enrolment:{e.id}" for e in found.enrolments]
     )
     conditions = []
     if found.child_ids:
@@ -394,6 +418,7 @@ def export(found: Found, language: str) -> dict[str, Any]:
             }
             for c in found.conversations
         ],
+        "programmes": [_programme(enrolment, language) for enrolment in found.enrolments],
         "who_has_looked_at_the_data": [
             {
                 "when": _moment(e.at),
@@ -403,6 +428,35 @@ def export(found: Found, language: str) -> dict[str, Any]:
                 "basis": on_what_basis(e.basis),
             }
             for e in views_of(found)
+        ],
+    }
+
+
+def _programme(enrolment: Enrolment, language: str) -> dict[str, Any]:
+    """A programme the family took part in: its weeks, every answer with its question, and the coach's notes."""
+    programme = programme_of(enrolment)
+    answers = answers_of(enrolment)
+    return {
+        "programme": programme.title.get(language) or programme.id,
+        "child": enrolment.child.first_name,
+        "coach": enrolment.coach.name if enrolment.coach else "",
+        "enrolled": _moment(enrolment.enrolled_at),
+        "state": enrolment.state,
+        "weeks_done": [row.week for row in enrolment.weeks if row.done_at],
+        "answers": [
+            {
+                "week": week.number,
+                "question": prompt.text.get(language, ""),
+                "answer": answers[(block.id, prompt.id)],
+            }
+            for week in programme.weeks
+            for block in week.answerable_blocks
+            for prompt in block.prompts
+            if answers.get((block.id, prompt.id))
+        ],
+        "coach_notes": [
+            {"week": note.week, "at": _moment(note.written_at), "by": note.written_by_name, "text": note.text}
+            for note in enrolment.notes
         ],
     }
 
@@ -422,6 +476,7 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
         "children": len(found.children),
         "threads": len(found.threads),
         "conversations": len(found.conversations),
+        "programmes": len(found.enrolments),
     }
     registration_ids = [r.id for r in found.registrations]
     promoted: list[int] = []
@@ -436,7 +491,10 @@ def erase(found: Found, now: datetime, by_staff: User) -> tuple[dict[str, int], 
     wish_ids = [w.id for w in found.time_wishes]
     thread_ids = [t.id for t in found.threads]
     conversation_ids = [c.id for c in found.conversations]
+    enrolment_ids = [e.id for e in found.enrolments]
     db.session.expunge_all()
+    if enrolment_ids:
+        db.session.execute(delete(Enrolment).where(Enrolment.id.in_(enrolment_ids)))
     if thread_ids:
         db.session.execute(delete(MessageThread).where(MessageThread.id.in_(thread_ids)))
     if conversation_ids:

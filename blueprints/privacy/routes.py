@@ -147,6 +147,15 @@ def erase_data():
         ),
         "success",
     )
+    if counts["programmes"]:
+        flash(
+            ngettext(
+                "Also erased: %(num)d programme with its answers and notes.",
+                "Also erased: %(num)d programmes with their answers and notes.",
+                counts["programmes"],
+            ),
+            "success",
+        )
     if counts["threads"] or counts["conversations"]:
         flash(
             _(

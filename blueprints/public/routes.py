@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
@@ -11,26 +12,50 @@ from sqlalchemy.orm import lazyload
 from config import LANGUAGES
 from core.access import public, safe_next_url
 from core.i18n import LANGUAGE_COOKIE, current_language
+from core.timeutil import to_local, utcnow
 from extensions import db
 
+from ..activities.calendar import Filters as ActivityFilters
+from ..activities.calendar import dates_between
+from ..information import search as information_search
+from ..information.topics import TOPICS
 from ..organisation.models import Service, active_centres
+from ..programmes.store import latest_programmes
 from ..site_texts.documents import DOCUMENTS, shown_text
 
 bp = Blueprint("public", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+# The front page lists the next few group activities of the coming two weeks and the newest articles.
+COMING_DAYS = 14
+COMING_ACTIVITIES = 3
+LATEST_ARTICLES = 3
 
 
 @bp.route("/")
 @public
 def index():
-    """The front page: what the family centre offers and where it is."""
+    """The front page, one address for families: what the family centre offers, where, when, and what to read."""
     centres = active_centres()
     # The page shows no professionals: not loading them (and their roles) halves its queries.
     services = db.session.scalars(
         select(Service).where(Service.active).options(lazyload(Service.professionals)).order_by(Service.id)
     ).all()
-    return render_template("public/index.html", centres=centres, services=services)
+    today = to_local(utcnow()).date()
+    coming = [
+        item
+        for item in dates_between(ActivityFilters(), today, today + timedelta(days=COMING_DAYS))
+        if not item.cancelled
+    ][:COMING_ACTIVITIES]
+    return render_template(
+        "public/index.html",
+        centres=centres,
+        services=services,
+        coming_activities=coming,
+        latest_articles=information_search.latest(current_language(), LATEST_ARTICLES),
+        article_topics=[(code, TOPICS[code]) for code in information_search.topics_in_use()],
+        open_courses=latest_programmes(coached=False),
+    )
 
 
 @bp.route("/language/<code>")

@@ -16,12 +16,11 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from core.database import begin_write
-from extensions import db
+from core.commands import fail, import_each
 
 from .definition import Definition, DefinitionError, load_file
 from .scoring import AnswerError, score_response
-from .store import ImportRefused, import_definition
+from .store import import_definition
 
 
 @click.group("questionnaires")
@@ -29,18 +28,11 @@ def questionnaires_group() -> None:
     """Check, import and try out questionnaire definitions (YAML files such as instruments/psc17.yaml)."""
 
 
-def _fail(errors: list[str]) -> NoReturn:
-    """Print every error on its own line and end with a non-zero exit."""
-    for error in errors:
-        click.echo(error, err=True)
-    raise click.ClickException(f"{len(errors)} error{'s' if len(errors) != 1 else ''}.")
-
-
 def _load_definitions(path: Path) -> list[Definition]:
     """Read one definition file, or every .yaml file in a folder; fail listing the errors of all of them."""
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     if not files:
-        _fail([f"{path}: no .yaml files in this folder"])
+        fail([f"{path}: no .yaml files in this folder"])
     definitions, errors = [], []
     for file in files:
         try:
@@ -51,7 +43,7 @@ def _load_definitions(path: Path) -> list[Definition]:
             errors.append(f"{file.name}: cannot be read ({problem.strerror})")
     if errors:
         # A package repeats the errors of a file it includes; list each once.
-        _fail(list(dict.fromkeys(errors)))
+        fail(list(dict.fromkeys(errors)))
     return definitions
 
 
@@ -72,25 +64,7 @@ def validate_command(path: Path) -> None:
 @with_appcontext
 def import_command(path: Path) -> None:
     """Store PATH (a definition file, or a folder of them) as a new version when its content changed."""
-    refusals = []
-    for definition in _load_definitions(path):
-        begin_write(db.session)
-        try:
-            report = import_definition(definition)
-        except ImportRefused as refused:
-            db.session.rollback()
-            refusals.append(str(refused))
-            continue
-        db.session.commit()
-        if report.created:
-            click.echo(f"Imported {report.instrument_id} version {report.version}.")
-        else:
-            click.echo(
-                f"{report.instrument_id} version {report.version} is already stored with this content; nothing "
-                f"imported."
-            )
-    if refusals:
-        _fail(refusals)
+    import_each(_load_definitions(path), import_definition)
 
 
 def _refuse_constant(name: str) -> NoReturn:
@@ -115,13 +89,13 @@ def score_command(path: Path, answers_file: Path, age_months: int | None) -> Non
             answers_file.read_text(encoding="utf-8"), parse_float=Decimal, parse_constant=_refuse_constant
         )
     except (ValueError, UnicodeDecodeError) as problem:
-        _fail([f"{answers_file.name}: not valid JSON ({problem})"])
+        fail([f"{answers_file.name}: not valid JSON ({problem})"])
     if not isinstance(answers, dict):
-        _fail([f"{answers_file.name}: must be a JSON object mapping item ids to answers"])
+        fail([f"{answers_file.name}: must be a JSON object mapping item ids to answers"])
     try:
         result = score_response(definition, answers, age_months)
     except AnswerError as problem:
-        _fail([f"{answers_file.name}: {error}" for error in problem.errors])
+        fail([f"{answers_file.name}: {error}" for error in problem.errors])
     click.echo(json.dumps(result.summary(), ensure_ascii=False))
 
 

@@ -13,11 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from core.definition_files import (
+    FieldReader,
+    Number,
+    ProblemList,
+    Text,
+    parse_yaml,
+    path_at,
+)
 
 from .conditions import (
     AgeBetween,
@@ -33,9 +41,6 @@ from .conditions import (
     ScaleBandIn,
 )
 
-# The same three languages as config.LANGUAGES (a test keeps them equal); kept here so
-# this module does not import the Flask configuration.
-LANGUAGES = ("sv", "fi", "en")
 ITEM_TYPES = ("choice", "yes_no", "multiple", "number", "date", "text")
 TYPES_WITH_OPTIONS = ("choice", "yes_no", "multiple")
 SCORED_TYPES = ("choice", "yes_no")
@@ -45,20 +50,7 @@ METHODS = ("sum", "mean")
 BLANK_RULES = ("missing", "zero", "prorate")
 YES_NO_CODES = frozenset({"yes", "no"})
 DEFAULT_MAX_TEXT_LENGTH = 2000
-IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
 CODE = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
-
-# A text in every language: {"sv": ..., "fi": ..., "en": ...}; core.i18n.pick chooses one.
-Text = Mapping[str, str]
-Number = int | Decimal
-
-
-class ProblemList(ValueError):
-    """An error made of every problem found, so that all of them can be shown at once."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 class DefinitionError(ProblemList):
@@ -267,59 +259,6 @@ def reverse_score(score: int, low: int, high: int) -> int:
 
 # --- YAML --------------------------------------------------------------------------------
 
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML where only true/false are booleans, dates stay text and duplicate keys are errors.
-
-    Plain YAML 1.1 would read the option code ``no`` as False and silently keep the
-    last of two equal keys; both would corrupt a definition without a word.
-    """
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|false)$"), list("tf"))
-
-
-def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
-    seen = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=True)
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _mapping_without_duplicates)
-
-
-def _parse_yaml(text: str, source_name: str) -> Any:
-    """Parse YAML text, turning syntax errors into a DefinitionError with the line number."""
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        reason = getattr(problem, "problem", None) or str(problem)
-        raise DefinitionError([f"{source_name}: {where}: {reason}"]) from None
-
-
-# --- Reading ---------------------------------------------------------------------------
-
-
-def _at(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _index(path: str, position: int) -> str:
-    return f"{path}[{position}]"
-
 
 @dataclass(frozen=True)
 class _Scope:
@@ -330,7 +269,7 @@ class _Scope:
     allow_valid: bool = False
 
 
-class _Reader:
+class _Reader(FieldReader):
     """Reads one definition's raw data, collecting every error and building the typed objects.
 
     When errors were found the objects built may be incomplete; ``read`` then raises
@@ -338,10 +277,9 @@ class _Reader:
     """
 
     def __init__(self, source_name: str, folder: Path | None, may_include: bool = True) -> None:
-        self.source_name = source_name
+        super().__init__(source_name)
         self.folder = folder
         self.may_include = may_include
-        self.errors: list[str] = []
         self.response_scales: dict[str, ResponseScale] = {}
         self.items: dict[str, Item] = {}
         self.scales: dict[str, Scale] = {}
@@ -353,123 +291,12 @@ class _Reader:
     # Small typed readers. Each returns None when the key is absent (``fields`` reported
     # a required one) or the value is wrong (reported here).
 
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(f"{self.source_name}: {path or '(top level)'}: {message}")
-
-    def fields(
-        self,
-        raw: Any,
-        path: str,
-        required: tuple[str, ...],
-        optional: tuple[str, ...] = (),
-        unknown: str = "unknown key",
-    ) -> dict | None:
-        if not isinstance(raw, dict):
-            self.fail(path, "must be a mapping of keys to values")
-            return None
-        for key in required:
-            if key not in raw:
-                self.fail(_at(path, key), "missing")
-        for key in raw:
-            if key not in required and key not in optional:
-                self.fail(_at(path, str(key)), unknown)
-        return raw
-
-    def one_of_keys(self, raw: dict, path: str, keys: tuple[str, ...]) -> str | None:
-        present = [key for key in keys if key in raw]
-        if len(present) != 1:
-            self.fail(path, "needs exactly one of: " + ", ".join(keys))
-            return None
-        return present[0]
-
-    def checked(self, raw: dict, key: str, path: str, fits: Callable[[Any], bool], problem: str) -> Any:
-        """``raw[key]`` when it fits; None when absent (``fields`` reports that) or not fitting (reported here)."""
-        if key not in raw:
-            return None
-        if not fits(raw[key]):
-            self.fail(_at(path, key), problem.format(value=raw[key]))
-            return None
-        return raw[key]
-
-    def identifier(self, raw: dict, key: str, path: str, pattern: re.Pattern = IDENTIFIER) -> str | None:
-        return self.checked(
-            raw,
-            key,
-            path,
-            lambda value: isinstance(value, str) and bool(pattern.match(value)),
-            "{value!r} must be lower-case letters, digits and _ (quote it in YAML)",
-        )
-
-    def integer(self, raw: dict, key: str, path: str, minimum: int = 0) -> int | None:
-        return self.checked(
-            raw,
-            key,
-            path,
-            lambda value: type(value) is int and value >= minimum,
-            f"{{value!r}} must be a whole number of at least {minimum}",
-        )
-
-    def number(self, raw: dict, key: str, path: str) -> Number | None:
-        value = self.checked(raw, key, path, lambda value: type(value) in (int, float), "{value!r} must be a number")
-        # Through str so that 2.3 in the file is exactly 2.3, not its binary neighbour.
-        return Decimal(str(value)) if isinstance(value, float) else value
-
-    def boolean(self, raw: dict, key: str, path: str) -> bool | None:
-        return self.checked(raw, key, path, lambda value: isinstance(value, bool), "must be true or false")
-
-    def plain_text(self, raw: dict, key: str, path: str) -> str | None:
-        return self.checked(
-            raw, key, path, lambda value: isinstance(value, str) and bool(value.strip()), "must be a non-empty text"
-        )
-
-    def text(self, raw: dict, key: str, path: str) -> Text | None:
-        """A text in sv, fi and en, each non-empty."""
-        if key not in raw:
-            return None
-        where = _at(path, key)
-        found = self.fields(raw[key], where, LANGUAGES, unknown="unknown language (use sv, fi and en)")
-        if found is None:
-            return None
-        return {language: (self.plain_text(found, language, where) or "").strip() for language in LANGUAGES}
-
-    def credit_text(self, raw: dict, key: str, path: str) -> Text | None:
-        """A text for professionals (source, licence, attribution): in sv, fi and en, or one text for all."""
-        if isinstance(raw.get(key), str):
-            text = (self.plain_text(raw, key, path) or "").strip()
-            return dict.fromkeys(LANGUAGES, text)
-        return self.text(raw, key, path)
-
-    def one_word(self, raw: dict, key: str, path: str, allowed: tuple[str, ...]) -> str | None:
-        return self.checked(
-            raw, key, path, lambda value: value in allowed, "{value!r} must be one of: " + ", ".join(allowed)
-        )
-
-    def entries(self, raw: dict, key: str, path: str, at_least: int = 0) -> list[tuple[str, Any]]:
-        """The entries of a list with their paths; an absent optional list is empty."""
-        if key not in raw:
-            return []
-        value = raw[key]
-        if not isinstance(value, list) or len(value) < at_least:
-            self.fail(
-                _at(path, key), f"must be a list of at least {at_least} entries" if at_least else "must be a list"
-            )
-            return []
-        return [(_index(_at(path, key), position), entry) for position, entry in enumerate(value)]
-
     def named(self, found: dict, key: str, table: Mapping[str, Any] | None, path: str, where: str = "") -> Any:
         """The entry ``found[key]`` names in ``table``, reporting a name that is not there."""
         entry = _named(table or {}, found[key])
         if entry is None:
-            self.fail(_at(path, key), f"no {key} {found[key]!r}{where}")
+            self.fail(path_at(path, key), f"no {key} {found[key]!r}{where}")
         return entry
-
-    def unique(self, seen: set[str] | Mapping[str, Any], value: str | None, path: str, what: str) -> bool:
-        if value is None:
-            return False
-        if value in seen:
-            self.fail(path, f"{what} {value!r} is defined twice")
-            return False
-        return True
 
     # The definition and its parts.
 
@@ -545,18 +372,10 @@ class _Reader:
             raise DefinitionError(self.errors)
         return definition
 
-    def validated(self, top: dict) -> dict[str, bool]:
-        if "validated" not in top:
-            return {}
-        found = self.fields(top["validated"], "validated", LANGUAGES)
-        if found is None:
-            return {}
-        return {language: bool(self.boolean(found, language, "validated")) for language in LANGUAGES}
-
     def age_range(self, raw: dict, key: str, path: str) -> tuple[int | None, int | None] | None:
         if key not in raw:
             return None
-        where = _at(path, key)
+        where = path_at(path, key)
         found = self.fields(raw[key], where, (), ("from", "below"))
         if found is None:
             return None
@@ -564,7 +383,7 @@ class _Reader:
         if start is None and below is None:
             self.fail(where, "needs from, below or both")
         elif start is not None and below is not None and below <= start:
-            self.fail(_at(where, "below"), "must be greater than from")
+            self.fail(path_at(where, "below"), "must be greater than from")
         return start, below
 
     def response_scale(self, raw: Any, path: str) -> None:
@@ -579,14 +398,14 @@ class _Reader:
                 continue
             code = self.identifier(option, "code", option_path, CODE)
             if code in {known.code for known in options}:
-                self.fail(_at(option_path, "code"), f"code {code!r} is used twice")
+                self.fail(path_at(option_path, "code"), f"code {code!r} is used twice")
             options.append(
                 Option(code, self.integer(option, "score", option_path, 0), self.text(option, "label", option_path))
             )
         with_score = [option for option in options if option.score is not None]
         if with_score and len(with_score) != len(options):
-            self.fail(_at(path, "options"), "give every option a score, or none")
-        if self.unique(self.response_scales, scale_id, _at(path, "id"), "response scale"):
+            self.fail(path_at(path, "options"), "give every option a score, or none")
+        if self.unique(self.response_scales, scale_id, path_at(path, "id"), "response scale"):
             self.response_scales[scale_id] = ResponseScale(scale_id, tuple(options))
 
     def include(self, raw: dict, path: str) -> tuple[dict, Definition] | None:
@@ -595,7 +414,7 @@ class _Reader:
         if found is None:
             return None
         if not self.may_include:
-            self.fail(_at(path, "include"), "an included instrument cannot include another")
+            self.fail(path_at(path, "include"), "an included instrument cannot include another")
             return None
         included_id, version = self.identifier(found, "include", path), self.integer(found, "version", path, 1)
         if included_id is None or version is None:
@@ -603,17 +422,17 @@ class _Reader:
         if "definition" in found:  # a stored package carries what it included
             data, name = found["definition"], f"{self.source_name} ({included_id})"
         elif self.folder is None:
-            self.fail(_at(path, "include"), "needs the definition embedded (no folder to read it from)")
+            self.fail(path_at(path, "include"), "needs the definition embedded (no folder to read it from)")
             return None
         else:
             name = f"{included_id}.yaml"
             try:
                 text = (self.folder / name).read_text(encoding="utf-8")
             except OSError:
-                self.fail(_at(path, "include"), f"no file {name} beside this one")
+                self.fail(path_at(path, "include"), f"no file {name} beside this one")
                 return None
             try:
-                data = _parse_yaml(text, name)
+                data = parse_yaml(text, name, DefinitionError)
             except DefinitionError as problem:
                 self.errors.extend(problem.errors)
                 return None
@@ -623,11 +442,11 @@ class _Reader:
             self.errors.extend(problem.errors)
             return None
         if definition.id != included_id:
-            self.fail(_at(path, "include"), f"{name} has the id {definition.id!r}")
+            self.fail(path_at(path, "include"), f"{name} has the id {definition.id!r}")
             return None
         if definition.version != version:
             self.fail(
-                _at(path, "version"),
+                path_at(path, "version"),
                 f"{name} is version {definition.version}; check that the package still fits it, then include that "
                 f"version",
             )
@@ -643,7 +462,7 @@ class _Reader:
             ("section", self.section_ids, [section.id for section in included.sections]),
         ):
             for known in ids:
-                self.unique(table, known, _at(path, "include"), what)
+                self.unique(table, known, path_at(path, "include"), what)
         self.items.update(included.items)
         self.scales.update(included.scales)
         self.section_ids.update(section.id for section in included.sections)
@@ -656,7 +475,7 @@ class _Reader:
         if found is None:
             return None
         section_id = self.identifier(found, "id", path)
-        if self.unique(self.section_ids, section_id, _at(path, "id"), "section"):
+        if self.unique(self.section_ids, section_id, path_at(path, "id"), "section"):
             self.section_ids.add(section_id)
         show_if = self.optional_condition(found, "show_if", path, _Scope(dict(self.items)))
         items = [self.item(entry, item_path) for item_path, entry in self.entries(found, "items", path, at_least=1)]
@@ -704,11 +523,11 @@ class _Reader:
         }
         for key, fits in allowed.items():
             if key in found and item_type is not None and not fits:
-                self.fail(_at(path, key), f"does not apply to a {item_type} item")
+                self.fail(path_at(path, key), f"does not apply to a {item_type} item")
         response_scale = self.item_response_scale(found, path, item_type)
         minimum, maximum = self.number(found, "min", path), self.number(found, "max", path)
         if minimum is not None and maximum is not None and maximum < minimum:
-            self.fail(_at(path, "max"), "must not be less than min")
+            self.fail(path_at(path, "max"), "must not be less than min")
         item = Item(
             id=item_id,
             type=item_type,
@@ -725,14 +544,14 @@ class _Reader:
         )
         for key in ("reversed", "score_when_hidden"):
             if key in found and response_scale is not None and not response_scale.scored:
-                self.fail(_at(path, key), "needs a response scale whose options have scores")
+                self.fail(path_at(path, key), "needs a response scale whose options have scores")
         if (
             item.scored
             and item.score_when_hidden is not None
             and not item.score_range[0] <= item.score_when_hidden <= item.score_range[1]
         ):
-            self.fail(_at(path, "score_when_hidden"), "must be one of the item's possible scores")
-        if self.unique(self.items, item_id, _at(path, "id"), "item"):
+            self.fail(path_at(path, "score_when_hidden"), "must be one of the item's possible scores")
+        if self.unique(self.items, item_id, path_at(path, "id"), "item"):
             self.items[item_id] = item
         return item
 
@@ -740,14 +559,15 @@ class _Reader:
         if item_type not in TYPES_WITH_OPTIONS:
             return None
         if "response_scale" not in found:
-            self.fail(_at(path, "response_scale"), f"missing (a {item_type} item needs one)")
+            self.fail(path_at(path, "response_scale"), f"missing (a {item_type} item needs one)")
             return None
         scale = _named(self.response_scales, found["response_scale"])
         if scale is None:
-            self.fail(_at(path, "response_scale"), f"no response scale {found['response_scale']!r} in this file")
+            self.fail(path_at(path, "response_scale"), f"no response scale {found['response_scale']!r} in this file")
         elif item_type == "yes_no" and set(scale.codes) != YES_NO_CODES:
             self.fail(
-                _at(path, "response_scale"), "a yes_no item needs a response scale with exactly the codes yes and no"
+                path_at(path, "response_scale"),
+                "a yes_no item needs a response scale with exactly the codes yes and no",
             )
         return scale
 
@@ -766,11 +586,11 @@ class _Reader:
         else:
             for key in ("blanks", "min_answered"):
                 if key in found:
-                    self.fail(_at(path, key), "applies only to a scale made of items")
+                    self.fail(path_at(path, key), "applies only to a scale made of items")
             items, blanks, min_answered = (), "missing", 0
             scales, minimum, maximum = self.scale_parts(found, path, method)
         band_sets = self.band_sets(found, path, minimum, maximum)
-        if self.unique(self.scales, scale_id, _at(path, "id"), "scale"):
+        if self.unique(self.scales, scale_id, path_at(path, "id"), "scale"):
             self.scales[scale_id] = Scale(
                 scale_id,
                 self.text(found, "title", path),
@@ -803,19 +623,21 @@ class _Reader:
         items = self.references(found, "items", path, self.items, "item")
         unscored = [item.id for item in items if not item.scored]
         if unscored:
-            self.fail(_at(path, "items"), f"{unscored!r} give no score (a scale needs scored choice or yes_no items)")
+            self.fail(
+                path_at(path, "items"), f"{unscored!r} give no score (a scale needs scored choice or yes_no items)"
+            )
         if len(self.errors) > errors_before:
             items = []  # no bounds, so the bands are not blamed for a wrong item list
         blanks = self.one_word(found, "blanks", path, BLANK_RULES) or "missing"
         min_answered = self.integer(found, "min_answered", path, 0)
         if blanks == "missing" and "min_answered" in found:
-            self.fail(_at(path, "min_answered"), "applies only with blanks: zero or prorate")
+            self.fail(path_at(path, "min_answered"), "applies only with blanks: zero or prorate")
         elif blanks == "prorate" and "min_answered" not in found:
-            self.fail(_at(path, "min_answered"), "missing (prorating needs the least number of answered items)")
+            self.fail(path_at(path, "min_answered"), "missing (prorating needs the least number of answered items)")
         elif min_answered is not None and items:
             lowest = 0 if blanks == "zero" else 1
             if not lowest <= min_answered <= len(items):
-                self.fail(_at(path, "min_answered"), f"must be between {lowest} and {len(items)}")
+                self.fail(path_at(path, "min_answered"), f"must be between {lowest} and {len(items)}")
         if min_answered is None:
             min_answered = 0 if blanks == "zero" else len(items)
         minimum, maximum = _bounds([item.score_range for item in items], method)
@@ -855,17 +677,17 @@ class _Reader:
                 continue
             band_id = self.identifier(band, "id", band_path)
             if band_id in {known.id for known in bands}:
-                self.fail(_at(band_path, "id"), f"band {band_id!r} is defined twice")
+                self.fail(path_at(band_path, "id"), f"band {band_id!r} is defined twice")
             start = self.number(band, "from", band_path)
             if start is not None and minimum is not None:  # no bounds when the scale's parts had errors
                 if not bands and start > minimum:
                     self.fail(
-                        _at(band_path, "from"), f"the first band must start at or below the lowest score, {minimum}"
+                        path_at(band_path, "from"), f"the first band must start at or below the lowest score, {minimum}"
                     )
                 elif bands and bands[-1].start is not None and start <= bands[-1].start:
-                    self.fail(_at(band_path, "from"), "bands must be listed from the lowest score up")
+                    self.fail(path_at(band_path, "from"), "bands must be listed from the lowest score up")
                 elif start > maximum:
-                    self.fail(_at(band_path, "from"), f"is above the highest score, {maximum}")
+                    self.fail(path_at(band_path, "from"), f"is above the highest score, {maximum}")
             bands.append(
                 Band(
                     band_id, self.one_word(band, "level", band_path, LEVELS), start, self.text(band, "label", band_path)
@@ -889,7 +711,7 @@ class _Reader:
             return
         flag_id = self.identifier(found, "id", path)
         when = self.optional_condition(found, "when", path, scope)
-        if self.unique({flag.id for flag in self.flags}, flag_id, _at(path, "id"), "flag"):
+        if self.unique({flag.id for flag in self.flags}, flag_id, path_at(path, "id"), "flag"):
             item = when.item if isinstance(when, (AnswerIn, Answered, ItemScoreAtLeast)) else None
             self.flags.append(Flag(flag_id, when, self.text(found, "message", path), item))
 
@@ -901,7 +723,7 @@ class _Reader:
             return
         outcome_id = self.identifier(found, "id", path)
         when = self.optional_condition(found, "when", path, scope)
-        if self.unique({outcome.id for outcome in self.outcomes}, outcome_id, _at(path, "id"), "outcome"):
+        if self.unique({outcome.id for outcome in self.outcomes}, outcome_id, path_at(path, "id"), "outcome"):
             self.outcomes.append(
                 Outcome(
                     outcome_id,
@@ -916,7 +738,7 @@ class _Reader:
     # Conditions.
 
     def optional_condition(self, raw: dict, key: str, path: str, scope: _Scope) -> Condition | None:
-        return self.condition(raw[key], _at(path, key), scope) if key in raw else None
+        return self.condition(raw[key], path_at(path, key), scope) if key in raw else None
 
     def condition(self, raw: Any, path: str, scope: _Scope) -> Condition | None:
         readers: dict[str, Callable[[dict, str, _Scope], Condition | None]] = {
@@ -945,11 +767,11 @@ class _Reader:
             return None if answered is None else Answered(item.id, answered)
         if test == "score_at_least":
             if not item.scored:
-                self.fail(_at(path, "item"), f"{item.id!r} gives no score")
+                self.fail(path_at(path, "item"), f"{item.id!r} gives no score")
             score = self.integer(found, "score_at_least", path)
             return None if score is None else ItemScoreAtLeast(item.id, score)
         if test == "in":
-            return self.answer_in(found["in"], _at(path, "in"), item)
+            return self.answer_in(found["in"], path_at(path, "in"), item)
         return None
 
     def answer_in(self, codes: Any, path: str, item: Item) -> Condition | None:
@@ -985,7 +807,7 @@ class _Reader:
                 or not all(isinstance(b, str) and b in scale.band_ids for b in bands)
             ):
                 self.fail(
-                    _at(path, "band_in"), f"must list bands of {scale.id!r}: " + ", ".join(sorted(scale.band_ids))
+                    path_at(path, "band_in"), f"must list bands of {scale.id!r}: " + ", ".join(sorted(scale.band_ids))
                 )
                 return None
             return ScaleBandIn(scale.id, frozenset(bands))
@@ -1014,7 +836,7 @@ class _Reader:
 
     def not_condition(self, raw: dict, path: str, scope: _Scope) -> Condition | None:
         found = self.fields(raw, path, ("not",))
-        part = self.condition(found["not"], _at(path, "not"), scope)
+        part = self.condition(found["not"], path_at(path, "not"), scope)
         return None if part is None else Not(part)
 
 
@@ -1048,13 +870,13 @@ def load_file(path: str | Path) -> Definition:
     Raises DefinitionError (every problem, each naming file and path) or OSError.
     """
     path = Path(path)
-    data = _parse_yaml(path.read_text(encoding="utf-8"), path.name)
+    data = parse_yaml(path.read_text(encoding="utf-8"), path.name, DefinitionError)
     return _Reader(path.name, path.parent).read(data)
 
 
 def parse_text(text: str, source_name: str) -> Definition:
     """Read and check a definition from text, such as a stored version (its includes are embedded)."""
-    return _Reader(source_name, None).read(_parse_yaml(text, source_name))
+    return _Reader(source_name, None).read(parse_yaml(text, source_name, DefinitionError))
 
 
 def canonical_text(definition: Definition) -> str:

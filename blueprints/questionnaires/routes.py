@@ -6,7 +6,7 @@ offer that follows a result (booking the first coach call, or "not now").
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,6 +24,8 @@ from ..booking.details_step import details_step
 from ..booking.models import Appointment
 from ..booking.notifications import flash_notified, notify_family
 from ..organisation.models import Service
+from ..programmes.enrolments import enrol_from_offer, link_token, programme_of
+from ..programmes.notifications import send_link as send_programme_link
 from ..staff import jobs as staff_jobs
 from ..staff import notices
 from . import answering, invitations
@@ -388,11 +390,18 @@ def offer_details(token: str):
     response.offer_status = "booked"
     response.offer_appointment_id = appointment.id
     appointment.child_id = response.visit.child_id if response.visit else None
+    # The programme starts with its first call: the family gets its page's link too.
+    enrolment = enrol_from_offer(response, appointment, current_app.config["OFFER_PROGRAMME"], utcnow())
     db.session.commit()
     notified = notify_family(appointment, "booked")
     db.session.commit()  # the text message's record
     flash(_("Your first call with the coach is booked."), "success")
     flash_notified(appointment, notified)
+    if enrolment is not None:
+        send_programme_link(enrolment, programme_of(enrolment))
+        db.session.commit()
+        flash(_("Your programme has started. Its weekly material is here; we have also sent you the link."), "info")
+        return redirect(url_for("programmes.overview", token=link_token(enrolment)))
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 
 

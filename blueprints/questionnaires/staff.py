@@ -27,6 +27,7 @@ from ..audit.log import record, record_each
 from ..auth.models import StaffRole, User
 from ..chat.conversations import held_conversation, record_questionnaire
 from ..chat.models import Conversation
+from ..programmes.follow_up import child_summaries
 from . import cases, invitations, results
 from .case_access import basis_or_refuse, sent_response_or_404
 from .definition import Definition
@@ -332,6 +333,7 @@ def child(child_id: int):
         chats=db.session.scalars(
             select(Conversation).where(Conversation.child_id == found.id).order_by(Conversation.created_at.desc())
         ).all(),
+        programmes=child_summaries(found, utcnow()),
         now=utcnow(),
     )
     db.session.commit()  # the audit entry

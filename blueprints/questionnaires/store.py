@@ -9,28 +9,15 @@ rewritten (see docs/instruments.md, "Versions").
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from core.definition_files import ImportRefused, ImportReport
 from extensions import db
 
 from .definition import Definition, canonical_text, parse_text
 from .models import InstrumentVersion
-
-
-class ImportRefused(ValueError):
-    """The file cannot be stored as it is; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: ``created`` is False when the same content was already stored."""
-
-    instrument_id: str
-    version: int
-    created: bool
 
 
 def import_definition(definition: Definition) -> ImportReport:

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.i18n import localized, pick
+from core.timeutil import utcnow
 from extensions import db
 
 from ..activities.models import ActivityDate, Attendance, Registration
@@ -21,6 +22,7 @@ from ..auth.models import User
 from ..booking.models import Appointment, AppointmentStatus, ProfessionalProfile, WorkingHours
 from ..chat.models import Conversation
 from ..organisation.models import Centre
+from ..programmes.follow_up import ProgrammeSummary, child_summaries
 from ..questionnaires import results
 from ..questionnaires.definition import Band, Scale
 from ..questionnaires.invitations import age_in_months
@@ -143,6 +145,8 @@ class ChildSummary:
     activity_visits: list[Registration]
     # Chats a professional linked to the child's case.
     chats: list[Conversation]
+    # Coached programmes: weeks done, calls held, the screening before and after.
+    programmes: list[ProgrammeSummary]
     # Who has worked with the child: the case's professionals, then those of attended appointments.
     professionals: list[tuple[str, str]]
 
@@ -191,6 +195,7 @@ def child_summary(child: Child, reader: User, language: str, today: date) -> Chi
         list(appointments),
         list(activity_visits),
         list(chats),
+        child_summaries(child, utcnow()),
         professionals_involved(child, appointments, language),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import tidy_text
 
@@ -14,24 +14,12 @@ from . import markup
 MAX_LENGTH = 20_000
 
 
-def _allowed_links(form, field) -> None:
-    refused = markup.refused_links(field.data or "")
-    if refused:
-        raise ValidationError(
-            _l(
-                "Links may only lead to addresses that start with https://, http://, mailto:, tel: or /, "
-                "without spaces. Check this link: %(link)s",
-                link=refused[0],
-            )
-        )
-
-
 def _body(label, required_message=None):
     # DataRequired looks at the text after tidying, so a text of only spaces counts as empty.
     first = DataRequired(message=required_message) if required_message else Optional()
     return TextAreaField(
         label,
-        validators=[first, Length(max=MAX_LENGTH, message=_l("At most %(max)d characters.")), _allowed_links],
+        validators=[first, Length(max=MAX_LENGTH, message=_l("At most %(max)d characters.")), markup.allowed_links],
         filters=[tidy_text],
     )
 

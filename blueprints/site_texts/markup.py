@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from wtforms.validators import ValidationError
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 BULLET = re.compile(r"^[-*•]\s+(.+)$")
@@ -120,3 +122,16 @@ def render(source: str) -> Markup:
 def refused_links(source: str) -> list[str]:
     """The links whose address is not allowed (``javascript:``, other sites without https:// …)."""
     return [found.group(0) for found in LINK_ATTEMPT.finditer(source) if not ALLOWED_TARGET.match(found.group(1))]
+
+
+def allowed_links(form, field) -> None:
+    """A form field's validator: every link in the text goes where links may go (see ``refused_links``)."""
+    refused = refused_links(field.data or "")
+    if refused:
+        raise ValidationError(
+            _l(
+                "Links may only lead to addresses that start with https://, http://, mailto:, tel: or /, "
+                "without spaces. Check this link: %(link)s",
+                link=refused[0],
+            )
+        )

@@ -18,6 +18,8 @@ from .documents import DOCUMENTS, Document, EditConflict, editor_texts, restore_
 from .forms import SiteTextForm
 
 bp = Blueprint("site_texts", __name__, url_prefix="/admin/texts")
+# Texts in the safe text format anywhere in templates: ``{{ text|safe_text }}``.
+bp.add_app_template_filter(markup.render, "safe_text")
 
 
 def _document(name: str) -> Document:

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 import config
-from blueprints.questionnaires import definition as definitions
 from blueprints.questionnaires.definition import DefinitionError, canonical_text, load_file, parse_text
 from blueprints.questionnaires.scoring import score_response
+from core import definition_files
 from tests.support.questionnaires import SHIPPED, TEST_ONLY
 
 HEADER = """
@@ -56,7 +56,7 @@ def test_every_definition_file_is_valid_and_its_stored_text_reads_back_the_same(
 
 
 def test_the_languages_are_the_applications():
-    assert definitions.LANGUAGES == config.LANGUAGES
+    assert definition_files.LANGUAGES == config.LANGUAGES
 
 
 def test_shipped_instruments_name_source_and_licence_and_mark_their_translations():

@@ -14,7 +14,14 @@ from blueprints.questionnaires import invitations
 from blueprints.questionnaires.models import InstrumentSetting, Response, Visit
 from core.timeutil import to_local, utcnow
 from tests.support.helpers import make_staff, next_week, sign_in
-from tests.support.questionnaires import OFFER_ANSWERS, answer_everything, answer_page, family, make_visit
+from tests.support.questionnaires import (
+    OFFER_ANSWERS,
+    answer_everything,
+    answer_page,
+    family,
+    make_visit,
+    send_offer_answers,
+)
 
 PSC_NEVER = {f"psc{n}": "never" for n in range(1, 18)}
 
@@ -235,15 +242,6 @@ def test_expired_unknown_and_already_sent_links_explain_whom_to_contact(app, cli
         data={"item": "psc1", "answer-psc1": "often", "csrf_token": phone.csrf_token()},
     )
     assert save.status_code == 409
-
-
-def send_offer_answers(app, client, db, family_centre):
-    visit = make_visit(db, family_centre)
-    token = invitations.response_token(visit.responses[0])
-    phone = family(app, client)
-    answer_everything(phone, token, OFFER_ANSWERS)
-    phone.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review")
-    return phone, token, visit.responses[0].id
 
 
 def test_the_offer_books_the_first_coach_call(app, client, db, family_centre, mailbox):

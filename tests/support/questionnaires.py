@@ -104,3 +104,14 @@ def answer_everything(phone, token, answers):
             return
         number = int(location.rsplit("/", 1)[1])
     raise AssertionError("never reached the review page")
+
+
+def send_offer_answers(app, client, db, family_centre):
+    """A family answers the check-up so that the coach's programme is offered, on their phone, and sends it;
+    (the phone, the response's token, the response's id)."""
+    visit = make_visit(db, family_centre)
+    token = invitations.response_token(visit.responses[0])
+    phone = family(app, client)
+    answer_everything(phone, token, OFFER_ANSWERS)
+    phone.submit(f"/q/r/{token}/send", token_from=f"/q/r/{token}/review")
+    return phone, token, visit.responses[0].id
