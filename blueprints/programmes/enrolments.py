@@ -9,7 +9,6 @@ no longer change it. Plain domain code: flushes, never commits.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -408,43 +407,4 @@ def caseload(coach: User, now: datetime, quiet_after_days: int) -> list[Caseload
             row.progress.open_weeks,
             row.enrolment.id,
         ),
-    )
-
-
-@dataclass(frozen=True)
-class Figures:
-    """A programme's figures for the municipality: counts only, no family can be recognised."""
-
-    programme_id: str
-    enrolled: int
-    going_on: int
-    completed: int
-    stopped: int
-    median_weeks_done: float | None
-    drop_out_weeks: dict[int, int]
-
-
-def figures(programme_id: str, since: datetime, until: datetime) -> Figures:
-    """Counts for the enrolments made in ``[since, until)``: going on, completed, stopped, median weeks done and
-    the week in which families stopped."""
-    enrolments = db.session.scalars(
-        select(Enrolment).where(
-            Enrolment.programme_id == programme_id, Enrolment.enrolled_at >= since, Enrolment.enrolled_at < until
-        )
-    ).all()
-    done = [sum(row.done_at is not None for row in enrolment.weeks) for enrolment in enrolments]
-    stopped = [enrolment for enrolment in enrolments if enrolment.state == STOPPED]
-    drop_out: dict[int, int] = {}
-    for enrolment in stopped:
-        # The week they were in when it stopped: the last week they opened (week 1 if none).
-        week = max((row.week for row in enrolment.weeks if row.opened_at), default=1)
-        drop_out[week] = drop_out.get(week, 0) + 1
-    return Figures(
-        programme_id=programme_id,
-        enrolled=len(enrolments),
-        going_on=sum(enrolment.state in (ACTIVE, PAUSED) for enrolment in enrolments),
-        completed=sum(enrolment.state == COMPLETED for enrolment in enrolments),
-        stopped=len(stopped),
-        median_weeks_done=statistics.median(done) if done else None,
-        drop_out_weeks=dict(sorted(drop_out.items())),
     )

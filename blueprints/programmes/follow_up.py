@@ -74,6 +74,7 @@ def send(enrolment: Enrolment, programme: Programme, which: str, by: User, now: 
 class ScaleChange:
     """One scale before and after the programme, with its range (for the chart) and levels."""
 
+    scale_id: str
     title: Text
     before: Number | None
     after: Number | None
@@ -93,6 +94,14 @@ class BeforeAfter:
     rows: tuple[ScaleChange, ...]
     # Whether the family may see their own results (the instrument's ``parent_result``).
     parent_may_see: bool
+
+    @property
+    def main_change(self) -> Number | None:
+        """The change in the total score (the scale ``total``, else the last scale), after minus before."""
+        rows = [row for row in self.rows if row.scale_id == "total"] or list(self.rows[-1:])
+        if not rows or rows[0].before is None or rows[0].after is None:
+            return None
+        return rows[0].after - rows[0].before
 
 
 def _before(enrolment: Enrolment, instrument: str) -> Response | None:
@@ -138,6 +147,7 @@ def before_after(enrolment: Enrolment, programme: Programme) -> BeforeAfter | No
         was, now = before_result.scales.get(scale_id), after_result.scales.get(scale_id)
         rows.append(
             ScaleChange(
+                scale_id=scale_id,
                 title=scale.title,
                 before=was.score if was else None,
                 after=now.score if now else None,

@@ -27,6 +27,8 @@ from ..questionnaires.models import Child
 from ..questionnaires.notifications import send_invitation
 from ..questionnaires.store import load_latest as load_latest_instrument
 from . import enrolments, follow_up, notifications, store
+from .figures import eligible_screenings
+from .figures import figures as programme_figures
 from .follow_up import FINAL, MIDWAY
 from .forms import EndForm, EnrolForm, ExtendForm, NoteForm
 from .models import Enrolment
@@ -378,7 +380,9 @@ def figures():
     since = local_to_utc(datetime(year, 1, 1).date(), datetime.min.time())
     until = local_to_utc(datetime(year + 1, 1, 1).date(), datetime.min.time())
     rows = [
-        (programme, enrolments.figures(programme.id, since, until))
+        (programme, programme_figures(programme.id, since, until))
         for programme in store.latest_programmes(coached=True, in_use_only=False)
     ]
-    return render_template("programmes/staff/figures.html", rows=rows, year=year)
+    return render_template(
+        "programmes/staff/figures.html", rows=rows, year=year, eligible=eligible_screenings(since, until)
+    )

@@ -6,9 +6,8 @@ Create Date: 2026-12-06 23:01:38.035444
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0024_programmes"

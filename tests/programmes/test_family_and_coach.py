@@ -7,6 +7,7 @@ from sqlalchemy import select
 from blueprints.audit.models import AuditEntry
 from blueprints.auth.models import User
 from blueprints.programmes import enrolments
+from blueprints.programmes.figures import figures as programme_figures
 from blueprints.programmes.models import Enrolment, ExerciseAnswer
 from core.i18n import long_date
 from core.timeutil import to_local
@@ -197,7 +198,7 @@ def test_figures_count_without_naming_anyone(app, client, db, enrolment, program
     sign_in(client, app, family_centre["nurse"])
     page = client.get("/staff/programmes/figures?year=2026").get_data(as_text=True)
     assert "Elsa" not in page
-    figures = enrolments.figures("everyday_routines", clock.moment - timedelta(days=1), clock.moment + timedelta(1))
+    figures = programme_figures("everyday_routines", clock.moment - timedelta(days=1), clock.moment + timedelta(1))
     assert (figures.enrolled, figures.stopped, figures.drop_out_weeks) == (1, 1, {1: 1})
 
 

@@ -118,6 +118,13 @@ def test_ending_as_completed_sends_the_follow_up_and_the_change_shows_on_the_chi
     change = follow_up.before_after(db.session.get(Enrolment, found.id), programmes)
     total = next(row for row in change.rows if row.title["en"] == "Total score")
     assert total.after < total.before
+    year = clock.moment.year
+    figures_page = client.get(f"/staff/programmes/figures?year={year}&lang=sv").get_data(as_text=True)
+    assert (
+        "1 screening under året ledde till ett erbjudande" in figures_page
+        and "100.0 % av dem som erbjöds" in figures_page
+    )
+    assert "-12 (1 familj svarade på uppföljningen)" in figures_page and "Elsa" not in figures_page
     child_page = client.get(f"/staff/questionnaires/children/{family_centre['child_id']}?lang=sv").get_data(
         as_text=True
     )
