@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,6 +21,8 @@ import yaml
 # definition code does not import the Flask configuration.
 LANGUAGES = ("sv", "fi", "en")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
+# Ids are stored in columns of 80 characters (instrument, programme, item, exercise ids).
+MAX_IDENTIFIER = 80
 
 # A text in every language: {"sv": ..., "fi": ..., "en": ...}; core.i18n.pick chooses one.
 Text = Mapping[str, str]
@@ -71,6 +74,9 @@ def _mapping_without_duplicates(loader: StrictLoader, node: yaml.MappingNode) ->
     seen = set()
     for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            # A list or mapping as a key ("? [a, b]"): no definition has such keys.
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
@@ -78,6 +84,14 @@ def _mapping_without_duplicates(loader: StrictLoader, node: yaml.MappingNode) ->
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:map", _mapping_without_duplicates)
+
+
+def read_definition_text(path: Path, source_name: str, error: type[ProblemList]) -> str:
+    """A definition file's text; a file that is not UTF-8 becomes ``error`` naming it, like any other problem."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as problem:
+        raise error([f"{source_name}: (file): not UTF-8 text (byte {problem.start}); save it as UTF-8"]) from None
 
 
 def parse_yaml(text: str, source_name: str, error: type[ProblemList]) -> Any:
@@ -155,8 +169,9 @@ class FieldReader:
             raw,
             key,
             path,
-            lambda value: isinstance(value, str) and bool(pattern.match(value)),
-            "{value!r} must be lower-case letters, digits and _ (quote it in YAML)",
+            lambda value: isinstance(value, str) and bool(pattern.match(value)) and len(value) <= MAX_IDENTIFIER,
+            "{value!r} must be lower-case letters, digits and _ (quote it in YAML), at most "
+            f"{MAX_IDENTIFIER} characters",
         )
 
     def integer(self, raw: dict, key: str, path: str, minimum: int = 0) -> int | None:

@@ -84,11 +84,13 @@ def _rules(now: datetime) -> list[tuple[str, object, object]]:
             MessageThread,
             MessageThread.last_message_at < now - _days("RETENTION_MESSAGE_DAYS"),
         ),
-        # A programme goes with its answers, notes and calls once it has been over that long.
+        # A programme goes with its answers, notes and calls once it has been over that long; one nobody ever
+        # ended goes that long after the family's last activity in it.
         (
             "programme enrolments",
             Enrolment,
-            and_(Enrolment.ended_at.is_not(None), Enrolment.ended_at < now - _months("RETENTION_PROGRAMME_MONTHS")),
+            func.coalesce(Enrolment.ended_at, Enrolment.last_activity_at, Enrolment.enrolled_at)
+            < now - _months("RETENTION_PROGRAMME_MONTHS"),
         ),
         # A visit goes when its link expired before the cut-off and none of its answers is recent.
         ("questionnaire visits", Visit, and_(Visit.expires_at < questionnaires_cutoff, not_(recent_answers))),

@@ -447,7 +447,8 @@ def _programme(enrolment: Enrolment, language: str) -> dict[str, Any]:
             {
                 "week": week.number,
                 "question": prompt.text.get(language, ""),
-                "answer": answers[(block.id, prompt.id)],
+                # A ticked checklist item is stored as "done": shown as a tick, in no language.
+                "answer": "✓" if block.kind == "checklist" else answers[(block.id, prompt.id)],
             }
             for week in programme.weeks
             for block in week.answerable_blocks

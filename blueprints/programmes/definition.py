@@ -24,6 +24,7 @@ from core.definition_files import (
     Text,
     parse_yaml,
     path_at,
+    read_definition_text,
 )
 
 from ..site_texts.markup import refused_links
@@ -34,6 +35,7 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 # What the first bytes of each image type are, so a renamed file of another kind is refused.
 IMAGE_SIGNATURES = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",), "image/webp": (b"RIFF",)}
 MAX_IMAGE_BYTES = 1_000_000
+MAX_IMAGE_NAME = 200  # the stored name's column
 MAX_TEXT_LENGTH = 5_000
 MAX_WEEKS = 52
 VIDEO_ADDRESS = re.compile(r"https://[^\s<>\"'`]+\Z")
@@ -256,7 +258,7 @@ class _ProgrammeReader(FieldReader):
         """Read the image file ``name`` from the programme's folder, checking where it is and what it is."""
         relative = PurePosixPath(name)
         content_type = IMAGE_TYPES.get(relative.suffix.lower())
-        if relative.is_absolute() or ".." in relative.parts or "\\" in name:
+        if relative.is_absolute() or ".." in relative.parts or "\\" in name or len(name) > MAX_IMAGE_NAME:
             self.fail(path, f"{name!r} must be a path inside the programme's folder, such as images/chart.png")
             return
         if content_type is None:
@@ -321,7 +323,8 @@ def load_folder(folder: str | Path) -> Programme:
     """
     folder = Path(folder)
     source_name = f"{folder.name}/{DEFINITION_FILE}"
-    data = parse_yaml((folder / DEFINITION_FILE).read_text(encoding="utf-8"), source_name, ProgrammeError)
+    text = read_definition_text(folder / DEFINITION_FILE, source_name, ProgrammeError)
+    data = parse_yaml(text, source_name, ProgrammeError)
     return _ProgrammeReader(source_name, folder).read(data)
 
 

@@ -34,13 +34,15 @@ from .models import (
     ExerciseAnswer,
     WeekProgress,
 )
-from .store import load_latest, load_version
+from .store import load_latest, load_version, stored_version
 
 LINK_PURPOSE = "programme"
 WEEK = timedelta(days=7)
 MAX_ANSWER_LENGTH = 4000
 MAX_NOTE_LENGTH = 4000
 MAX_EXTRA_WEEKS = 8
+# Calls a family may have booked ahead at once (the coach may book more).
+MAX_UPCOMING_CALLS = 2
 CHECKED = "done"
 
 
@@ -86,6 +88,17 @@ def enrol(
     return enrolment
 
 
+def active_enrolment(child: Child, programme_id: str) -> Enrolment | None:
+    """The child's family's enrolment in ``programme_id`` that has not ended, if any."""
+    return db.session.scalar(
+        select(Enrolment).where(
+            Enrolment.child_id == child.id,
+            Enrolment.programme_id == programme_id,
+            Enrolment.state.in_((ACTIVE, PAUSED)),
+        )
+    )
+
+
 def enrol_from_offer(
     response: Response, appointment: Appointment, programme_id: str, now: datetime
 ) -> Enrolment | None:
@@ -100,6 +113,14 @@ def enrol_from_offer(
         programme = load_latest(programme_id)
     except LookupError:
         return None
+    stored = stored_version(programme.id, programme.version)
+    if not programme.coached or stored is None or not stored.in_use:
+        return None
+    going_on = active_enrolment(response.visit.child, programme.id)
+    if going_on is not None:
+        # A family already in the programme: the call is its next call, not a second programme.
+        add_call(going_on, appointment, week_of_next_call(going_on, programme_of(going_on), now))
+        return going_on
     visit = response.visit
     enrolment = enrol(
         visit.child,
@@ -114,6 +135,16 @@ def enrol_from_offer(
     )
     add_call(enrolment, appointment, 1)
     return enrolment
+
+
+def lock(enrolment: Enrolment) -> None:
+    """Serialise changes to one enrolment and see its state as it is now.
+
+    PostgreSQL takes a row lock (two tabs saving at once, a save while the coach ends the programme);
+    SQLite requests already hold the write lock. The state is read again under the lock.
+    """
+    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())
+    db.session.refresh(enrolment, ["state", "schedule_start", "paused_at", "opened_through", "extra_weeks", "ended_at"])
 
 
 def link_token(enrolment: Enrolment) -> str:
@@ -176,7 +207,11 @@ def _progress_row(enrolment: Enrolment, week: int) -> WeekProgress:
 
 def record_opened(enrolment: Enrolment, week: int, now: datetime) -> None:
     """Note that the family opened ``week`` (the first time counts). Flushes."""
-    row = _progress_row(enrolment, week)
+    row = next((row for row in enrolment.weeks if row.week == week), None)
+    if row is None or row.opened_at is None:
+        lock(enrolment)
+        db.session.refresh(enrolment, ["weeks"])
+        row = _progress_row(enrolment, week)
     if row.opened_at is None:
         row.opened_at = now
         enrolment.last_activity_at = now
@@ -195,6 +230,7 @@ def save_answer(
     if found is None or prompt_id not in {prompt.id for prompt in found[1].prompts}:
         raise LookupError(f"no {block_id}.{prompt_id} in {programme.id}")
     week, block = found
+    lock(enrolment)
     if not accepts_answers(enrolment):
         raise AnswerRefused("ended")
     if week.number > open_weeks(enrolment, programme, now):
@@ -217,6 +253,7 @@ def save_answer(
 
 def mark_week_done(enrolment: Enrolment, programme: Programme, week: int, now: datetime) -> None:
     """The family says they have worked through ``week``. Flushes; raises AnswerRefused as save_answer does."""
+    lock(enrolment)
     if not accepts_answers(enrolment):
         raise AnswerRefused("ended")
     if not 1 <= week <= open_weeks(enrolment, programme, now):
@@ -263,12 +300,27 @@ def progress(enrolment: Enrolment, programme: Programme, now: datetime) -> Progr
     )
 
 
-def next_call(enrolment: Enrolment, now: datetime) -> Appointment | None:
-    """The next coach call still to come and not cancelled, or None."""
+def upcoming_calls(enrolment: Enrolment, now: datetime) -> list[Appointment]:
+    """The coach calls still to come and not cancelled, soonest first."""
     calls = [
         call.appointment for call in enrolment.calls if call.appointment.is_active and call.appointment.ends_at > now
     ]
-    return min(calls, key=lambda appointment: appointment.starts_at) if calls else None
+    return sorted(calls, key=lambda appointment: appointment.starts_at)
+
+
+def next_call(enrolment: Enrolment, now: datetime) -> Appointment | None:
+    """The next coach call still to come and not cancelled, or None."""
+    return next(iter(upcoming_calls(enrolment, now)), None)
+
+
+def family_may_book_call(enrolment: Enrolment, now: datetime) -> bool:
+    """Whether the family can book a call now: the programme goes on, the coach gives calls, and fewer than
+    MAX_UPCOMING_CALLS are booked (a link in the wrong hands cannot fill the coach's calendar)."""
+    return (
+        not is_ended(enrolment)
+        and call_service(enrolment) is not None
+        and len(upcoming_calls(enrolment, now)) < MAX_UPCOMING_CALLS
+    )
 
 
 def call_service(enrolment: Enrolment) -> Service | None:
@@ -319,6 +371,7 @@ def add_call(enrolment: Enrolment, appointment: Appointment, week: int) -> None:
 
 def open_next_week(enrolment: Enrolment, programme: Programme, now: datetime) -> int | None:
     """Open the next week ahead of the schedule; the week opened, or None when all are open. Flushes."""
+    lock(enrolment)
     opened = open_weeks(enrolment, programme, now)
     if opened >= len(programme.weeks) or is_ended(enrolment):
         return None
@@ -329,6 +382,7 @@ def open_next_week(enrolment: Enrolment, programme: Programme, now: datetime) ->
 
 def pause(enrolment: Enrolment, now: datetime) -> bool:
     """Stop the schedule (no new week opens); False when not going on. Flushes."""
+    lock(enrolment)
     if enrolment.state != ACTIVE:
         return False
     enrolment.state, enrolment.paused_at = PAUSED, now
@@ -338,6 +392,7 @@ def pause(enrolment: Enrolment, now: datetime) -> bool:
 
 def resume(enrolment: Enrolment, programme: Programme, now: datetime) -> bool:
     """Go on after a pause: the schedule moves on by the length of the pause. Flushes."""
+    lock(enrolment)
     if enrolment.state != PAUSED or enrolment.paused_at is None:
         return False
     enrolment.opened_through = max(enrolment.opened_through, open_weeks(enrolment, programme, now))
@@ -349,6 +404,7 @@ def resume(enrolment: Enrolment, programme: Programme, now: datetime) -> bool:
 
 def extend(enrolment: Enrolment, weeks: int) -> bool:
     """Give the family ``weeks`` more weeks before the programme ends; False beyond MAX_EXTRA_WEEKS. Flushes."""
+    lock(enrolment)
     if is_ended(enrolment) or weeks < 1 or enrolment.extra_weeks + weeks > MAX_EXTRA_WEEKS:
         return False
     enrolment.extra_weeks += weeks
@@ -358,10 +414,12 @@ def extend(enrolment: Enrolment, weeks: int) -> bool:
 
 def end(enrolment: Enrolment, programme: Programme, completed: bool, now: datetime) -> bool:
     """End the programme, completed or stopped early; False when it had ended already. Flushes."""
+    lock(enrolment)
     if is_ended(enrolment):
         return False
     if enrolment.state == PAUSED and enrolment.paused_at is not None:
-        enrolment.opened_through = max(enrolment.opened_through, open_weeks(enrolment, programme, now))
+        # The pause does not count as time on the schedule: the weeks open at the pause are those open at the end.
+        enrolment.schedule_start += now - enrolment.paused_at
         enrolment.paused_at = None
     enrolment.state, enrolment.ended_at = (COMPLETED if completed else STOPPED), now
     db.session.flush()

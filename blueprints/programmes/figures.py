@@ -27,6 +27,8 @@ class Figures:
 
     programme_id: str
     enrolled: int
+    # Enrolled through a screening's offer (the share of those offered counts these).
+    from_offer: int
     going_on: int
     completed: int
     stopped: int
@@ -71,6 +73,7 @@ def figures(programme_id: str, since: datetime, until: datetime) -> Figures:
     return Figures(
         programme_id=programme_id,
         enrolled=len(found),
+        from_offer=sum(enrolment.screening_response_id is not None for enrolment in found),
         going_on=sum(enrolment.state in (ACTIVE, PAUSED) for enrolment in found),
         completed=sum(enrolment.state == COMPLETED for enrolment in found),
         stopped=len(stopped),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import UTCDateTime
@@ -57,6 +57,14 @@ class Enrolment(db.Model):
     """A family taking a coached programme for one child, with one coach."""
 
     __tablename__ = "programme_enrolment"
+    # The version an enrolment is pinned to can never be deleted from under it.
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["programme_id", "programme_version"],
+            ["programme_version.programme_id", "programme_version.version"],
+            name="fk_programme_enrolment_version",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)

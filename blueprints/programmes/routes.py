@@ -59,7 +59,7 @@ def overview(token: str):
         progress=enrolments.progress(enrolment, programme, now),
         next_opens=enrolments.next_week_opens_at(enrolment, programme, now),
         next_call=enrolments.next_call(enrolment, now),
-        can_book_call=not enrolments.is_ended(enrolment) and enrolments.call_service(enrolment) is not None,
+        can_book_call=enrolments.family_may_book_call(enrolment, now),
         follow_up_links=_follow_up_links(enrolment, now),
         change=follow_up.before_after(enrolment, programme),
         not_validated=current_language() in languages_not_validated(programme),
@@ -194,11 +194,27 @@ def _call_booking(token: str):
     return enrolment, enrolments.programme_of(enrolment), service
 
 
+def _calls_booked_already(enrolment: Enrolment, token: str):
+    """A redirect to the programme page when the family has booked as many calls ahead as they may, else None."""
+    if enrolments.family_may_book_call(enrolment, utcnow()):
+        return None
+    flash(
+        _(
+            "You already have %(num)d calls booked. Talk about the next one with your coach, or cancel one first.",
+            num=enrolments.MAX_UPCOMING_CALLS,
+        ),
+        "info",
+    )
+    return redirect(url_for("programmes.overview", token=token))
+
+
 @bp.route("/p/<token>/call")
 @public
 def call_times(token: str):
     """The coach's free times for the next weekly call (only the coach's: the programme's calls are with them)."""
     enrolment, _programme, service = _call_booking(token)
+    if (full := _calls_booked_already(enrolment, token)) is not None:
+        return full
     if request.args.get("professional") != str(enrolment.coach_id):
         return redirect(
             url_for("programmes.call_times", token=token, **{**request.args, "professional": enrolment.coach_id})
@@ -218,6 +234,8 @@ def call_times(token: str):
 def call_details(token: str):
     """The family's details for the call; booking it ties it to the programme's week."""
     enrolment, programme, service = _call_booking(token)
+    if (full := _calls_booked_already(enrolment, token)) is not None:
+        return full
     times_url = url_for("programmes.call_times", token=token, professional=enrolment.coach_id)
     choice = chosen_slot(service)
     if choice is not None and choice.professional_id != enrolment.coach_id:

@@ -31,7 +31,7 @@ from .figures import eligible_screenings
 from .figures import figures as programme_figures
 from .follow_up import FINAL, MIDWAY
 from .forms import EndForm, EnrolForm, ExtendForm, NoteForm
-from .models import Enrolment
+from .models import COMPLETED, Enrolment
 
 bp = Blueprint("programmes_staff", __name__, url_prefix="/staff/programmes")
 
@@ -151,7 +151,9 @@ def open_week(enrolment_id: int):
     found, _basis = _act(enrolment_id, "open week")
     opened = enrolments.open_next_week(found, enrolments.programme_of(found), utcnow())
     db.session.commit()
-    if opened is None:
+    if enrolments.is_ended(found):
+        flash(_("The programme has ended: no week opens any more."), "info")
+    elif opened is None:
         flash(_("Every week is open already."), "info")
     else:
         flash(_("Week %(number)d is now open for the family.", number=opened), "success")
@@ -196,7 +198,10 @@ def extend(enrolment_id: int):
     audit.record(current_staff(), found.child_id, f"enrolment:{found.id}", "extend", basis)
     db.session.commit()
     flash(
-        _("The programme now ends on %(day)s.", day=_day(enrolments.ends_at(found, enrolments.programme_of(found)))),
+        _(
+            "The planned end is now %(day)s. The family's link works until you end the programme.",
+            day=_day(enrolments.ends_at(found, enrolments.programme_of(found))),
+        ),
         "success",
     )
     return _back(found)
@@ -215,11 +220,13 @@ def end(enrolment_id: int):
     if not form.validate_on_submit():
         return _page(found, basis, NoteForm(), ExtendForm(), form)
     programme = enrolments.programme_of(found)
-    completed = form.outcome.data == "completed"
-    enrolments.end(found, programme, completed, utcnow())
+    if not enrolments.end(found, programme, form.outcome.data == "completed", utcnow()):
+        flash(_("The programme had ended already; nothing was changed."), "info")
+        return _back(found)
     audit.record(current_staff(), found.child_id, f"enrolment:{found.id}", "end", basis)
     db.session.commit()
     flash(_("The programme has ended. The family can still read their weeks and answers."), "success")
+    completed = found.state == COMPLETED
     if completed and follow_up.instrument_of(found, programme) and follow_up.sent_visit(found, FINAL) is None:
         _send_follow_up(found, programme, FINAL)
     return _back(found)
@@ -257,6 +264,9 @@ def send_follow_up(enrolment_id: int, which: str):
     if which not in (MIDWAY, FINAL):
         abort(404)
     found, _basis = _act(enrolment_id, f"send {which} follow-up")
+    if which == MIDWAY and enrolments.is_ended(found):
+        flash(_("The programme has ended: send the follow-up at the end instead."), "error")
+        return _back(found)
     _send_follow_up(found, enrolments.programme_of(found), which)
     return _back(found)
 
@@ -350,30 +360,35 @@ def enrol(child_id: int):
         form.coach.data = str(current_staff().id)
         form.language.data = current_language()
     if form.validate_on_submit():
-        programme = next(programme for programme in programmes if programme.id == form.programme.data)
-        coach = db.session.get(User, int(form.coach.data))
-        found = enrolments.enrol(
-            child,
-            coach,
-            programme,
-            language=form.language.data,
-            email=form.email.data,
-            phone=form.phone.data,
-            enrolled_by=current_staff(),
-            now=utcnow(),
-        )
-        audit.record(current_staff(), child.id, f"enrolment:{found.id}", "enrol", basis)
-        db.session.commit()
-        _tell_sent(*notifications.send_link(found, programme))
-        db.session.commit()
-        return redirect(url_for("programmes_staff.enrolment", enrolment_id=found.id))
+        if enrolments.active_enrolment(child, form.programme.data) is not None:
+            form.programme.errors.append(_("The family is already in this programme."))
+        else:
+            return _enrol(child, form, next(p for p in programmes if p.id == form.programme.data), basis)
     return render_form("programmes/staff/enrol.html", form, child=child, programmes=programmes)
+
+
+def _enrol(child: Child, form: EnrolForm, programme, basis: str):
+    found = enrolments.enrol(
+        child,
+        db.session.get(User, int(form.coach.data)),
+        programme,
+        language=form.language.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        enrolled_by=current_staff(),
+        now=utcnow(),
+    )
+    audit.record(current_staff(), child.id, f"enrolment:{found.id}", "enrol", basis)
+    db.session.commit()
+    _tell_sent(*notifications.send_link(found, programme))
+    db.session.commit()  # the text message's record
+    return redirect(url_for("programmes_staff.enrolment", enrolment_id=found.id))
 
 
 @bp.route("/figures")
 @staff("professional", "admin")
 def figures():
-    """Figures for the municipality per programme and year: counts only, no family can be recognised."""
+    """Figures for the municipality per programme and year: counts only, no names or personal details."""
     year = request.args.get("year", type=int) or to_local(utcnow()).year
     if not 2000 <= year <= 2100:
         abort(404)

@@ -25,6 +25,7 @@ from core.definition_files import (
     Text,
     parse_yaml,
     path_at,
+    read_definition_text,
 )
 
 from .conditions import (
@@ -427,12 +428,12 @@ class _Reader(FieldReader):
         else:
             name = f"{included_id}.yaml"
             try:
-                text = (self.folder / name).read_text(encoding="utf-8")
+                data = parse_yaml(
+                    read_definition_text(self.folder / name, name, DefinitionError), name, DefinitionError
+                )
             except OSError:
                 self.fail(path_at(path, "include"), f"no file {name} beside this one")
                 return None
-            try:
-                data = parse_yaml(text, name, DefinitionError)
             except DefinitionError as problem:
                 self.errors.extend(problem.errors)
                 return None
@@ -870,7 +871,7 @@ def load_file(path: str | Path) -> Definition:
     Raises DefinitionError (every problem, each naming file and path) or OSError.
     """
     path = Path(path)
-    data = parse_yaml(path.read_text(encoding="utf-8"), path.name, DefinitionError)
+    data = parse_yaml(read_definition_text(path, path.name, DefinitionError), path.name, DefinitionError)
     return _Reader(path.name, path.parent).read(data)
 
 

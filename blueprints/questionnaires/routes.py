@@ -398,9 +398,12 @@ def offer_details(token: str):
     flash(_("Your first call with the coach is booked."), "success")
     flash_notified(appointment, notified)
     if enrolment is not None:
-        send_programme_link(enrolment, programme_of(enrolment))
+        emailed, texted = send_programme_link(enrolment, programme_of(enrolment))
         db.session.commit()
-        flash(_("Your programme has started. Its weekly material is here; we have also sent you the link."), "info")
+        if emailed or texted:
+            flash(_("Your programme has started. Its weekly material is here; we have also sent you the link."), "info")
+        else:
+            flash(_("Your programme has started. Its weekly material is here: keep this page's address."), "info")
         return redirect(url_for("programmes.overview", token=link_token(enrolment)))
     return redirect(url_for("booking.manage", token=appointments.manage_token(appointment)))
 

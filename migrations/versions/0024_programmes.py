@@ -2,7 +2,7 @@
 
 Revision ID: 0024_programmes
 Revises: 0023_information_pages
-Create Date: 2026-12-06 23:01:38.035444
+Create Date: 2026-12-06 23:31:56.503578
 
 """
 
@@ -86,6 +86,11 @@ def upgrade():
             ["questionnaire_visit.id"],
             name=op.f("fk_programme_enrolment_midway_visit_id_questionnaire_visit"),
             ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "programme_version"],
+            ["programme_version.programme_id", "programme_version.version"],
+            name="fk_programme_enrolment_version",
         ),
         sa.ForeignKeyConstraint(
             ["screening_response_id"],

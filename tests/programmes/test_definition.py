@@ -90,3 +90,25 @@ def test_the_worked_example_in_the_docs_is_a_valid_programme(tmp_path):
         "checklist",
         "task",
     ]
+
+
+def test_odd_files_are_refused_with_a_message_not_a_traceback(tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "programme.yaml").write_text("id: odd\n? [a, b]\n: value\n", encoding="utf-8")
+    with pytest.raises(ProgrammeError) as listed_key:
+        load_folder(folder)
+    assert "a key must be a plain word" in listed_key.value.errors[0]
+    (folder / "programme.yaml").write_bytes("id: åäö\n".encode("latin-1"))
+    with pytest.raises(ProgrammeError) as latin:
+        load_folder(folder)
+    assert latin.value.errors == ["odd/programme.yaml: (file): not UTF-8 text (byte 4); save it as UTF-8"]
+
+
+def test_ids_longer_than_their_columns_are_refused(tmp_path):
+    long_id = "x" * 81
+    errors = _broken(
+        tmp_path,
+        lambda data, _f: next(b for b in data["weeks"][0]["blocks"] if "exercise" in b)["exercise"].update(id=long_id),
+    )
+    assert any("at most 80 characters" in error for error in errors)

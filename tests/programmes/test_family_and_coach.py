@@ -1,5 +1,6 @@
 """A family's way through a programme by its secret link, and the coach's pages: what each of them sees."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -202,14 +203,18 @@ def test_figures_count_without_naming_anyone(app, client, db, enrolment, program
     assert (figures.enrolled, figures.stopped, figures.drop_out_weeks) == (1, 1, {1: 1})
 
 
-def test_purge_keeps_a_going_programme_and_its_child_and_deletes_an_ended_one_after_retention(
+def test_purge_keeps_a_programme_in_use_and_deletes_one_ended_or_left_after_retention(
     app, db, enrolment, programmes, clock
 ):
     runner = app.test_cli_runner()
-    clock.advance(days=3 * 365)
+    block = programmes.weeks[0].answerable_blocks[0]
+    clock.advance(days=700)
+    enrolments.save_answer(enrolment, programmes, block.id, block.prompts[0].id, "Yhä mukana.", clock.moment)
+    db.session.commit()
+    clock.advance(days=400)  # three years after enrolling, but the family wrote a year ago
     runner.invoke(args=["purge"])
     db.session.expire_all()
-    assert db.session.get(Enrolment, enrolment.id) is not None, "a programme going on is never purged"
+    assert db.session.get(Enrolment, enrolment.id) is not None, "a programme in use is not purged"
     enrolments.end(db.session.get(Enrolment, enrolment.id), programmes, completed=True, now=clock.moment)
     db.session.commit()
     clock.advance(days=2 * 365 + 1)
@@ -217,3 +222,54 @@ def test_purge_keeps_a_going_programme_and_its_child_and_deletes_an_ended_one_af
     assert "programme enrolments" in result.output
     db.session.expire_all()
     assert db.session.scalar(select(Enrolment)) is None and db.session.scalar(select(ExerciseAnswer)) is None
+
+
+def test_ending_a_paused_programme_opens_no_week_the_family_did_not_have(db, enrolment, programmes, clock):
+    enrolments.pause(enrolment, clock.moment + timedelta(days=2))
+    enrolments.end(enrolment, programmes, completed=False, now=clock.moment + timedelta(days=30))
+    assert enrolments.open_weeks(enrolment, programmes, clock.moment + timedelta(days=60)) == 1
+
+
+def test_a_second_end_changes_nothing_and_sends_no_follow_up(app, client, db, enrolment, family_centre, mailbox):
+    sign_in(client, app, family_centre["coach"])
+    page = f"/staff/programmes/{enrolment.id}"
+    client.submit(f"{page}/end", {"outcome": "stopped"}, token_from=page)
+    # A second tab still shows the form: ending again as completed must not send the final questionnaire.
+    again = client.submit(f"{page}/end", {"outcome": "completed"}, token_from=page, follow_redirects=True)
+    assert "Programmet hade redan avslutats" in again.get_data(as_text=True)
+    db.session.expire_all()
+    found = db.session.get(Enrolment, enrolment.id)
+    assert found.state == "stopped" and found.final_visit_id is None and not mailbox.messages
+
+
+def test_the_family_books_at_most_two_calls_ahead(app, client, db, enrolment, family_centre):
+    from tests.support.helpers import next_week
+
+    phone = family(app, client, "sv")
+    token = _link(app, enrolment)
+    coach = family_centre["coach"].id
+    for _ in range(enrolments.MAX_UPCOMING_CALLS):
+        times = phone.get(next_week(f"/p/{token}/call?professional={coach}")).get_data(as_text=True)
+        slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
+        details = f"/p/{token}/call/details"
+        phone.submit(
+            details,
+            {"slot": slot, "guardian_name": "Anna", "guardian_phone": "040 123 4567", "language": "sv"},
+            token_from=f"{details}?slot={slot}",
+        )
+    refused = phone.get(f"/p/{token}/call?professional={coach}", follow_redirects=True).get_data(as_text=True)
+    assert "Du har redan 2 samtal bokade." in refused
+    assert f'href="/p/{token}/call"' not in refused
+    assert len(enrolment.calls) == 2
+
+
+def test_the_same_family_is_not_enrolled_twice_in_one_programme(app, client, db, enrolment, family_centre):
+    sign_in(client, app, family_centre["nurse"])
+    enrol = f"/staff/programmes/enrol/{family_centre['child_id']}"
+    answer = client.submit(
+        enrol,
+        {"programme": "everyday_routines", "coach": str(family_centre["coach"].id), "language": "sv"},
+        token_from=enrol,
+    )
+    assert answer.status_code == 422 and "Familjen deltar redan i det här programmet." in answer.get_data(as_text=True)
+    assert db.session.query(Enrolment).count() == 1
