@@ -259,7 +259,7 @@ def test_after_hours_a_parent_leaves_a_message_and_reads_the_answer_from_the_ema
     sign_in_staff(nurse, world.professional)
     nurse.page.locator(".main-nav").get_by_role("link", name=re.compile("^" + texts["messages"])).click()
     nurse.check()
-    nurse.page.get_by_role("link", name="Mat").click()
+    nurse.page.get_by_role("link", name="Mat", exact=True).click()
     nurse.check()
     nurse.page.get_by_role("textbox", name=re.compile("^" + texts["answer_box"])).fill(texts["answer"])
     nurse.page.get_by_role("button", name=texts["send_answer"]).click()
