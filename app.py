@@ -32,6 +32,7 @@ from blueprints.operations.commands import register_commands as operations_comma
 from blueprints.operations.routes import bp as operations_bp
 from blueprints.organisation.admin import bp as organisation_admin_bp
 from blueprints.privacy.routes import bp as privacy_bp
+from blueprints.programmes.admin import bp as programmes_admin_bp
 from blueprints.programmes.commands import register_commands as programme_commands
 from blueprints.programmes.routes import bp as programmes_bp
 from blueprints.programmes.staff import bp as programmes_staff_bp
@@ -70,6 +71,7 @@ BLUEPRINTS = (
     booking_admin_bp,
     chat_admin_bp,
     information_admin_bp,
+    programmes_admin_bp,
     site_texts_bp,
     privacy_bp,
     operations_bp,

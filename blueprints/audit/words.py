@@ -40,6 +40,7 @@ ACTIONS = {
     "end": _l("Ended"),
     "send link": _l("Sent the link again"),
     "book call": _l("Booked a call"),
+    "change coach": _l("Changed the coach"),
     "send midway follow-up": _l("Sent the half-way follow-up"),
     "send final follow-up": _l("Sent the final follow-up"),
 }

@@ -426,6 +426,19 @@ def end(enrolment: Enrolment, programme: Programme, completed: bool, now: dateti
     return True
 
 
+def change_coach(enrolment: Enrolment, coach: User, by: User) -> bool:
+    """Give the family another coach (one leaves, or the caseloads are shared out), who joins the child's case.
+    False when it is the same coach. Flushes."""
+    lock(enrolment)
+    if enrolment.coach_id == coach.id:
+        return False
+    if invitations.membership(coach, enrolment.child) is None:
+        enrolment.child.members.append(CaseMember(user_id=coach.id, added_by_id=by.id))
+    enrolment.coach_id = coach.id
+    db.session.flush()
+    return True
+
+
 def add_note(enrolment: Enrolment, week: int, text: str, author: User, now: datetime) -> CoachNote:
     """Keep the coach's note about a week or its call. Flushes."""
     note = CoachNote(week=week, text=text.strip(), written_at=now, written_by_id=author.id, written_by_name=author.name)

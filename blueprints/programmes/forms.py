@@ -45,3 +45,9 @@ class EndForm(FlaskForm):
         choices=[SelectChoice("completed", _l("Completed")), SelectChoice("stopped", _l("Stopped early"))],
         validators=[InputRequired(message=_l("Choose how the programme ended."))],
     )
+
+
+class CoachForm(FlaskForm):
+    """Another coach for the family (choices set by the view)."""
+
+    coach = SelectField(_l("Coach"), validators=[InputRequired(message=_l("Choose the coach."))])

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core.access import current_staff, staff
@@ -18,7 +17,8 @@ from core.views import render_form
 from extensions import db
 
 from ..audit import log as audit
-from ..auth.models import StaffRole, User
+from ..auth.accounts import professionals
+from ..auth.models import User
 from ..booking import times_page
 from ..booking.details_step import confirm_staff_booking, details_step
 from ..questionnaires import invitations
@@ -30,7 +30,7 @@ from . import enrolments, follow_up, notifications, store
 from .figures import eligible_screenings
 from .figures import figures as programme_figures
 from .follow_up import FINAL, MIDWAY
-from .forms import EndForm, EnrolForm, ExtendForm, NoteForm
+from .forms import CoachForm, EndForm, EnrolForm, ExtendForm, NoteForm
 from .models import COMPLETED, Enrolment
 
 bp = Blueprint("programmes_staff", __name__, url_prefix="/staff/programmes")
@@ -108,6 +108,7 @@ def _page(found: Enrolment, basis: str, note_form: NoteForm, extend_form: Extend
         extend_form=extend_form,
         end_form=end_form,
         action_form=EmptyForm(),
+        coach_form=_coach_form(found),
         family_link=notifications.programme_link(found),
         language=current_language(),
     )
@@ -141,6 +142,30 @@ def add_note(enrolment_id: int):
     audit.record(current_staff(), found.child_id, f"enrolment:{found.id}", "note", basis)
     db.session.commit()
     flash(_("The note is saved."), "success")
+    return _back(found)
+
+
+def _coach_form(found: Enrolment) -> CoachForm:
+    form = CoachForm()
+    form.coach.choices = _coach_choices()
+    if not form.is_submitted():
+        form.coach.data = str(found.coach_id) if found.coach_id else None
+    return form
+
+
+@bp.route("/<int:enrolment_id>/coach", methods=["POST"])
+@staff("professional")
+def change_coach(enrolment_id: int):
+    """Give the family another coach."""
+    found, basis = _enrolment_or_refuse(enrolment_id)
+    form = _coach_form(found)
+    if not form.validate_on_submit():
+        abort(400)  # a choice from the list the page offered, or a forged form
+    coach = db.session.get(User, int(form.coach.data))
+    if enrolments.change_coach(found, coach, current_staff()):
+        audit.record(current_staff(), found.child_id, f"enrolment:{found.id}", "change coach", basis)
+        db.session.commit()
+        flash(_("%(name)s is now the family's coach.", name=coach.name), "success")
     return _back(found)
 
 
@@ -340,10 +365,7 @@ def _tell_sent(emailed: bool, texted: bool) -> None:
 
 
 def _coach_choices() -> list[SelectChoice]:
-    people = db.session.scalars(
-        select(User).join(StaffRole).where(StaffRole.role == "professional", User.active).order_by(User.name)
-    )
-    return [SelectChoice(str(person.id), person.name) for person in people]
+    return [SelectChoice(str(person.id), person.name) for person in professionals() if person.active]
 
 
 @bp.route("/enrol/<int:child_id>", methods=["GET", "POST"])

@@ -8,6 +8,8 @@ rewritten (docs/programmes.md, "Versions").
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import func, select
@@ -16,7 +18,7 @@ from core.definition_files import ImportRefused, ImportReport
 from extensions import db
 
 from .definition import Programme, canonical_text, parse_stored
-from .models import ProgrammeImage, ProgrammeVersion
+from .models import Enrolment, ProgrammeImage, ProgrammeVersion
 
 
 def _digest(programme: Programme) -> str:
@@ -94,19 +96,50 @@ def load_version(programme_id: str, version: int) -> Programme:
     return _parsed(stored.id, stored.definition_text)
 
 
-def latest_programmes(coached: bool | None = None, in_use_only: bool = True) -> list[Programme]:
-    """The newest stored version of every programme (coached ones, open courses, or both), in id order.
+def _newest_rows() -> list[ProgrammeVersion]:
+    """The newest stored version row of every programme, in id order.
 
     Programmes are few and their versions fewer, so all rows are read and the newest kept per id.
     """
     rows = db.session.scalars(
         select(ProgrammeVersion).order_by(ProgrammeVersion.programme_id, ProgrammeVersion.version)
     )
-    latest: dict[str, ProgrammeVersion] = {}
-    for row in rows:
-        latest[row.programme_id] = row
+    return list({row.programme_id: row for row in rows}.values())
+
+
+def newest_version_row(programme_id: str) -> ProgrammeVersion | None:
+    """The stored row of a programme's newest version (where whether it is offered is kept), or None."""
+    latest = latest_version_number(programme_id)
+    return stored_version(programme_id, latest) if latest is not None else None
+
+
+@dataclass(frozen=True)
+class StoredProgramme:
+    """A programme as administrators see it: its newest version, whether it is offered, families enrolled."""
+
+    programme: Programme
+    imported_at: datetime
+    in_use: bool
+    enrolled: int
+
+
+def overview() -> list[StoredProgramme]:
+    """Every imported programme, for the administration page."""
+    counts = dict(
+        db.session.execute(select(Enrolment.programme_id, func.count()).group_by(Enrolment.programme_id)).all()
+    )
+    return [
+        StoredProgramme(
+            _parsed(row.id, row.definition_text), row.imported_at, row.in_use, counts.get(row.programme_id, 0)
+        )
+        for row in _newest_rows()
+    ]
+
+
+def latest_programmes(coached: bool | None = None, in_use_only: bool = True) -> list[Programme]:
+    """The newest stored version of every programme (coached ones, open courses, or both), in id order."""
     programmes = []
-    for row in latest.values():
+    for row in _newest_rows():
         if in_use_only and not row.in_use:
             continue
         programme = _parsed(row.id, row.definition_text)

@@ -273,3 +273,36 @@ def test_the_same_family_is_not_enrolled_twice_in_one_programme(app, client, db,
     )
     assert answer.status_code == 422 and "Familjen deltar redan i det här programmet." in answer.get_data(as_text=True)
     assert db.session.query(Enrolment).count() == 1
+
+
+def test_an_administrator_takes_a_course_out_of_use_and_families_no_longer_find_it(app, client, db, programmes):
+    from tests.support.helpers import make_staff
+
+    sign_in(client, app, make_staff({"admin"}, email="admin@famnen.example", name="Ada Admin"))
+    page = client.get("/admin/programmes/").get_data(as_text=True)
+    assert "calm_evenings" in page and "everyday_routines" in page
+    client.submit("/admin/programmes/calm_evenings/use", token_from="/admin/programmes/")
+    assert client.get("/courses/calm_evenings/").status_code == 404
+    assert "/courses/calm_evenings/" not in client.get("/courses/").get_data(as_text=True)
+    client.submit("/admin/programmes/calm_evenings/use", token_from="/admin/programmes/")
+    assert client.get("/courses/calm_evenings/").status_code == 200
+
+
+def test_a_professional_cannot_administer_programmes(app, client, family_centre, programmes):
+    sign_in(client, app, family_centre["nurse"])
+    assert client.get("/admin/programmes/").status_code == 403
+
+
+def test_the_family_gets_another_coach_who_joins_the_case(app, client, db, enrolment, family_centre):
+    from blueprints.organisation.models import Centre
+
+    centre = db.session.get(Centre, family_centre["world"].centre_id)
+    other = make_professional(centre, email="olli@famnen.example", name="Olli Valmentaja")
+    sign_in(client, app, family_centre["coach"])
+    page = f"/staff/programmes/{enrolment.id}"
+    answer = client.submit(f"{page}/coach", {"coach": str(other.id)}, token_from=page, follow_redirects=True)
+    assert "Olli Valmentaja" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    found = db.session.get(Enrolment, enrolment.id)
+    assert found.coach_id == other.id
+    assert enrolments.invitations.membership(db.session.get(User, other.id), found.child) is not None
