@@ -26,6 +26,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 from markupsafe import Markup, escape
@@ -68,6 +69,7 @@ def words(source: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFC", source).lower())
 
 
+@lru_cache(maxsize=65536)
 def term(word: str, language: str) -> str:
     """The search term of one lower-case word: its stem, evened out where Snowball leaves forms apart.
 
@@ -77,6 +79,9 @@ def term(word: str, language: str) -> str:
     ("lapsi" is "laps", like "lapsen"); "-minen" and "-misesta" meet ("nukkumin");
     and a final vowel goes, so that "uni" meets "unen" and "unesta". This
     joins a few unrelated words too, which only adds results; it never loses one.
+
+    A word always gives the same term, and texts repeat their words: the terms are kept (a list
+    of hundreds of hits stems each excerpt's words again).
     """
     word = word[:MAX_TERM_LENGTH]
     stem = _stemmer(language).stemWord(word)
@@ -240,11 +245,14 @@ def excerpt(article: Article, language: str, query_terms: list[QueryTerm]) -> Ma
     """A short plain-text excerpt: around the first matching word, or the summary when nothing matches there."""
     summary = getattr(article, f"summary_{language}")
     source = (summary + " " + plain_text(getattr(article, f"body_{language}"))).strip()
-    spans = [
-        found.span()
-        for found in WORD.finditer(source)
-        if query_terms and any(item.matches(term(found.group(0).lower(), language)) for item in query_terms)
-    ]
+    spans = []
+    if query_terms:
+        # Only the words up to the end of the excerpt matter: the rest of a long text is not stemmed.
+        for found in WORD.finditer(source):
+            if spans and found.start() > spans[0][0] + EXCERPT_AFTER:
+                break
+            if any(item.matches(term(found.group(0).lower(), language)) for item in query_terms):
+                spans.append(found.span())
     if not spans:
         return _cut(summary or source, 0, EXCERPT_BEFORE + EXCERPT_AFTER, [])
     start = max(0, spans[0][0] - EXCERPT_BEFORE)
