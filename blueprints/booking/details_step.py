@@ -33,7 +33,7 @@ from . import appointments, times_page
 from .appointments import FamilyDetails, SlotUnavailable
 from .forms import DetailsForm, age_choices
 from .models import Appointment
-from .notifications import notify_family
+from .notifications import flash_notified, notify_family
 from .time_search import SlotChoice, decode_slot, profiles_by_user
 
 
@@ -191,6 +191,14 @@ def bookable_services() -> list[Service]:
     """The services staff can book (reserved ones included): active, with someone giving them."""
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
     return [service for service in services if service.professionals]
+
+
+def confirm_family_booking(appointment: Appointment, booked_text: str) -> None:
+    """Send the family the confirmation of a booking they made in a flow of its own (an offer, a programme's
+    call; call after committing it; the view commits the text message's record after this) and tell them both."""
+    notified = notify_family(appointment, "booked")
+    flash(booked_text, "success")
+    flash_notified(appointment, notified)
 
 
 def confirm_staff_booking(appointment: Appointment, booked_text: str) -> None:

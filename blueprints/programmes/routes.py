@@ -17,8 +17,7 @@ from core.timeutil import utcnow
 from extensions import db
 
 from ..booking import times_page
-from ..booking.details_step import chosen_slot, details_step
-from ..booking.notifications import flash_notified, notify_family
+from ..booking.details_step import chosen_slot, confirm_family_booking, details_step
 from ..questionnaires import invitations
 from . import enrolments, follow_up, store
 from .definition import Programme, languages_not_validated
@@ -77,11 +76,11 @@ def _follow_up_links(enrolment: Enrolment, now) -> list[str]:
     return links
 
 
-def _week_or_locked(enrolment: Enrolment, programme: Programme, number: int):
+def _week_or_locked(enrolment: Enrolment, programme: Programme, number: int, now):
     week = programme.week(number)
     if week is None:
         abort(404)
-    return week, number <= enrolments.open_weeks(enrolment, programme, utcnow())
+    return week, number <= enrolments.open_weeks(enrolment, programme, now)
 
 
 @bp.route("/p/<token>/week/<int:number>", methods=["GET", "POST"])
@@ -91,8 +90,8 @@ def week(token: str, number: int):
     JavaScript, and "I have done this week" marks it done."""
     enrolment = _enrolment(token)
     programme = enrolments.programme_of(enrolment)
-    week, is_open = _week_or_locked(enrolment, programme, number)
     now = utcnow()
+    week, is_open = _week_or_locked(enrolment, programme, number, now)
     if not is_open:
         return render_template(
             "programmes/locked.html",
@@ -107,15 +106,14 @@ def week(token: str, number: int):
         if not EmptyForm().validate_on_submit():
             abort(400)
         typed, problems = _save_form(enrolment, programme, week, now)
-        if not problems:
-            if request.form.get("go") == "done":
-                enrolments.mark_week_done(enrolment, programme, number, now)
-                flash(_("Week %(number)d is marked done. Well done!", number=number), "success")
-            else:
-                flash(_("Your answers are saved."), "success")
+        if not problems and request.form.get("go") == "done":
+            enrolments.mark_week_done(enrolment, programme, number, now)
             db.session.commit()
-            if request.form.get("go") == "done":
-                return redirect(url_for("programmes.overview", token=token))
+            flash(_("Week %(number)d is marked done. Well done!", number=number), "success")
+            return redirect(url_for("programmes.overview", token=token))
+        if not problems:
+            db.session.commit()
+            flash(_("Your answers are saved."), "success")
             return redirect(url_for("programmes.week", token=token, number=number))
         db.session.rollback()
     else:
@@ -252,10 +250,8 @@ def call_details(token: str):
     week = enrolments.week_of_next_call(enrolment, programme, utcnow())
     enrolments.add_call(enrolment, step.booked, week)
     db.session.commit()
-    notified = notify_family(step.booked, "booked")
+    confirm_family_booking(step.booked, _("Your call with the coach for week %(number)d is booked.", number=week))
     db.session.commit()  # the text message's record
-    flash(_("Your call with the coach for week %(number)d is booked.", number=week), "success")
-    flash_notified(step.booked, notified)
     return redirect(url_for("programmes.overview", token=token))
 
 

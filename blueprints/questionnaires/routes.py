@@ -20,9 +20,8 @@ from core.views import INVALID_SUBMISSION
 from extensions import db
 
 from ..booking import appointments, times_page
-from ..booking.details_step import details_step
+from ..booking.details_step import confirm_family_booking, details_step
 from ..booking.models import Appointment
-from ..booking.notifications import flash_notified, notify_family
 from ..organisation.models import Service
 from ..programmes.enrolments import enrol_from_offer, link_token, programme_of
 from ..programmes.notifications import send_link as send_programme_link
@@ -393,10 +392,8 @@ def offer_details(token: str):
     # The programme starts with its first call: the family gets its page's link too.
     enrolment = enrol_from_offer(response, appointment, current_app.config["OFFER_PROGRAMME"], utcnow())
     db.session.commit()
-    notified = notify_family(appointment, "booked")
+    confirm_family_booking(appointment, _("Your first call with the coach is booked."))
     db.session.commit()  # the text message's record
-    flash(_("Your first call with the coach is booked."), "success")
-    flash_notified(appointment, notified)
     if enrolment is not None:
         emailed, texted = send_programme_link(enrolment, programme_of(enrolment))
         db.session.commit()

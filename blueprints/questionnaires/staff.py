@@ -24,7 +24,8 @@ from core.views import render_form
 from extensions import db
 
 from ..audit.log import record, record_each
-from ..auth.models import StaffRole, User
+from ..auth.accounts import professionals
+from ..auth.models import User
 from ..chat.conversations import held_conversation, record_questionnaire
 from ..chat.models import Conversation
 from ..programmes.follow_up import child_summaries
@@ -296,10 +297,11 @@ def sign_off(response_id: int):
 
 def _colleague_choices(child: Child) -> list[SelectChoice]:
     members = {member.user_id for member in child.members}
-    people = db.session.scalars(
-        select(User).join(StaffRole).where(StaffRole.role == "professional", User.active).order_by(User.name)
-    )
-    return [SelectChoice(str(person.id), person.name) for person in people if person.id not in members]
+    return [
+        SelectChoice(str(person.id), person.name)
+        for person in professionals()
+        if person.active and person.id not in members
+    ]
 
 
 @bp.route("/staff/questionnaires/children/<int:child_id>", methods=["GET", "POST"])

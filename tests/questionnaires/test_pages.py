@@ -333,7 +333,8 @@ def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_i
     app, client, db, family_centre, mailbox, monkeypatch
 ):
     phone, token, response_id = send_offer_answers(app, client, db, family_centre)
-    from blueprints.questionnaires import routes  # the offer commits, then notifies
+    # The offer commits, then confirms the booking to the family (booking's confirm_family_booking).
+    from blueprints.booking import details_step
 
     stored_when_sent = []
 
@@ -348,8 +349,8 @@ def test_the_offer_and_its_booking_are_stored_together_before_the_confirmation_i
             stored_when_sent.append(elsewhere.submit(committed, appointment.id).result())
         return notify_family(appointment, kind)
 
-    notify_family = routes.notify_family
-    monkeypatch.setattr(routes, "notify_family", notify_after_looking)
+    notify_family = details_step.notify_family
+    monkeypatch.setattr(details_step, "notify_family", notify_after_looking)
     assert _book_offer(phone, token).status_code == 302
     appointment = db.session.scalar(select(Appointment))
     assert stored_when_sent == [("booked", appointment.id, True)]
